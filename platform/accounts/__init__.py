@@ -1,0 +1,1 @@
+"""The accounts app (see README: map of the code)."""

@@ -1,0 +1,1 @@
+"""The beneficiaries app (see README: map of the code)."""

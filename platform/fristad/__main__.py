@@ -1,0 +1,5 @@
+"""``python -m fristad`` is the ``fristad`` command."""
+
+from fristad.cli import main
+
+main()

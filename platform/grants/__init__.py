@@ -1,0 +1,1 @@
+"""The grants app (see README: map of the code)."""

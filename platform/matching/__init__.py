@@ -1,0 +1,1 @@
+"""The matching app (see README: map of the code)."""

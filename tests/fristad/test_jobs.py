@@ -1,0 +1,66 @@
+"""Jobs: the worker gathers every app's jobs; the heartbeat cron job runs against a real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+from redis.asyncio import Redis
+
+from fristad.jobs import read_heartbeat, record_heartbeat
+from fristad.settings import Settings
+from fristad.worker import collect_jobs, create_worker, run_in_background, stop_in_background
+from tests.browser import start_server, stop_server
+
+
+def test_worker_collects_the_cron_jobs_of_the_apps() -> None:
+    _, cron_jobs = collect_jobs()
+    assert "cron:record_heartbeat" in {job.name for job in cron_jobs}
+
+
+async def test_heartbeat_job_records_the_worker_in_redis(redis: Redis) -> None:
+    assert await read_heartbeat(redis) is None
+    await record_heartbeat({"redis": redis})
+    beat = await read_heartbeat(redis)
+    assert beat is not None
+    assert beat.pid == os.getpid()
+    assert 0 < await redis.ttl("fristad:worker:heartbeat") <= 300
+
+
+async def test_embedded_worker_runs_the_cron_job(settings: Settings, redis: Redis) -> None:
+    worker = create_worker(settings, embedded=True)
+    task = await run_in_background(worker)
+    try:
+        beat = await _wait_for_heartbeat(redis)
+    finally:
+        await stop_in_background(worker, task)
+    assert beat.pid == os.getpid()
+
+
+async def test_serve_and_worker_run_as_separate_processes(
+    settings: Settings, db: None, redis: Redis, test_dir: Path
+) -> None:
+    """Production shape: web and worker are two processes sharing the database and Redis."""
+    web = start_server("serve", test_dir)
+    worker = start_server("worker", test_dir)
+    try:
+        async with httpx.AsyncClient(base_url=web.url) as http:
+            ready = await http.get("/readyz")
+        assert ready.status_code == 200, ready.text
+        beat = await _wait_for_heartbeat(redis, seconds=30)
+        assert beat.pid == worker.process.pid
+        assert beat.pid != web.process.pid
+    finally:
+        stop_server(worker)
+        stop_server(web)
+    assert "cron:record_heartbeat" in worker.log()
+
+
+async def _wait_for_heartbeat(redis: Redis, seconds: float = 10) -> Any:
+    async with asyncio.timeout(seconds):
+        while (beat := await read_heartbeat(redis)) is None:  # noqa: ASYNC110 - polls Redis
+            await asyncio.sleep(0.1)
+    return beat
