@@ -113,6 +113,24 @@ def demo() -> None:
 
 
 @main.command()
+def messages() -> None:
+    """Update every package's sv/en catalogs from the code and list what needs translating."""
+    from fristad.messages import update_catalogs
+
+    pending = 0
+    for report in update_catalogs():
+        click.echo(
+            f"{report.package:>14} {report.locale}: {report.messages} messages, "
+            f"{len(report.untranslated)} untranslated"
+        )
+        for message_id in report.untranslated:
+            click.echo(f"{'':>18}- {message_id}")
+        pending += len(report.untranslated)
+    if pending:
+        sys.exit(1)
+
+
+@main.command()
 def check() -> None:
     """Print the effective configuration (no secrets) and verify the database and Redis."""
     settings = _settings()

@@ -1,7 +1,8 @@
 """Languages: Babel catalogs, the active locale of a request, and formatting by locale.
 
-Swedish is the default, English the second; message ids are English. The catalogs are the .po
-files under fristad/locale, compiled in memory at start-up, so nothing binary is committed.
+Swedish is the default, English the second; message ids are English. Each package keeps its own
+catalog (``<package>/locale/<locale>/LC_MESSAGES/messages.po``); they are compiled in memory and
+merged at start-up, so nothing binary is committed. ``fristad messages`` keeps them up to date.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
 LOCALES: Final = ("sv", "en")
 DEFAULT_LOCALE: Final = "sv"
 LOCALE_COOKIE: Final = "fristad_lang"
-LOCALE_DIR: Final = Path(__file__).parent / "locale"
+PLATFORM_DIR: Final = Path(__file__).parent.parent
+PACKAGES: Final = ("fristad", "accounts", "beneficiaries", "grants", "shelters", "matching")
 TIMEZONE: Final = ZoneInfo("Europe/Stockholm")
 # Babel locale used for formatting: Swedish conventions, and English as written in Sweden's
 # public sector (day-month order, SEK), rather than US English.
@@ -37,18 +39,29 @@ _FORMAT_LOCALES: Final = {"sv": "sv_SE", "en": "en_GB"}
 _active: ContextVar[str] = ContextVar("fristad_locale", default=DEFAULT_LOCALE)
 
 
+def catalog_path(package: str, locale: str) -> Path:
+    return PLATFORM_DIR / package / "locale" / locale / "LC_MESSAGES" / "messages.po"
+
+
 @cache
 def translations(locale: str) -> NullTranslations:
-    """The compiled catalog of ``locale`` (English falls back to the message ids)."""
-    po_path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if not po_path.exists():
-        return NullTranslations()
-    with po_path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=locale)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return Translations(compiled)
+    """All packages' catalogs of ``locale``, merged (missing entries fall back to the ids)."""
+    merged: NullTranslations = NullTranslations()
+    for package in PACKAGES:
+        po_path = catalog_path(package, locale)
+        if not po_path.exists():
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=locale)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog, use_fuzzy=False)
+        compiled.seek(0)
+        loaded = Translations(compiled)
+        if isinstance(merged, Translations):
+            merged.merge(loaded)
+        else:
+            merged = loaded
+    return merged
 
 
 def activate(locale: str) -> None:
