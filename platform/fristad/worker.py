@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import importlib
 import importlib.util
+import logging
 from typing import Any
 
 from arq.connections import RedisSettings
@@ -16,6 +17,20 @@ from fristad.database import APPS
 from fristad.settings import Settings
 
 QUEUE_NAME = "fristad:queue"
+# arq logs the arguments of every job it starts; a mail job's are an address and a text.
+_ARQ_JOB_START = "%6.2fs → %s(%s)%s"
+
+
+class _WithoutJobArguments(logging.Filter):
+    """Drops the job arguments from arq's "job started" line (no personal data in logs)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == _ARQ_JOB_START and isinstance(record.args, tuple):
+            record.args = (*record.args[:2], "…", *record.args[3:])
+        return True
+
+
+_WITHOUT_JOB_ARGUMENTS = _WithoutJobArguments()
 
 
 def collect_jobs() -> tuple[list[Any], list[Any]]:
@@ -35,11 +50,18 @@ def redis_settings(settings: Settings) -> RedisSettings:
     return RedisSettings.from_dsn(settings.redis_url)
 
 
-async def _open_database(ctx: dict[str, Any]) -> None:
+async def _start(ctx: dict[str, Any]) -> None:
+    from fristad import queue  # fristad.queue imports this module
+
     await database.start()
+    # Jobs may enqueue further jobs through fristad.queue, as services do.
+    await queue.open_queue(ctx["settings"])
 
 
-async def _close_database(ctx: dict[str, Any]) -> None:
+async def _stop(ctx: dict[str, Any]) -> None:
+    from fristad import queue
+
+    await queue.close_queue()
     await database.stop()
 
 
@@ -49,14 +71,15 @@ def create_worker(settings: Settings, *, embedded: bool = False) -> Worker:
     ``embedded``: runs inside ``serve``, which owns the database pool and the signal handlers.
     """
     functions, cron_jobs = collect_jobs()
+    logging.getLogger("arq.worker").addFilter(_WITHOUT_JOB_ARGUMENTS)
     return Worker(
         functions=functions,
         cron_jobs=cron_jobs,
         redis_settings=redis_settings(settings),
         queue_name=QUEUE_NAME,
         ctx={"settings": settings},
-        on_startup=None if embedded else _open_database,
-        on_shutdown=None if embedded else _close_database,
+        on_startup=None if embedded else _start,
+        on_shutdown=None if embedded else _stop,
         handle_signals=not embedded,
         max_jobs=10,
         job_timeout=300,
