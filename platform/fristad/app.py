@@ -14,9 +14,9 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.enums import ScopeType
 from litestar.logging import LoggingConfig
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
@@ -34,9 +34,20 @@ from litestar.types import (
     Send,
 )
 
-from fristad import database, redisconn
+from accounts.api import AccountsApi
+from accounts.views import (
+    AdminController,
+    InvitationController,
+    MembersController,
+    ProfileController,
+    SignInController,
+)
+from accounts.web import ActorMiddleware
+from fristad import database, queue, redisconn
 from fristad.health import HealthController
+from fristad.outbox import OutboxController
 from fristad.security import security_headers
+from fristad.sessions import RotatingSessionConfig
 from fristad.settings import Settings, SettingsError, get_settings
 from fristad.views import PageController
 from fristad.web import (
@@ -49,6 +60,15 @@ from fristad.web import (
 from fristad.worker import create_worker, run_in_background, stop_in_background
 
 log = logging.getLogger("fristad")
+
+ACCOUNTS_ROUTES = [
+    SignInController,
+    ProfileController,
+    MembersController,
+    InvitationController,
+    AdminController,
+    AccountsApi,
+]
 
 
 def cookie_name(settings: Settings, name: str) -> str:
@@ -99,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await database.start()
+        await queue.open_queue(settings)
         worker = create_worker(settings, embedded=True) if run_worker else None
         worker_task = await run_in_background(worker) if worker else None
         try:
@@ -106,6 +127,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             if worker and worker_task:
                 await stop_in_background(worker, worker_task)
+            await queue.close_queue()
             await database.stop()
             await redis.aclose()
 
@@ -116,6 +138,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PageController,
             HealthController,
             PrometheusController,
+            OutboxController,
+            *ACCOUNTS_ROUTES,
             create_static_files_router(
                 path="/static",
                 directories=[PACKAGE_DIR / "static"],
@@ -134,7 +158,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores=StoreRegistry(stores={"sessions": RedisStore(redis, namespace="fristad:sessions")}),
         middleware=[
             prometheus.middleware,
-            ServerSideSessionConfig(
+            RotatingSessionConfig(
                 key=cookie_name(settings, "fristad_session"),
                 max_age=settings.session_idle_minutes * 60,
                 renew_on_access=True,
@@ -144,6 +168,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 store="sessions",
                 exclude=["^/static/", "^/healthz", "^/readyz", "^/metrics"],
             ).middleware,
+            ActorMiddleware(settings.session_absolute_hours),
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -164,6 +189,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1",
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="An API token from the profile page or `fristad token create`.",
+                    )
+                }
+            ),
         ),
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},

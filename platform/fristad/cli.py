@@ -113,6 +113,88 @@ def demo() -> None:
 
 
 @main.command()
+@click.option("--email", required=True)
+@click.option("--name", default="", help="Display name (default: the part before @).")
+@click.option("--org", "organisation", default=None, help="Organisation number (NNNNNN-NNNN).")
+@click.option(
+    "--role",
+    type=click.Choice(["caseworker", "coordinator", "officer", "shelter_staff", "org_admin"]),
+    default=None,
+)
+@click.option("--region", default=None, help="Police region of a coordinator.")
+@click.option("--admin", is_flag=True, help="System administrator.")
+@click.password_option(
+    help="Asked for when not given (FRISTAD_PASSWORD is also read).", envvar="FRISTAD_PASSWORD"
+)
+def createuser(
+    email: str,
+    name: str,
+    organisation: str | None,
+    role: str | None,
+    region: str | None,
+    admin: bool,
+    password: str,
+) -> None:
+    """Create a user, optionally with a role in an organisation."""
+    from accounts.cli import create_user
+
+    _settings()
+    click.echo(_run(create_user(email, name, organisation, role, region, admin, password)))
+
+
+@main.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("create")
+@click.option("--user", "email", required=True, help="E-mail of the token's user.")
+@click.option("--org", "organisation", default=None, help="Organisation number, if several.")
+@click.option("--role", default=None, help="Role, if several in that organisation.")
+@click.option(
+    "--scope", "scopes", multiple=True, required=True, type=click.Choice(["read", "write", "admin"])
+)
+@click.option("--name", default="cli", help="What the token is for.")
+@click.option("--days", type=int, default=90, help="Valid for this many days (0: no expiry).")
+def token_create(
+    email: str,
+    organisation: str | None,
+    role: str | None,
+    scopes: tuple[str, ...],
+    name: str,
+    days: int,
+) -> None:
+    """Create an API token and print it (shown once)."""
+    from accounts.cli import create_token
+
+    _settings()
+    click.echo(_run(create_token(email, organisation, role, list(scopes), name, days)))
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; exits 1 and names the first changed or orphaned event."""
+    from accounts.audit import verify
+
+    _settings()
+    result = _run(verify())
+    if result.ok:
+        click.echo(f"audit log intact: {result.checked} events verified")
+        return
+    click.echo(
+        f"audit log BROKEN at event {result.broken_event_id}: {result.problem} "
+        f"({result.checked} events before it verified)",
+        err=True,
+    )
+    sys.exit(1)
+
+
+@main.command()
 def messages() -> None:
     """Update every package's sv/en catalogs from the code and list what needs translating."""
     from fristad.messages import update_catalogs
@@ -165,10 +247,18 @@ def _run(coroutine: Awaitable[T]) -> T:
         finally:
             await database.stop()
 
+    from fristad.errors import Conflict, InvalidInput, NotFound
+
     try:
         return asyncio.run(with_database())
     except (OSError, PostgresError, TimeoutError) as error:
         raise click.ClickException(f"database: {type(error).__name__}: {error}") from None
+    except InvalidInput as error:
+        raise click.ClickException(
+            "; ".join(f"{k or 'input'}: {v}" for k, v in error.errors.items())
+        ) from None
+    except (Conflict, NotFound) as error:
+        raise click.ClickException(str(error) or "not found") from None
 
 
 async def _migrate() -> str:

@@ -107,3 +107,61 @@ async def truncate_all() -> None:
         return
     for table in reversed(tables):
         await db.run_ddl(f'DELETE FROM "{table._meta.tablename}"')  # noqa: S608
+
+
+# Constraints in migrations. SQLite cannot add a constraint to an existing table, and Piccolo's
+# migrations create a table before its columns, so constraints are added by these helpers instead
+# of Piccolo's add_constraint: a UNIQUE index on both engines; a CHECK constraint on PostgreSQL
+# and, on SQLite, triggers that refuse the same rows (RAISE(ABORT) is a constraint error there).
+# Tables keep such constraints out of their class body, so auto-migrations do not repeat them.
+
+
+def add_unique(manager: Any, table: str, name: str, columns: list[str]) -> None:
+    """Add ``UNIQUE (columns)`` to ``table`` in a migration, the same on both engines."""
+    column_list = ", ".join(f'"{column}"' for column in columns)
+
+    async def forwards() -> None:
+        await engine().run_ddl(f'CREATE UNIQUE INDEX "{name}" ON "{table}" ({column_list})')
+
+    async def backwards() -> None:
+        await engine().run_ddl(f'DROP INDEX IF EXISTS "{name}"')
+
+    manager.add_raw(forwards)
+    manager.add_raw_backwards(backwards)
+
+
+def add_check(manager: Any, table: str, name: str, condition: str) -> None:
+    """Add ``CHECK (condition)`` to ``table`` in a migration (triggers on SQLite)."""
+
+    async def forwards() -> None:
+        db = engine()
+        if isinstance(db, PostgresEngine):
+            await db.run_ddl(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" CHECK ({condition})')
+            return
+        for event in ("INSERT", "UPDATE"):
+            await db.run_ddl(
+                f'CREATE TRIGGER "{name}_{event.lower()}" BEFORE {event} ON "{table}" '
+                f"FOR EACH ROW WHEN NOT ({_new_row(condition)}) "
+                f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END"
+            )
+
+    async def backwards() -> None:
+        db = engine()
+        if isinstance(db, PostgresEngine):
+            await db.run_ddl(f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{name}"')
+            return
+        for event in ("insert", "update"):
+            await db.run_ddl(f'DROP TRIGGER IF EXISTS "{name}_{event}"')
+
+    manager.add_raw(forwards)
+    manager.add_raw_backwards(backwards)
+
+
+def _new_row(condition: str) -> str:
+    """Qualify the condition's column names with NEW. for a SQLite trigger.
+
+    Conditions are written with double-quoted column names ("free" >= 0), so this is exact.
+    """
+    import re
+
+    return re.sub(r'"([a-z_][a-z0-9_]*)"', r'NEW."\1"', condition)

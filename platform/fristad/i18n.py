@@ -86,10 +86,14 @@ def _(message: str) -> str:
 
 
 def resolve_locale(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    """The user's choice (cookie), then the browser's Accept-Language, then Swedish."""
+    """The choice made in the language switch (cookie), the signed-in user's saved language,
+    the browser's Accept-Language, then Swedish."""
     chosen = connection.cookies.get(LOCALE_COOKIE)
     if chosen in LOCALES:
         return chosen
+    saved = getattr(connection.scope.get("user"), "locale", None)
+    if saved in LOCALES:
+        return str(saved)
     accept = connection.headers.get("accept-language", "")
     preferred = [
         part.split(";", 1)[0].strip().replace("_", "-")

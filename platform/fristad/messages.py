@@ -65,7 +65,9 @@ def update_catalogs() -> list[CatalogReport]:
             for message in catalog:
                 if not message.id:
                     continue
-                if locale == "en" and not message.string:
+                if locale == "en" and not all(
+                    message.string if isinstance(message.string, tuple) else (message.string,)
+                ):
                     message.string = message.id
                 message.flags.discard("fuzzy")
             path = catalog_path(package, locale)

@@ -1,12 +1,14 @@
 """Enqueueing background jobs from web processes, services and the CLI.
 
-Each process opens the queue once (``open_queue`` in the app's lifespan, a CLI command, or the
+Each process opens the queue (``open_queue`` in the app's lifespan, a CLI command, or the
 standalone worker's start-up) and closes it at the end. Services enqueue only after their
 transaction has committed, so a job never runs for a change that was rolled back.
 """
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -19,7 +21,10 @@ from fristad.mail import Mail
 from fristad.settings import Settings
 from fristad.worker import QUEUE_NAME, collect_jobs, redis_settings
 
-_pool: ArqRedis | None = None
+# The queue's Redis, set by open_queue; a connection pool per event loop, made on first use
+# (a pool belongs to the loop that made it, and tests run apps on loops of their own).
+_settings: Settings | None = None
+_pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ArqRedis] = weakref.WeakKeyDictionary()
 
 
 class QueueNotOpenError(RuntimeError):
@@ -27,19 +32,30 @@ class QueueNotOpenError(RuntimeError):
 
 
 async def open_queue(settings: Settings) -> None:
-    """Connect this process to the job queue in the configured Redis."""
-    global _pool
-    if _pool is not None:
-        raise RuntimeError("the job queue is already open in this process")
-    _pool = await create_pool(redis_settings(settings), default_queue_name=QUEUE_NAME)
+    """Point this process's enqueueing at the configured Redis (connects on first use)."""
+    global _settings
+    if _settings is not None and _settings.redis_url != settings.redis_url:
+        await close_queue()
+    _settings = settings
 
 
 async def close_queue() -> None:
-    """Disconnect from the job queue; calling it when the queue is not open does nothing."""
-    global _pool
-    pool, _pool = _pool, None
+    """Disconnect this event loop from the job queue; does nothing when it is not connected."""
+    pool = _pools.pop(asyncio.get_running_loop(), None)
     if pool is not None:
         await pool.aclose()
+
+
+async def _pool() -> ArqRedis:
+    if _settings is None:
+        raise QueueNotOpenError(
+            "the job queue is not open in this process: call fristad.queue.open_queue(settings) "
+            "at start-up (the app's lifespan, the CLI command or the worker's on_startup)"
+        )
+    loop = asyncio.get_running_loop()
+    if loop not in _pools:
+        _pools[loop] = await create_pool(redis_settings(_settings), default_queue_name=QUEUE_NAME)
+    return _pools[loop]
 
 
 async def enqueue(
@@ -55,16 +71,12 @@ async def enqueue(
     its result is kept (an hour): returns False then. Job ids end up in Redis keys and in logs, so
     they carry record ids, never personal data.
     """
-    if _pool is None:
-        raise QueueNotOpenError(
-            "the job queue is not open in this process: call fristad.queue.open_queue(settings) "
-            "at start-up (the app's lifespan, the CLI command or the worker's on_startup)"
-        )
     if function_name not in job_names():
         raise ValueError(f"no job function named {function_name!r} in any app's jobs.py")
     if defer_until is not None and defer_until.tzinfo is None:
         raise ValueError("defer_until must be timezone-aware (UTC)")
-    job = await _pool.enqueue_job(
+    pool = await _pool()
+    job = await pool.enqueue_job(
         function_name, *args, _job_id=job_id, _defer_until=defer_until, **kwargs
     )
     return job is not None

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from fristad import i18n
+from fristad.web import safe_local_path
 
 ONE_YEAR_SECONDS = 365 * 24 * 3600
 
@@ -19,13 +20,6 @@ ONE_YEAR_SECONDS = 365 * 24 * 3600
 class LanguageChoice(msgspec.Struct):
     locale: str
     next: str = "/"
-
-
-def safe_local_path(path: str) -> str:
-    """Only a path on this site may be the target of a redirect (no open redirect)."""
-    if path.startswith("/") and not path.startswith(("//", "/\\")):
-        return path
-    return "/"
 
 
 class PageController(Controller):

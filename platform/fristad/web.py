@@ -5,16 +5,25 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from fristad import i18n
 from fristad.database import APPS
+from fristad.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TooManyAttempts,
+)
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -49,6 +58,10 @@ def layout(request: Request[Any, Any, Any]) -> str:
     return "fristad/fragment.html" if wants_fragment(request) else "fristad/base.html"
 
 
+# Functions apps offer to every template (e.g. accounts' role_label), registered at import.
+TEMPLATE_GLOBALS: dict[str, Any] = {}
+
+
 def create_template_engine() -> JinjaTemplateEngine:
     environment = Environment(
         loader=FileSystemLoader(template_directories()),
@@ -66,12 +79,15 @@ def create_template_engine() -> JinjaTemplateEngine:
     )
     environment.globals.update(
         layout=layout,
+        flashes=take_flashes,
+        current_actor=lambda request: request.scope.get("user"),
         current_locale=i18n.active_locale,
         locales=i18n.LOCALES,
         locale_name=i18n.locale_name,
         htmx_config=HTMX_CONFIG,
         htmx_version=HTMX_VERSION,
     )
+    environment.globals.update(TEMPLATE_GLOBALS)
     return JinjaTemplateEngine.from_environment(environment)
 
 
@@ -84,35 +100,128 @@ def _is_api(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
     return connection.url.path.startswith("/api/")
 
 
+_DOMAIN_STATUS: dict[type[Exception], int] = {
+    NotFound: 404,
+    PermissionDenied: 403,
+    Conflict: 409,
+    InvalidInput: 422,
+    TooManyAttempts: 429,
+}
+
+
+def _status_of(exc: Exception) -> int:
+    if isinstance(exc, HTTPException):
+        return exc.status_code
+    for kind, status in _DOMAIN_STATUS.items():
+        if isinstance(exc, kind):
+            return status
+    return HTTP_500_INTERNAL_SERVER_ERROR
+
+
+def _message_of(exc: Exception) -> str:
+    """Text safe to show: a domain error's translated message, never an exception's internals."""
+    if isinstance(exc, PermissionDenied):
+        return exc.reason
+    if isinstance(exc, Conflict):
+        return exc.message
+    return ""
+
+
 def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """404, 403 and the other HTTP errors (and 500) as a page in the user's language.
+    """HTTP and domain errors (and 500) as a page in the user's language; JSON for the API.
 
     Routing errors reach this before any route hook has run, so the locale is set here too.
-    API requests get a JSON body instead.
     """
-    status = exc.status_code if isinstance(exc, HTTPException) else HTTP_500_INTERNAL_SERVER_ERROR
+    status = _status_of(exc)
     if status >= 500:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    headers = getattr(exc, "headers", None) or {}
-    if _is_api(request):
-        detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else "Internal error"
-        return Response(
-            {"status_code": status, "detail": detail},
-            status_code=status,
-            media_type=MediaType.JSON,
-            headers=headers,
-        )
+    headers = dict(getattr(exc, "headers", None) or {})
+    if isinstance(exc, TooManyAttempts):
+        headers["Retry-After"] = str(exc.retry_after)
     i18n.activate(i18n.resolve_locale(request))
+    if _is_api(request):
+        body: dict[str, Any] = {"status_code": status, "detail": _api_detail(exc, status)}
+        if isinstance(exc, InvalidInput):
+            body["errors"] = exc.errors
+        return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
+    if status == 401:
+        return _to_sign_in(request)
     return Template(
         template_name="fristad/error.html",
-        context={"status_code": status},
+        context={"status_code": status, "message": _message_of(exc)},
         status_code=status,
         headers=headers,
     )
 
 
+def _api_detail(exc: Exception, status: int) -> str:
+    if status >= 500:
+        return "Internal error"
+    if isinstance(exc, HTTPException):
+        return str(exc.detail)
+    return _message_of(exc) or {404: "Not found", 422: "Invalid input"}.get(status, "Error")
+
+
+def _to_sign_in(request: Request[Any, Any, Any]) -> Response[Any]:
+    target = "/sign-in?" + urlencode({"next": request.url.path})
+    if wants_fragment(request):
+        return Response(content=None, status_code=204, headers={"HX-Redirect": target})
+    return Redirect(path=target, status_code=303)
+
+
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     NotFoundException: error_page,
     HTTPException: error_page,
+    DomainError: error_page,
     HTTP_500_INTERNAL_SERVER_ERROR: error_page,
 }
+
+
+# --- helpers for views ---------------------------------------------------------------------
+
+FLASH_KEY = "flash"
+
+
+def session_data(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The request's session as a dict (empty when there is none or it was just cleared)."""
+    session = request.scope.get("session")
+    return session if isinstance(session, dict) else {}
+
+
+def flash(request: Request[Any, Any, Any], message: str, kind: str = "ok") -> None:
+    """A notice shown on the next page (after a redirect); kept in the server-side session."""
+    session = session_data(request)
+    messages = [*session.get(FLASH_KEY, []), {"text": message, "kind": kind}]
+    request.set_session({**session, FLASH_KEY: messages})
+
+
+def take_flashes(request: Request[Any, Any, Any]) -> list[dict[str, str]]:
+    session = request.scope.get("session")
+    if not session or not isinstance(session, dict) or FLASH_KEY not in session:
+        return []
+    messages: list[dict[str, str]] = session.pop(FLASH_KEY)
+    return messages
+
+
+def page(
+    template_name: str,
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    **context: Any,
+) -> Template:
+    """Render a page (or, for htmx, its fragment); ``errors`` are field messages, shown with 422."""
+    if errors:
+        status_code = 422
+    return Template(
+        template_name=template_name,
+        context={"errors": errors or {}, **context},
+        status_code=status_code,
+    )
+
+
+def safe_local_path(path: str | None) -> str:
+    """Only a path on this site may be the target of a redirect (no open redirect)."""
+    if path and path.startswith("/") and not path.startswith(("//", "/\\")):
+        return path
+    return "/"

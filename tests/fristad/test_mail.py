@@ -3,9 +3,10 @@ page, and the send_mail job run by a real arq worker against the test Redis."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,8 +35,8 @@ from fristad.mail import Mail, build_message, deliver, list_outbox, outbox_path,
 from fristad.outbox import OutboxController
 from fristad.settings import Settings
 from fristad.web import activate_request_locale, create_template_engine
-from fristad.worker import create_worker
 from tests.browser import free_port
+from tests.jobs import run_queued_jobs
 
 SWEDISH_MAIL = Mail(
     to="Åsa Öberg <asa@example.org>",
@@ -108,17 +109,6 @@ async def open_queue(settings: Settings, redis: Redis) -> AsyncIterator[None]:
     await queue.open_queue(settings)
     yield
     await queue.close_queue()
-
-
-async def run_queued_jobs(settings: Settings) -> int:
-    """Run a real worker until the queue is empty; fails if a job failed."""
-    worker = create_worker(settings, embedded=True)
-    worker.burst = True
-    try:
-        return int(await worker.run_check())
-    finally:
-        with contextlib.suppress(asyncio.CancelledError):
-            await worker.close()
 
 
 def only_text_part(message: EmailMessage) -> str:
@@ -342,9 +332,21 @@ async def test_permanent_refusal_fails_without_repeating_the_address(
     assert "asa@example.org" not in str(refused.value)
 
 
-async def test_enqueueing_needs_an_open_queue() -> None:
-    with pytest.raises(queue.QueueNotOpenError, match="open_queue"):
-        await queue.send_mail_later(SWEDISH_MAIL, key="nowhere")
+def test_enqueueing_needs_an_open_queue() -> None:
+    # A fresh process: this one has had its queue opened by other tests' apps.
+    code = (
+        "import asyncio\n"
+        "from fristad import queue\n"
+        "from fristad.mail import Mail\n"
+        "mail = Mail(to='a@example.org', subject='s', text='t')\n"
+        "asyncio.run(queue.send_mail_later(mail, key='k'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "QueueNotOpenError" in result.stderr
+    assert "open_queue" in result.stderr
 
 
 async def test_enqueueing_an_unknown_job_or_a_naive_time_is_refused(open_queue: None) -> None:

@@ -1,0 +1,164 @@
+"""The audit log: append-only, hash-chained, written in the transaction of the action it records.
+
+Each event stores the SHA-256 of its own content together with the previous event's hash, so
+editing or deleting an event breaks the chain at that point; ``verify()`` finds and names it.
+Events carry identifiers and codes, never names, e-mail addresses or free text about a person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from piccolo.engine.postgres import PostgresEngine
+
+from accounts.tables import AuditEvent
+from fristad.database import engine, write_transaction
+
+if TYPE_CHECKING:
+    from accounts.domain import Actor
+
+GENESIS = "0" * 64
+# Serialises appends on PostgreSQL (SQLite's BEGIN IMMEDIATE does already): no fork in the chain.
+_CHAIN_LOCK = 0x46524953  # "FRIS"
+PAGE_SIZE = 50
+
+
+def _canonical(fields: dict[str, Any]) -> bytes:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _content(row: dict[str, Any]) -> dict[str, Any]:
+    at = row["at"]
+    if isinstance(at, str):  # SQLite may hand back text
+        at = datetime.fromisoformat(at)
+    return {
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_user_id": row["actor_user_id"],
+        "organisation_id": row["organisation_id"],
+        "role": row["role"],
+        "action": row["action"],
+        "object_type": row["object_type"],
+        "object_id": row["object_id"],
+        "ip": row["ip"],
+        "reason": row["reason"],
+        "detail": row["detail"],
+        "prev_hash": row["prev_hash"],
+    }
+
+
+def event_hash(row: dict[str, Any]) -> str:
+    return hashlib.sha256(_canonical(_content(row))).hexdigest()
+
+
+async def record(
+    action: str,
+    *,
+    actor: Actor | None = None,
+    user_id: int | None = None,
+    object_type: str | None = None,
+    object_id: int | str | None = None,
+    reason: str | None = None,
+    detail: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> None:
+    """Append an event. Call it inside the write transaction of the action it records.
+
+    ``actor`` gives who, in which organisation and role; ``user_id`` names the user when there is
+    no actor yet (a failed sign-in). ``detail`` holds codes and counts only.
+    """
+    async with write_transaction():
+        db = engine()
+        if isinstance(db, PostgresEngine):
+            await db.run_ddl(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK})")
+        last = (
+            await AuditEvent.select(AuditEvent.hash)
+            .order_by(AuditEvent.id, ascending=False)
+            .first()
+        )
+        row: dict[str, Any] = {
+            "at": datetime.now(UTC),
+            "actor_user_id": actor.user_id if actor else user_id,
+            "organisation_id": actor.organisation_id if actor else None,
+            "role": str(actor.role) if actor and actor.role else None,
+            "action": action,
+            "object_type": object_type,
+            "object_id": None if object_id is None else str(object_id),
+            "ip": ip or (actor.ip if actor else None),
+            "reason": reason,
+            "detail": json.dumps(detail or {}, sort_keys=True, separators=(",", ":")),
+            "prev_hash": last["hash"] if last else GENESIS,
+        }
+        row["hash"] = event_hash(row)
+        await AuditEvent.insert(AuditEvent(**row))
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_event_id: int | None = None
+    problem: str = ""
+
+
+async def verify(batch: int = 1000) -> VerifyResult:
+    """Walk the chain from the first event; name the first event that was changed or whose
+    predecessor was removed."""
+    previous = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        rows = (
+            await AuditEvent.select()
+            .where(AuditEvent.id > last_id)
+            .order_by(AuditEvent.id)
+            .limit(batch)
+        )
+        if not rows:
+            return VerifyResult(ok=True, checked=checked)
+        for row in rows:
+            if row["prev_hash"] != previous:
+                return VerifyResult(
+                    False,
+                    checked,
+                    row["id"],
+                    "the event before it was deleted or changed (chain link broken)",
+                )
+            if event_hash(row) != row["hash"]:
+                return VerifyResult(False, checked, row["id"], "its content was changed")
+            previous = row["hash"]
+            checked += 1
+            last_id = row["id"]
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    action: str = ""
+    actor_user_id: int | None = None
+    organisation_id: int | None = None
+    object_type: str = ""
+    object_id: str = ""
+    page: int = 1
+
+
+async def list_events(query: EventFilter) -> tuple[list[dict[str, Any]], bool]:
+    """A page of events, newest first, and whether there is a next page."""
+    select = AuditEvent.select().order_by(AuditEvent.id, ascending=False)
+    if query.action:
+        select = select.where(AuditEvent.action.like(f"{query.action}%"))
+    if query.actor_user_id is not None:
+        select = select.where(AuditEvent.actor_user_id == query.actor_user_id)
+    if query.organisation_id is not None:
+        select = select.where(AuditEvent.organisation_id == query.organisation_id)
+    if query.object_type:
+        select = select.where(AuditEvent.object_type == query.object_type)
+    if query.object_id:
+        select = select.where(AuditEvent.object_id == query.object_id)
+    page = max(query.page, 1)
+    rows = await select.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    for row in rows:
+        row["detail"] = json.loads(row["detail"] or "{}")
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE

@@ -1,0 +1,47 @@
+"""Server-side sessions in Redis, with a new session id on demand (at sign-in).
+
+Litestar keeps a session's id for its whole life; a handler that puts ``ROTATE: True`` into the
+session gets a fresh id instead, and the old id's data is deleted (ASVS 7.2.4: a new session
+token on authentication, so a planted id is worthless).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
+from litestar.types import Message, ScopeSession
+
+ROTATE = "_rotate"
+_NEW_ID = "fristad.new_session_id"
+
+
+class RotatingSessionBackend(ServerSideSessionBackend):
+    async def store_in_message(
+        self,
+        scope_session: ScopeSession,
+        message: Message,
+        connection: ASGIConnection[Any, Any, Any, Any],
+    ) -> None:
+        if isinstance(scope_session, dict) and scope_session.pop(ROTATE, False):
+            old_id = connection.cookies.get(self.config.key)
+            if old_id:
+                await self.delete(
+                    old_id, store=self.config.get_store_from_app(connection.scope["app"])
+                )
+            connection.scope[_NEW_ID] = self.generate_session_id()  # type: ignore[literal-required]
+        await super().store_in_message(scope_session, message, connection)
+
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        new_id = connection.scope.get(_NEW_ID)
+        return str(new_id) if new_id else super().get_session_id(connection)
+
+
+@dataclass
+class RotatingSessionConfig(ServerSideSessionConfig):
+    _backend_class = RotatingSessionBackend
