@@ -61,6 +61,7 @@ def update_catalogs() -> list[CatalogReport]:
             if not len(template) and not catalog_path(package, locale).exists():
                 continue
             catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+            catalog.fuzzy = False  # a fuzzy header would make the whole catalog "fuzzy"
             catalog.obsolete.clear()
             for message in catalog:
                 if not message.id:
