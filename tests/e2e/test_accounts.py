@@ -47,7 +47,10 @@ async def test_sign_in_with_totp_switch_organisation_and_language_then_sign_out(
 
     await page.get_by_role("button", name="English").click()
     await page.wait_for_function("document.documentElement.lang === 'en'")
-    assert await page.locator(".site-header form[action='/sign-out'] button").inner_text() == "Sign out"
+    assert (
+        await page.locator(".site-header form[action='/sign-out'] button").inner_text()
+        == "Sign out"
+    )
 
     await page.get_by_role("button", name="Sign out").click()
     await page.wait_for_url(live_server.url + "/")
