@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import segno
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 from redis.asyncio import Redis
 
@@ -90,7 +90,9 @@ class SignInController(Controller):
     include_in_schema = False
 
     @get("/sign-in", name="sign_in")
-    async def sign_in_page(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+    async def sign_in_page(
+        self, request: Request[Any, Any, Any], next: FromQuery[str] = "/"
+    ) -> Template:
         return page("accounts/sign_in.html", form=SignInForm(next=safe_local_path(next)))
 
     @post("/sign-in")
@@ -182,12 +184,15 @@ class SignInController(Controller):
         return page("accounts/forgot.html", sent=True)
 
     @get("/password/reset/{token:str}")
-    async def reset_page(self, token: str) -> Template:
+    async def reset_page(self, token: FromPath[str]) -> Template:
         return page("accounts/reset.html", token=token)
 
     @post("/password/reset/{token:str}")
     async def reset(
-        self, request: Request[Any, Any, Any], token: str, data: Annotated[NewPasswordForm, Form]
+        self,
+        request: Request[Any, Any, Any],
+        token: FromPath[str],
+        data: Annotated[NewPasswordForm, Form],
     ) -> Template | Redirect:
         try:
             await services.reset_password(token, data.password)
@@ -323,7 +328,9 @@ class ProfileController(Controller):
         return await _profile_page(request, new_token=token)
 
     @post("/tokens/{token_id:int}/revoke")
-    async def revoke_token(self, request: Request[Any, Any, Any], token_id: int) -> Redirect:
+    async def revoke_token(
+        self, request: Request[Any, Any, Any], token_id: FromPath[int]
+    ) -> Redirect:
         await services.revoke_token(require_actor(request), token_id)
         flash(request, _("The token has been revoked."))
         return _see_other("/account")
@@ -388,7 +395,7 @@ class MembersController(Controller):
 
     @post("/invitations/{invitation_id:int}/revoke")
     async def revoke_invitation(
-        self, request: Request[Any, Any, Any], invitation_id: int
+        self, request: Request[Any, Any, Any], invitation_id: FromPath[int]
     ) -> Redirect:
         await services.revoke_invitation(require_actor(request), invitation_id)
         flash(request, _("The invitation has been withdrawn."))
@@ -396,7 +403,10 @@ class MembersController(Controller):
 
     @post("/members/{membership_id:int}/role")
     async def change_role(
-        self, request: Request[Any, Any, Any], membership_id: int, data: Annotated[RoleForm, Form]
+        self,
+        request: Request[Any, Any, Any],
+        membership_id: FromPath[int],
+        data: Annotated[RoleForm, Form],
     ) -> Template | Redirect:
         try:
             await services.change_role(
@@ -409,7 +419,7 @@ class MembersController(Controller):
 
     @get("/members/{membership_id:int}/deactivate")
     async def confirm_deactivate(
-        self, request: Request[Any, Any, Any], membership_id: int
+        self, request: Request[Any, Any, Any], membership_id: FromPath[int]
     ) -> Template:
         actor = require_actor(request)
         members = await services.list_members(actor, actor.organisation_id or 0)
@@ -421,7 +431,9 @@ class MembersController(Controller):
         return page("accounts/confirm_deactivate.html", member=member, role_label=role_label)
 
     @post("/members/{membership_id:int}/deactivate")
-    async def deactivate(self, request: Request[Any, Any, Any], membership_id: int) -> Redirect:
+    async def deactivate(
+        self, request: Request[Any, Any, Any], membership_id: FromPath[int]
+    ) -> Redirect:
         await services.deactivate_membership(require_actor(request), membership_id)
         flash(request, _("The member's role has been removed."))
         return _see_other("/organisation/members")
@@ -464,7 +476,7 @@ class InvitationController(Controller):
     include_in_schema = False
 
     @get("/{token:str}")
-    async def invitation(self, request: Request[Any, Any, Any], token: str) -> Template:
+    async def invitation(self, request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
         try:
             invitation = await services.open_invitation(token)
         except Conflict as error:
@@ -484,7 +496,7 @@ class InvitationController(Controller):
     async def accept(
         self,
         request: Request[Any, Any, Any],
-        token: str,
+        token: FromPath[str],
         data: Annotated[AcceptInvitationForm, Form],
     ) -> Template | Redirect:
         actor = actor_of(request)
@@ -553,7 +565,9 @@ class AdminController(Controller):
         return _see_other("/admin/organisations")
 
     @get("/organisations/{organisation_id:int}")
-    async def organisation(self, request: Request[Any, Any, Any], organisation_id: int) -> Template:
+    async def organisation(
+        self, request: Request[Any, Any, Any], organisation_id: FromPath[int]
+    ) -> Template:
         actor = require_actor(request)
         return page(
             "accounts/admin_organisation.html",
@@ -564,7 +578,10 @@ class AdminController(Controller):
 
     @post("/users/{user_id:int}/disable")
     async def disable_user(
-        self, request: Request[Any, Any, Any], user_id: int, organisation_id: int
+        self,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[int],
+        organisation_id: FromQuery[int],
     ) -> Redirect:
         await services.set_user_active(require_actor(request), user_id, False)
         flash(request, _("The account has been disabled and signed out everywhere."))
@@ -572,7 +589,10 @@ class AdminController(Controller):
 
     @post("/users/{user_id:int}/enable")
     async def enable_user(
-        self, request: Request[Any, Any, Any], user_id: int, organisation_id: int
+        self,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[int],
+        organisation_id: FromQuery[int],
     ) -> Redirect:
         await services.set_user_active(require_actor(request), user_id, True)
         flash(request, _("The account has been enabled."))
@@ -582,15 +602,15 @@ class AdminController(Controller):
     async def audit_log(
         self,
         request: Request[Any, Any, Any],
-        action: str = "",
-        actor: str = "",
-        object_type: str = "",
-        object_id: str = "",
+        action: FromQuery[str] = "",
+        actor: FromQuery[str] = "",
+        object_type: FromQuery[str] = "",
+        object_id: FromQuery[str] = "",
+        page_index: Annotated[int, QueryParameter(name="page", ge=1)] = 1,
     ) -> Template:
         query = AuditFilterForm(
             action=action, actor=actor, object_type=object_type, object_id=object_id
         )
-        page_index = int(request.query_params.get("page", "1") or 1)
         events, has_next = await audit.list_events(
             audit.EventFilter(
                 action=query.action.strip(),

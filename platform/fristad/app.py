@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.util
 import logging
 from collections.abc import AsyncIterator
 from importlib.resources import files
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
@@ -34,16 +36,9 @@ from litestar.types import (
     Send,
 )
 
-from accounts.api import AccountsApi
-from accounts.views import (
-    AdminController,
-    InvitationController,
-    MembersController,
-    ProfileController,
-    SignInController,
-)
 from accounts.web import ActorMiddleware
 from fristad import database, queue, redisconn
+from fristad.database import APPS
 from fristad.health import HealthController
 from fristad.outbox import OutboxController
 from fristad.security import security_headers
@@ -61,14 +56,16 @@ from fristad.worker import create_worker, run_in_background, stop_in_background
 
 log = logging.getLogger("fristad")
 
-ACCOUNTS_ROUTES = [
-    SignInController,
-    ProfileController,
-    MembersController,
-    InvitationController,
-    AdminController,
-    AccountsApi,
-]
+
+
+def app_routes() -> list[Any]:
+    """Route handlers from each app's ``routes.py`` (``ROUTES``), in the order of APPS."""
+    handlers: list[Any] = []
+    for app in APPS:
+        module_name = f"{app}.routes"
+        if importlib.util.find_spec(module_name) is not None:
+            handlers += importlib.import_module(module_name).ROUTES
+    return handlers
 
 
 def cookie_name(settings: Settings, name: str) -> str:
@@ -139,7 +136,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             PrometheusController,
             OutboxController,
-            *ACCOUNTS_ROUTES,
+            *app_routes(),
             create_static_files_router(
                 path="/static",
                 directories=[PACKAGE_DIR / "static"],

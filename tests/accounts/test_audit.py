@@ -77,3 +77,18 @@ async def test_an_event_rolls_back_with_its_action(db: None) -> None:
         await action_that_fails()
     assert await AuditEvent.count().where(AuditEvent.action == "test.rolled_back") == 0
     assert (await audit.verify()).ok
+
+
+async def test_admin_browses_and_filters_the_audit_log(client) -> None:  # type: ignore[no-untyped-def]
+    from tests.accounts.helpers import make_user, sign_in
+
+    admin = await make_user("admin@f.example", admin=True, mfa=True)
+    await sign_in(client, admin)
+    await audit.record("test.visible", object_type="thing", object_id=7)
+    everything = await client.get("/admin/audit")
+    assert everything.status_code == 200
+    assert "sign_in.succeeded" in everything.text
+    filtered = await client.get("/admin/audit", params={"action": "test.", "page": 1})
+    assert "test.visible" in filtered.text
+    assert "sign_in.succeeded" not in filtered.text
+    assert "admin@f.example" not in filtered.text  # events hold ids, not addresses
