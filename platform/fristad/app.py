@@ -57,7 +57,6 @@ from fristad.worker import create_worker, run_in_background, stop_in_background
 log = logging.getLogger("fristad")
 
 
-
 def app_routes() -> list[Any]:
     """Route handlers from each app's ``routes.py`` (``ROUTES``), in the order of APPS."""
     handlers: list[Any] = []

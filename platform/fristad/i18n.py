@@ -85,6 +85,11 @@ def _(message: str) -> str:
     return gettext(message)
 
 
+def N_(message: str) -> str:
+    """Mark a text for translation where it is defined; translate it where it is shown."""
+    return message
+
+
 def resolve_locale(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     """The choice made in the language switch (cookie), the signed-in user's saved language,
     the browser's Accept-Language, then Swedish."""

@@ -1,12 +1,19 @@
-"""Sweden's seven police regions, the regional unit of the coordinators and the bed board."""
+"""Sweden's seven police regions and 290 municipalities (SCB codes), the places Fristad knows.
+
+The municipality list is reference data (facts) kept in fristad/data/municipalities.csv.
+"""
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Final
 
 from fristad.i18n import gettext
 
-# code -> Swedish name (proper names: the same in both languages).
+# code -> name (proper names: the same in both languages).
 POLICE_REGIONS: Final = {
     "nord": "Region Nord",
     "mitt": "Region Mitt",
@@ -16,9 +23,47 @@ POLICE_REGIONS: Final = {
     "syd": "Region Syd",
     "bergslagen": "Region Bergslagen",
 }
+_REGION_BY_NAME: Final = {
+    name.removeprefix("Region "): code for code, name in POLICE_REGIONS.items()
+}
+DATA_FILE: Final = Path(__file__).parent / "data" / "municipalities.csv"
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str  # SCB's four-digit kommunkod
+    name: str
+    county: str
+    region: str  # police region code
 
 
 def region_name(code: str | None) -> str:
     if code is None:
         return gettext("National")
     return POLICE_REGIONS.get(code, code)
+
+
+@cache
+def municipalities() -> dict[str, Municipality]:
+    """All 290 municipalities by code, in the file's (SCB) order."""
+    with DATA_FILE.open(encoding="utf-8", newline="") as data:
+        return {
+            row["municipality_code"]: Municipality(
+                code=row["municipality_code"],
+                name=row["municipality_name"],
+                county=row["county_name"],
+                region=_REGION_BY_NAME[row["police_region"]],
+            )
+            for row in csv.DictReader(data)
+        }
+
+
+def municipalities_in(region: str) -> list[Municipality]:
+    return [m for m in municipalities().values() if m.region == region]
+
+
+def municipality_name(code: str | None) -> str:
+    if not code:
+        return ""
+    found = municipalities().get(code)
+    return found.name if found else code

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -62,6 +66,31 @@ def layout(request: Request[Any, Any, Any]) -> str:
 TEMPLATE_GLOBALS: dict[str, Any] = {}
 
 
+@dataclass(frozen=True)
+class NavItem:
+    """A main-menu link an app offers (in its routes.py ``NAV``); ``label`` is marked with N_."""
+
+    label: str
+    href: str
+    visible: Callable[[Any], bool]
+
+
+def nav_items(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
+    """The main menu for the signed-in actor: (translated label, href)."""
+    actor = request.scope.get("user")
+    if actor is None:
+        return []
+    items: list[tuple[str, str]] = []
+    for app in APPS:
+        module_name = f"{app}.routes"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        for item in getattr(importlib.import_module(module_name), "NAV", []):
+            if item.visible(actor):
+                items.append((i18n.gettext(item.label), item.href))
+    return items
+
+
 def create_template_engine() -> JinjaTemplateEngine:
     environment = Environment(
         loader=FileSystemLoader(template_directories()),
@@ -79,6 +108,7 @@ def create_template_engine() -> JinjaTemplateEngine:
     )
     environment.globals.update(
         layout=layout,
+        nav_items=nav_items,
         flashes=take_flashes,
         current_actor=lambda request: request.scope.get("user"),
         current_locale=i18n.active_locale,
