@@ -974,6 +974,17 @@ async def actor_for_token(token: str, *, ip: str | None = None) -> Actor | None:
     )
 
 
+async def rotate_keys() -> int:
+    """Re-encrypt the TOTP secrets under the newest data key; returns how many."""
+    rows = await User.select(User.id, User.totp_secret).where(User.totp_secret.is_not_null())
+    for row in rows:
+        async with write_transaction():
+            await User.update({User.totp_secret: crypto.rotate(row["totp_secret"])}).where(
+                User.id == row["id"]
+            )
+    return len(rows)
+
+
 # --- helpers -------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from piccolo.query.methods.select import Select
 
 from accounts import audit
 from accounts.domain import Actor, Role
+from beneficiaries import policy as _policy  # noqa: F401 - registers beneficiaries' actions
 from beneficiaries.domain import (
     CLOSED_REASONS,
     CONSENT_SCOPES,

@@ -194,6 +194,46 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@main.group()
+def retention() -> None:
+    """Erasure of personal data of closed cases."""
+
+
+@retention.command("run")
+@click.option("--months", type=int, default=None, help="Default: FRISTAD_RETENTION_MONTHS.")
+def retention_run(months: int | None) -> None:
+    """Anonymise cases closed longer ago than the retention period; prints their codes."""
+    from beneficiaries.services import run_retention
+
+    settings = _settings()
+    codes = _run(run_retention(months if months is not None else settings.retention_months))
+    for code in codes:
+        click.echo(code)
+    click.echo(f"{len(codes)} cases anonymised")
+
+
+@main.group()
+def keys() -> None:
+    """Data-encryption keys (FRISTAD_DATA_KEYS)."""
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt every encrypted field under the newest key (the first in FRISTAD_DATA_KEYS).
+
+    Afterwards older keys can be removed from the configuration.
+    """
+    from accounts.services import rotate_keys as rotate_account_keys
+    from beneficiaries.services import rotate_keys as rotate_case_keys
+
+    _settings()
+
+    async def rotate_all() -> int:
+        return await rotate_account_keys() + await rotate_case_keys()
+
+    click.echo(f"{_run(rotate_all())} encrypted values re-encrypted under the newest key")
+
+
 @main.command()
 def messages() -> None:
     """Update every package's sv/en catalogs from the code and list what needs translating."""

@@ -57,6 +57,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_lockout_minutes: int = 15
     password_reset_minutes: int = 60
     invitation_days: int = 7
+    # Personal data of closed cases is erased this long after closing.
+    retention_months: int = 24
+    # Shelters: availability not confirmed for this long is stale; a bed hold lasts this long.
+    stale_hours: int = 24
+    hold_hours: int = 4
 
     @property
     def var_path(self) -> Path:

@@ -8,9 +8,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
+import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
 
 log = logging.getLogger("fristad.web")
+T = TypeVar("T", bound=msgspec.Struct)
 
 PACKAGE_DIR = Path(__file__).parent
 PLATFORM_DIR = PACKAGE_DIR.parent
@@ -255,3 +257,32 @@ def safe_local_path(path: str | None) -> str:
     if path and path.startswith("/") and not path.startswith(("//", "/\\")):
         return path
     return "/"
+
+
+async def parse_form(request: Request[Any, Any, Any], struct: type[T]) -> T:
+    """A submitted form as a msgspec Struct: repeated fields fill list fields, empty fields
+    take the default; a value of the wrong kind is an InvalidInput naming its field."""
+    form = await request.form()
+    values: dict[str, Any] = {}
+    for field in msgspec.structs.fields(struct):
+        if field.name not in form:
+            continue
+        is_list = getattr(field.type, "__origin__", None) is list or str(field.type).startswith(
+            "list["
+        )
+        if is_list:
+            # Ticked boxes and multiple selects repeat the field; a text field may list
+            # several values separated by spaces.
+            values[field.name] = [
+                part for value in form.getall(field.name) for part in str(value).split()
+            ]
+            continue
+        value = form.get(field.name)
+        if value == "" and field.default is not msgspec.NODEFAULT:
+            continue
+        values[field.name] = value
+    try:
+        return msgspec.convert(values, type=struct, strict=False)
+    except msgspec.ValidationError as error:
+        field_name = str(error).rsplit("$.", 1)[-1].split("[", 1)[0].rstrip("`")
+        raise InvalidInput({field_name: i18n.gettext("Check this value.")}) from None
