@@ -1,0 +1,226 @@
+"""Grants rules without I/O: the request workflow as a table, categories, money, file types.
+
+Money is integer öre throughout; amounts typed by people are parsed here (``parse_kronor``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Final
+
+from num2words import num2words
+
+from accounts.domain import Role
+from fristad.i18n import N_
+from fristad.i18n import gettext as _
+
+CATEGORIES: Final = {
+    "legal_aid": N_("Legal aid"),
+    "shelter": N_("Shelter"),
+    "rehabilitation": N_("Rehabilitation"),
+    "return": N_("Return support"),
+    "other": N_("Other"),
+}
+URGENCIES: Final = {"normal": N_("Normal"), "acute": N_("Acute (decision within 24 hours)")}
+ACUTE_DECISION_HOURS: Final = 24
+NORMAL_DECISION_DAYS: Final = 30
+MAX_COST_LINES: Final = 20
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    INFO_REQUESTED = "info_requested"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    APPROVED = "approved"
+    PARTIALLY_APPROVED = "partially_approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    PAID = "paid"
+    REPORTED = "reported"
+    CLOSED = "closed"
+
+
+STATE_LABELS: Final = {
+    State.DRAFT: N_("Draft"),
+    State.SUBMITTED: N_("Submitted"),
+    State.IN_REVIEW: N_("In review"),
+    State.INFO_REQUESTED: N_("More information requested"),
+    State.AWAITING_CONFIRMATION: N_("Awaiting second officer"),
+    State.APPROVED: N_("Approved"),
+    State.PARTIALLY_APPROVED: N_("Partially approved"),
+    State.REJECTED: N_("Rejected"),
+    State.WITHDRAWN: N_("Withdrawn"),
+    State.PAID: N_("Paid"),
+    State.REPORTED: N_("Reported"),
+    State.CLOSED: N_("Closed"),
+}
+
+# States in which money is committed to the request.
+FUNDED: Final = frozenset({State.APPROVED, State.PARTIALLY_APPROVED, State.PAID, State.REPORTED})
+# States an officer's queue shows.
+QUEUE: Final = (State.SUBMITTED, State.IN_REVIEW, State.AWAITING_CONFIRMATION)
+
+APPLICANT_ROLES: Final = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN})
+OFFICER_ROLES: Final = frozenset({Role.OFFICER})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[State]
+    target: State
+    roles: frozenset[Role]
+
+
+def _t(action: str, sources: set[State], target: State, roles: frozenset[Role]) -> Transition:
+    return Transition(action, frozenset(sources), target, roles)
+
+
+_DECIDABLE = {State.IN_REVIEW, State.AWAITING_CONFIRMATION}
+# The workflow: which action moves a request from which states to which, and who may do it.
+TRANSITIONS: Final = (
+    _t("submit", {State.DRAFT}, State.SUBMITTED, APPLICANT_ROLES),
+    _t("start_review", {State.SUBMITTED}, State.IN_REVIEW, OFFICER_ROLES),
+    _t("request_info", {State.IN_REVIEW}, State.INFO_REQUESTED, OFFICER_ROLES),
+    _t("answer_info", {State.INFO_REQUESTED}, State.SUBMITTED, APPLICANT_ROLES),
+    _t("propose", {State.IN_REVIEW}, State.AWAITING_CONFIRMATION, OFFICER_ROLES),
+    _t("send_back", {State.AWAITING_CONFIRMATION}, State.IN_REVIEW, OFFICER_ROLES),
+    _t("approve", _DECIDABLE, State.APPROVED, OFFICER_ROLES),
+    _t("approve_partly", _DECIDABLE, State.PARTIALLY_APPROVED, OFFICER_ROLES),
+    _t("reject", {State.IN_REVIEW}, State.REJECTED, OFFICER_ROLES),
+    _t(
+        "withdraw",
+        {
+            State.DRAFT,
+            State.SUBMITTED,
+            State.IN_REVIEW,
+            State.INFO_REQUESTED,
+            State.APPROVED,
+            State.PARTIALLY_APPROVED,
+        },
+        State.WITHDRAWN,
+        APPLICANT_ROLES,
+    ),
+    _t("pay_in_full", {State.APPROVED, State.PARTIALLY_APPROVED}, State.PAID, OFFICER_ROLES),
+    _t("report", {State.PAID}, State.REPORTED, APPLICANT_ROLES),
+    _t("close", {State.REPORTED, State.REJECTED, State.WITHDRAWN}, State.CLOSED, OFFICER_ROLES),
+)
+_BY_ACTION: Final = {transition.action: transition for transition in TRANSITIONS}
+
+
+class TransitionRefused(Exception):
+    """The action is not possible from this state or for this role; ``message`` is translated."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def transition(state: str, action: str, role: Role | None) -> Transition:
+    """The transition ``action`` takes from ``state`` for ``role``, or TransitionRefused."""
+    found = _BY_ACTION.get(action)
+    if found is None:
+        raise TransitionRefused(_("Unknown action."))
+    if role not in found.roles:
+        raise TransitionRefused(_("Your role cannot do this to a support request."))
+    if state not in found.sources:
+        raise TransitionRefused(
+            _("This is not possible while the request is “%(state)s”.")
+            % {"state": state_label(state)}
+        )
+    return found
+
+
+def actions_from(state: str, role: Role | None) -> set[str]:
+    """Actions the role may take on a request in ``state`` (for showing buttons)."""
+    return {t.action for t in TRANSITIONS if state in t.sources and role in t.roles}
+
+
+def state_label(state: str) -> str:
+    try:
+        return _(STATE_LABELS[State(state)])
+    except ValueError:
+        return state
+
+
+def category_label(category: str) -> str:
+    return _(CATEGORIES[category]) if category in CATEGORIES else category
+
+
+def decision_outcome(amount: int, requested: int) -> State:
+    """Approved in full, partly, or (nothing) rejected."""
+    if amount <= 0:
+        return State.REJECTED
+    return State.APPROVED if amount >= requested else State.PARTIALLY_APPROVED
+
+
+def needs_second_officer(amount: int, threshold: int) -> bool:
+    """Four eyes: an approval above the programme's threshold waits for a second officer."""
+    return amount > threshold
+
+
+# --- money ---------------------------------------------------------------------------------
+
+_AMOUNT = re.compile(r"\A-?\d+(?:[.,]\d{1,2})?\Z")
+
+
+def parse_kronor(text: str) -> int | None:
+    """``"12 500"``, ``"12500,50"`` or ``"1 250.5"`` kronor as öre; None when not an amount."""
+    compact = text.strip().replace("\xa0", "").replace(" ", "").removesuffix("kr")
+    if not _AMOUNT.match(compact):
+        return None
+    try:
+        return int(Decimal(compact.replace(",", ".")) * 100)
+    except InvalidOperation:
+        return None
+
+
+def kronor_input(ore: int) -> str:
+    """Öre as a form value (``12500`` or ``12500,50``)."""
+    kronor, rest = divmod(ore, 100)
+    return f"{kronor}" if rest == 0 else f"{kronor},{rest:02d}"
+
+
+def line_total(quantity: int, unit_price: int) -> int:
+    return quantity * unit_price
+
+
+def amount_in_words(ore: int, locale: str) -> str:
+    """An amount written out for a decision letter: ``tolvtusen femhundra kronor``."""
+    kronor, rest = divmod(ore, 100)
+    if locale == "sv":
+        words = f"{num2words(kronor, lang='sv')} kronor"
+        return f"{words} och {num2words(rest, lang='sv')} öre" if rest else words
+    words = f"{num2words(kronor, lang='en')} Swedish kronor"
+    return f"{words} and {num2words(rest, lang='en')} öre" if rest else words
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+MAX_ATTACHMENT_BYTES: Final = 10 * 1024 * 1024
+# The first bytes of each accepted kind of file; the extension is never trusted.
+_SIGNATURES: Final = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type a file's first bytes prove (PDF, JPEG, PNG), or None."""
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def safe_filename(name: str) -> str:
+    """A display name without directories or control characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c for c in base if c.isprintable() and c not in '"<>|:*?')
+    return cleaned.strip()[:200] or "attachment"
