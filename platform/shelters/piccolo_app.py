@@ -3,11 +3,12 @@
 from piccolo.conf.apps import AppConfig
 
 from fristad.database import migrations_folder
+from shelters.tables import AvailabilityChange, BedCategory, Hold, Placement, Shelter
 
 APP_CONFIG = AppConfig(
     app_name="shelters",
     migrations_folder_path=migrations_folder("shelters"),
-    table_classes=[],
-    migration_dependencies=[],
+    table_classes=[Shelter, BedCategory, AvailabilityChange, Hold, Placement],
+    migration_dependencies=["beneficiaries.piccolo_app"],
     commands=[],
 )

@@ -1,0 +1,93 @@
+"""Shelter rules without I/O: vocabularies, the hold state machine, counts and freshness."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+
+from fristad.i18n import N_
+
+TARGET_GROUPS: Final = {
+    "women": N_("Women"),
+    "men": N_("Men"),
+    "families": N_("Families with children"),
+    "minors": N_("Unaccompanied minors"),
+    "lgbtq": N_("LGBTQ+"),
+}
+SECURITY_LEVELS: Final = {
+    "standard": N_("Standard"),
+    "high": N_("High security"),
+    "protected": N_("Protected (secret location, staffed around the clock)"),
+}
+DECLINE_REASONS: Final = {
+    "no_bed": N_("No bed after all"),
+    "not_suitable": N_("The place does not suit the person's needs"),
+    "security": N_("Security reasons"),
+    "other": N_("Other reason"),
+}
+DISCHARGE_REASONS: Final = {
+    "moved_on": N_("Moved on to other housing"),
+    "authority_took_over": N_("An authority took over"),
+    "returned_home": N_("Returned home"),
+    "left": N_("Left on their own"),
+    "rule_breach": N_("Broke the house rules"),
+    "other": N_("Other reason"),
+}
+HOLD_STATUSES: Final = {
+    "pending": N_("Waiting for the shelter"),
+    "accepted": N_("Accepted: placed"),
+    "declined": N_("Declined"),
+    "released": N_("Released"),
+    "expired": N_("Expired"),
+}
+# The hold state machine, as data: from -> allowed targets. Only a pending hold holds a bed.
+HOLD_TRANSITIONS: Final = {
+    "pending": {"accepted", "declined", "released", "expired"},
+    "accepted": set(),
+    "declined": set(),
+    "released": set(),
+    "expired": set(),
+}
+# A single shelter's category never has more beds than this (keeps typos out of the board).
+MAX_CAPACITY: Final = 500
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A category's numbers. ``free`` is what is left of the capacity."""
+
+    capacity: int
+    out_of_service: int
+    occupied: int
+    held: int
+    external: int
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.out_of_service - self.occupied - self.held - self.external
+
+    def is_valid(self) -> bool:
+        parts = (self.capacity, self.out_of_service, self.occupied, self.held, self.external)
+        return all(part >= 0 for part in parts) and 0 <= self.free <= self.capacity
+
+
+def external_for(counts: Counts, *, free: int, out_of_service: int) -> int | None:
+    """The outside-programme occupancy that makes ``free`` beds free with ``out_of_service`` beds
+    out of service, or None when Fristad's own holds and placements leave no room for it."""
+    external = counts.capacity - out_of_service - counts.occupied - counts.held - free
+    candidate = Counts(counts.capacity, out_of_service, counts.occupied, counts.held, external)
+    return external if candidate.is_valid() else None
+
+
+def is_stale(confirmed_at: datetime | None, now: datetime, stale_hours: int) -> bool:
+    """Availability not confirmed within ``stale_hours`` cannot be trusted."""
+    return confirmed_at is None or now - confirmed_at > timedelta(hours=stale_hours)
+
+
+def can_move(from_status: str, to_status: str) -> bool:
+    return to_status in HOLD_TRANSITIONS.get(from_status, set())
+
+
+def codes_in(codes: list[str], vocabulary: dict[str, str]) -> bool:
+    return all(code in vocabulary for code in codes)

@@ -1,0 +1,19 @@
+"""Shelters tests enqueue jobs and e-mails: the queue is open on the test Redis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from fristad import queue
+from fristad.settings import Settings
+
+
+@pytest.fixture
+async def jobs(settings: Settings, db: None, redis: Redis) -> AsyncIterator[Redis]:
+    """A clean database and Redis, with this process's job queue open on the test Redis."""
+    await queue.open_queue(settings)
+    yield redis
+    await queue.close_queue()

@@ -1,0 +1,84 @@
+"""Building blocks for shelters tests: an operator with a shelter, a caseworker with cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from accounts.domain import Actor, Role
+from shelters import services
+from tests.accounts.helpers import TestUser, make_org, make_user
+from tests.beneficiaries.helpers import actor_of, make_beneficiary
+
+ADDRESS = "Hemliga gatan 7, 123 45 Hemlösa"
+
+
+@dataclass
+class World:
+    operator_id: int
+    staff: TestUser
+    staff_actor: Actor
+    shelter_id: int
+    category_id: int
+    ngo_id: int
+    caseworker: TestUser
+    caseworker_actor: Actor
+
+
+async def make_world(
+    *, capacity: int = 4, occupied_outside: int = 0, confirmed_at: datetime | None = None
+) -> World:
+    operator_id = await make_org("Skyddade boendet Fyrbåken", "559310478", ngo=False, shelter=True)
+    staff = await make_user(
+        "erik@fyrbaken.example", organisation_id=operator_id, role=Role.SHELTER_STAFF
+    )
+    staff_actor = await actor_of(staff.id)
+    shelter_id = await services.create_shelter(
+        None,
+        operator_id,
+        services.NewShelter(
+            name="Fyrbåken",
+            address=ADDRESS,
+            municipality="1280",  # Malmö
+            target_groups=["women", "families"],
+            languages=["sv", "en", "ro"],
+            referral_contact="040-123 45",
+        ),
+    )
+    category_id = await services.add_category(
+        None,
+        shelter_id,
+        services.NewCategory(
+            name="Kvinnoavdelning",
+            capacity=capacity,
+            target_groups=["women"],
+            occupied_outside=occupied_outside,
+        ),
+        confirmed_at=confirmed_at,
+    )
+    ngo_id = await make_org("Stiftelsen Trygg Hamn", "802471350")
+    caseworker = await make_user(
+        "lina@trygghamn.example", organisation_id=ngo_id, role=Role.CASEWORKER
+    )
+    return World(
+        operator_id=operator_id,
+        staff=staff,
+        staff_actor=staff_actor,
+        shelter_id=shelter_id,
+        category_id=category_id,
+        ngo_id=ngo_id,
+        caseworker=caseworker,
+        caseworker_actor=await actor_of(caseworker.id),
+    )
+
+
+async def make_case(world: World, **overrides: object) -> int:
+    return await make_beneficiary(world.caseworker_actor, consents=("share_shelter",), **overrides)
+
+
+async def category(category_id: int) -> dict[str, int]:
+    from shelters.tables import BedCategory
+
+    row = await BedCategory.select().where(BedCategory.id == category_id).first()
+    assert row is not None
+    return dict(row)
