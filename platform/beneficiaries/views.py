@@ -20,7 +20,7 @@ from beneficiaries.schemas import BeneficiaryForm, ConsentForm, IdentityForm
 from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS, municipalities, municipality_name
-from fristad.web import TEMPLATE_GLOBALS, flash, page, parse_form
+from fristad.web import TEMPLATE_GLOBALS, flash, page, parse_form, see_other
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 CASE_WORK = has_role(Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN, Role.OFFICER)
@@ -161,7 +161,7 @@ class BeneficiaryController(Controller):
         )
 
     @post("/")
-    async def create(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    async def create(self, request: Request[Any, Any, Any]) -> Template | Response[Any]:
         actor = require_actor(request)
         form = identity = None
         try:
@@ -178,7 +178,7 @@ class BeneficiaryController(Controller):
                 **_choices(),
             )
         flash(request, _("The person has been registered."))
-        return _see_other(f"/beneficiaries/{beneficiary_id}")
+        return see_other(request, f"/beneficiaries/{beneficiary_id}")
 
     @get("/{beneficiary_id:int}", name="beneficiary")
     async def show(
@@ -203,7 +203,7 @@ class BeneficiaryController(Controller):
     @post("/{beneficiary_id:int}")
     async def update(
         self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int]
-    ) -> Template | Redirect:
+    ) -> Template | Response[Any]:
         actor = require_actor(request)
         form = None
         try:
@@ -224,7 +224,7 @@ class BeneficiaryController(Controller):
                 **_choices(),
             )
         flash(request, _("The record has been saved."))
-        return _see_other(f"/beneficiaries/{beneficiary_id}")
+        return see_other(request, f"/beneficiaries/{beneficiary_id}")
 
     @post("/{beneficiary_id:int}/identity")
     async def identity(

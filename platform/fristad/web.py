@@ -286,3 +286,11 @@ async def parse_form(request: Request[Any, Any, Any], struct: type[T]) -> T:
     except msgspec.ValidationError as error:
         field_name = str(error).rsplit("$.", 1)[-1].split("[", 1)[0].rstrip("`")
         raise InvalidInput({field_name: i18n.gettext("Check this value.")}) from None
+
+
+def see_other(request: Request[Any, Any, Any], path: str) -> Response[Any]:
+    """Go to ``path`` after a successful form: a 303 redirect, or for htmx an HX-Redirect (an
+    XHR would follow a 303 itself and swap the wrong page into the form)."""
+    if request.headers.get("hx-request") == "true":
+        return Response(content=None, status_code=200, headers={"HX-Redirect": path})
+    return Redirect(path=path, status_code=303)
