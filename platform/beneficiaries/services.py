@@ -96,6 +96,14 @@ def _reach(actor: Actor, query: Select[Any]) -> Select[Any]:
     if actor.role == Role.OFFICER:
         funder = Consent.select(Consent.beneficiary).where(_valid_consent_filter("share_funder"))
         return query.where(Beneficiary.id.is_in(funder))
+    if actor.role == Role.COORDINATOR:
+        # A coordinator supports the shared cases of their own region.
+        return query.where(
+            Or(
+                Beneficiary.organisation == actor.organisation_id,
+                Beneficiary.id.is_in(shared_with_me) & (Beneficiary.region == actor.region),
+            )
+        )
     if actor.role in CASE_ROLES:
         return query.where(
             Or(
@@ -117,6 +125,8 @@ async def _access(actor: Actor, row: dict[str, Any]) -> Access | None:
         return None
     if row["organisation"] == actor.organisation_id:
         return Access.OWNER
+    if actor.role == Role.COORDINATOR and row["region"] != actor.region:
+        return None
     shared = await Share.exists().where(
         (Share.beneficiary == row["id"])
         & (Share.organisation == actor.organisation_id)

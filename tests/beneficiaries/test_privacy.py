@@ -117,6 +117,8 @@ async def test_coordinator_sees_only_cases_shared_with_them_without_identity_unl
         world["coordinator"], world["case"], "Behöver kontakta personen om boende"
     )
     assert identity is not None
+    rows, _total = await services.list_beneficiaries(world["coordinator"], services.Filters())
+    assert [row["id"] for row in rows] == [world["case"]]
     glass = await AuditEvent.select(AuditEvent.reason, AuditEvent.detail).where(
         AuditEvent.action == "beneficiary.identity_viewed"
     )
@@ -124,6 +126,19 @@ async def test_coordinator_sees_only_cases_shared_with_them_without_identity_unl
     assert json.loads(glass[-1]["detail"])["break_glass"] is True
     trail = await services.trail(owner, world["case"])
     assert any(event["reason"] == "Behöver kontakta personen om boende" for event in trail)
+
+
+async def test_coordinator_does_not_see_shared_cases_of_another_region(world: dict) -> None:
+    owner = world["owner"]
+    elsewhere = await make_beneficiary(owner, region="syd", municipality="1280")
+    await services.record_consent(
+        owner, elsewhere, ConsentForm(scope="share_organisation", organisation_id=world["ngo_b"])
+    )
+    share_id = await services.share_case(owner, elsewhere, world["ngo_b"])
+    await services.answer_share(world["other"], share_id, accept=True)
+    assert (await services.get_beneficiary(world["other"], elsewhere)).access == "shared"
+    with pytest.raises(NotFound):
+        await services.get_beneficiary(world["coordinator"], elsewhere)
 
 
 async def test_officer_sees_funder_cases_but_no_identity_without_a_reason(world: dict) -> None:
