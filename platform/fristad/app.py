@@ -20,7 +20,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.htmx import HTMXPlugin
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
@@ -39,7 +39,7 @@ from litestar.types import (
 from accounts.web import ActorMiddleware
 from fristad import database, queue, redisconn
 from fristad.database import APPS
-from fristad.health import HealthController
+from fristad.health import HealthController, MetricsController
 from fristad.outbox import OutboxController
 from fristad.security import security_headers
 from fristad.sessions import RotatingSessionConfig
@@ -133,7 +133,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             PageController,
             HealthController,
-            PrometheusController,
+            MetricsController,
             OutboxController,
             *app_routes(),
             create_static_files_router(

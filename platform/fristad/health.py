@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
+from litestar.plugins.prometheus import PrometheusController
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from fristad import database
@@ -42,3 +43,9 @@ async def _probe(check: Any) -> str:
     except Exception as error:
         return f"error: {type(error).__name__}"
     return "ok"
+
+
+class MetricsController(PrometheusController):
+    """Prometheus metrics at /metrics (kept out of the API documentation)."""
+
+    include_in_schema = False
