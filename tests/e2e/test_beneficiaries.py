@@ -1,4 +1,4 @@
-"""A caseworker in a real browser: register with a mistake, fix it, consent, share, see the trail."""
+"""A caseworker in a real browser: register with a mistake, fix it, consent, share, see trail."""
 
 from __future__ import annotations
 
