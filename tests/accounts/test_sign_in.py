@@ -351,3 +351,22 @@ async def test_sign_in_redirects_only_to_local_paths(client: Client) -> None:
         from_page="/sign-in",
     )
     assert response.headers["location"] == "/"
+
+
+async def test_over_https_the_session_cookie_is_host_only_and_secure(
+    settings: Settings, db: None, redis: Redis
+) -> None:
+    user = await make_user("lina@a.example")
+    https_app = create_app(msgspec.structs.replace(settings, https=True))
+    async with AsyncTestClient(app=https_app, base_url="https://testserver.local") as client:
+        response = await sign_in(client, user)
+    cookie = next(
+        value
+        for key, value in response.headers.multi_items()
+        if key == "set-cookie" and value.startswith("__Host-fristad_session=")
+    )
+    assert "Secure" in cookie
+    assert "HttpOnly" in cookie
+    assert "Path=/" in cookie
+    assert "Domain=" not in cookie
+    assert response.headers["strict-transport-security"].startswith("max-age=")
