@@ -23,7 +23,7 @@ from accounts.domain import Actor
 from accounts.policy import require
 from accounts.tables import Membership, Organisation, User
 from beneficiaries import services as beneficiaries
-from beneficiaries.domain import MinimalProfile
+from beneficiaries.domain import MinimalProfile, normalise_code
 from beneficiaries.tables import Beneficiary
 from fristad import crypto, i18n
 from fristad.database import write_transaction
@@ -327,6 +327,20 @@ def _validated_lines(lines: list[CostLineIn]) -> tuple[list[CostLineIn], dict[st
         elif line.unit_price < 0 or line.unit_price > 100_000_000_00:
             errors[f"line_{index}"] = _("Enter a price of zero or more.")
     return kept, errors
+
+
+async def beneficiary_by_code(actor: Actor, code: str) -> int:
+    """The id of the person with this pseudonymous code, when the actor's organisation owns the
+    case (otherwise NotFound, as for any record out of reach)."""
+    row = (
+        await Beneficiary.select(Beneficiary.id)
+        .where(Beneficiary.code == normalise_code(code))
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    await beneficiaries.case_for(actor, row["id"])
+    return int(row["id"])
 
 
 async def create_request(actor: Actor, data: RequestIn) -> int:
@@ -1040,6 +1054,8 @@ def _listing() -> Any:
         SupportRequest.state,
         SupportRequest.urgency,
         SupportRequest.category,
+        SupportRequest.period_start,
+        SupportRequest.period_end,
         SupportRequest.total,
         SupportRequest.approved_amount,
         SupportRequest.paid_amount,
