@@ -213,6 +213,27 @@ def retention_run(months: int | None) -> None:
 
 
 @main.group()
+def ledger() -> None:
+    """The grants ledger."""
+
+
+@ledger.command("check")
+def ledger_check() -> None:
+    """Compare each budget with the sums of its ledger; exits 1 and names every difference."""
+    from grants.services import ledger_check as check_ledger
+
+    _settings()
+    differences = _run(check_ledger())
+    for d in differences:
+        click.echo(
+            f"budget {d.budget_id} {d.field}: {d.stored} öre, ledger {d.from_ledger}", err=True
+        )
+    if differences:
+        sys.exit(1)
+    click.echo("ledger and budgets agree")
+
+
+@main.group()
 def keys() -> None:
     """Data-encryption keys (FRISTAD_DATA_KEYS)."""
 
