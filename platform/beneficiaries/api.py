@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from accounts.policy import require
@@ -66,7 +66,9 @@ class BeneficiariesApi(Controller):
         return [_out(view.record) for view in full]
 
     @post("/", status_code=HTTP_201_CREATED, summary="Register a person")
-    async def create(self, request: Request[Any, Any, Any], data: BeneficiaryIn) -> BeneficiaryOut:
+    async def create(
+        self, request: Request[Any, Any, Any], data: JSONBody[BeneficiaryIn]
+    ) -> BeneficiaryOut:
         actor = require_actor(request)
         require(actor, "beneficiary.write")
         beneficiary_id = await services.create_beneficiary(actor, data, data.identity)
@@ -82,7 +84,10 @@ class BeneficiariesApi(Controller):
 
     @put("/{beneficiary_id:int}", summary="Change a record (owning organisation)")
     async def update(
-        self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int], data: BeneficiaryIn
+        self,
+        request: Request[Any, Any, Any],
+        beneficiary_id: FromPath[int],
+        data: JSONBody[BeneficiaryIn],
     ) -> BeneficiaryOut:
         actor = require_actor(request)
         require(actor, "beneficiary.write")
