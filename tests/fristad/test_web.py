@@ -190,3 +190,24 @@ async def test_layout_has_landmarks_skip_link_and_labelled_controls(client: Clie
     assert '<nav class="site-nav" aria-label=' in html
     for button in re.findall(r"<button[^>]*>([^<]*)</button>", html):
         assert button.strip()
+
+
+async def test_an_unexpected_error_is_a_500_page_in_the_users_language(
+    settings: Settings, db: None
+) -> None:
+    from litestar import get
+
+    @get("/test-breaks", sync_to_thread=False)
+    def breaks() -> str:
+        raise RuntimeError("secret internal detail")
+
+    app = create_app(settings)
+    app.register(breaks)
+    async with AsyncTestClient(app=app) as client:
+        swedish = await client.get("/test-breaks")
+        english = await client.get("/test-breaks", headers={"Accept-Language": "en"})
+    assert swedish.status_code == 500
+    assert "Något gick fel" in swedish.text
+    assert "Something went wrong" in english.text
+    assert "secret internal detail" not in swedish.text + english.text
+    assert "Traceback" not in swedish.text
