@@ -418,6 +418,12 @@ async def disable_mfa(actor: Actor, password: str, settings: Settings | None = N
         await audit.record("mfa.disabled", actor=actor, object_type="user", object_id=actor.user_id)
 
 
+async def mfa_status(user_id: int) -> tuple[bool, int]:
+    """Whether the user has MFA on, and how many unused recovery codes are left."""
+    user = await _user(user_id)
+    return bool(user.mfa_enabled), await recovery_codes_left(user_id)
+
+
 async def recovery_codes_left(user_id: int) -> int:
     return int(
         await RecoveryCode.count().where(

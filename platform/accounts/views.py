@@ -343,16 +343,12 @@ async def _profile_page(
     new_token: str | None = None,
 ) -> Template:
     actor = require_actor(request)
-    user_mfa = await services.recovery_codes_left(actor.user_id)
-    actor_full = await services.load_actor(actor.user_id, session_epoch=None, membership_id=None)
-    from accounts.tables import User
-
-    user = await User.select(User.mfa_enabled).where(User.id == actor.user_id).first()
+    mfa_enabled, codes_left = await services.mfa_status(actor.user_id)
     return page(
         "accounts/profile.html",
-        actor=actor_full or actor,
-        mfa_enabled=bool(user and user["mfa_enabled"]),
-        recovery_codes_left=user_mfa,
+        actor=actor,
+        mfa_enabled=mfa_enabled,
+        recovery_codes_left=codes_left,
         tokens=await services.list_tokens(actor),
         new_token=new_token,
         scopes=services.TOKEN_SCOPES,
