@@ -62,6 +62,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Shelters: availability not confirmed for this long is stale; a bed hold lasts this long.
     stale_hours: int = 24
     hold_hours: int = 4
+    # Grants: after its period, a funded request is reported on within this many days.
+    report_days: int = 30
 
     @property
     def var_path(self) -> Path:

@@ -107,7 +107,12 @@ TRANSITIONS: Final = (
         APPLICANT_ROLES,
     ),
     _t("pay_in_full", {State.APPROVED, State.PARTIALLY_APPROVED}, State.PAID, OFFICER_ROLES),
-    _t("report", {State.PAID}, State.REPORTED, APPLICANT_ROLES),
+    _t(
+        "report",
+        {State.APPROVED, State.PARTIALLY_APPROVED, State.PAID},
+        State.REPORTED,
+        APPLICANT_ROLES,
+    ),
     _t("close", {State.REPORTED, State.REJECTED, State.WITHDRAWN}, State.CLOSED, OFFICER_ROLES),
 )
 _BY_ACTION: Final = {transition.action: transition for transition in TRANSITIONS}

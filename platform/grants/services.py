@@ -65,7 +65,6 @@ from grants.tables import (
     SupportRequest,
 )
 
-DEFAULT_REPORT_DAYS = 30
 ATTACHMENT_DIR = "attachments"
 
 
@@ -81,7 +80,8 @@ class BudgetExhausted(Conflict):
 
 
 def _report_days(settings: Settings) -> int:
-    return int(getattr(settings, "report_days", DEFAULT_REPORT_DAYS))
+    """FRISTAD_REPORT_DAYS: how long after its period a funded request must be reported on."""
+    return settings.report_days
 
 
 # --- programmes and budgets ----------------------------------------------------------------
@@ -537,6 +537,10 @@ async def _commit_funds(row: dict[str, Any], decision_id: int, amount: int, acto
     )
     if not committed:
         raise BudgetExhausted
+    due = row["period_end"] + timedelta(days=_report_days(get_settings()))
+    await SupportRequest.update({SupportRequest.report_due_on: due}).where(
+        SupportRequest.id == row["id"]
+    )
     await LedgerEntry.insert(
         LedgerEntry(
             budget=budget_id,
@@ -759,7 +763,7 @@ async def record_payment(
         raise InvalidInput(errors)
     async with write_transaction():
         row = await _fresh(request_id)
-        if row["state"] not in (State.APPROVED, State.PARTIALLY_APPROVED):
+        if row["state"] not in (State.APPROVED, State.PARTIALLY_APPROVED, State.REPORTED):
             raise Conflict(_("Payments are recorded against approved requests only."))
         paid = await SupportRequest.raw(
             "UPDATE support_request SET paid_amount = paid_amount + {} "
@@ -793,9 +797,9 @@ async def record_payment(
                 created_at=now(),
             )
         )
-        if paid[0]["paid_amount"] == paid[0]["approved_amount"]:
-            due = row["period_end"] + timedelta(days=_report_days(get_settings()))
-            await _move(actor, row, "pay_in_full", {SupportRequest.report_due_on: due})
+        fully_paid = paid[0]["paid_amount"] == paid[0]["approved_amount"]
+        if fully_paid and row["state"] != State.REPORTED:
+            await _move(actor, row, "pay_in_full")
         await audit.record(
             "payment.recorded",
             actor=actor,
@@ -819,6 +823,8 @@ async def report(actor: Actor, request_id: int, actual_costs: int, outcome: str)
     row = await _request_in_reach(actor, request_id)
     async with write_transaction():
         row = await _fresh(request_id)
+        # What the reported costs leave unused (and was not paid already) goes back now.
+        needed = min(row["approved_amount"], max(actual_costs, row["paid_amount"]))
         await _move(
             actor,
             row,
@@ -827,14 +833,16 @@ async def report(actor: Actor, request_id: int, actual_costs: int, outcome: str)
                 SupportRequest.actual_costs: actual_costs,
                 SupportRequest.outcome_encrypted: crypto.encrypt(outcome.strip()),
                 SupportRequest.reported_at: now(),
+                SupportRequest.approved_amount: needed,
             },
         )
+        await _release(row, row["approved_amount"] - needed, "report", actor)
         await audit.record(
             "support_request.reported",
             actor=actor,
             object_type="support_request",
             object_id=request_id,
-            detail={"actual_costs": actual_costs},
+            detail={"actual_costs": actual_costs, "released": row["approved_amount"] - needed},
         )
 
 
@@ -886,10 +894,11 @@ async def release_unspent(today: date | None = None) -> int:
 
 
 async def send_report_reminders(today: date | None = None) -> int:
-    """Remind organisations whose report is due (cron); one reminder per request."""
+    """Remind organisations whose period has ended that their report is due (cron); one
+    reminder per request."""
     today = today or now().date()
     rows = await SupportRequest.select(SupportRequest.id).where(
-        SupportRequest.state.is_in([State.PAID])
+        SupportRequest.state.is_in([State.APPROVED, State.PARTIALLY_APPROVED, State.PAID])
         & (SupportRequest.period_end < today)
         & SupportRequest.reminded_at.is_null()
     )
