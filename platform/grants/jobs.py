@@ -38,6 +38,6 @@ async def follow_up(ctx: dict[str, Any]) -> dict[str, int]:
 
 FUNCTIONS: list[Any] = [check_ledger, follow_up]
 CRON_JOBS = [
-    cron(check_ledger, hour={2}, minute={15}, unique=True),
+    cron(check_ledger, hour={2}, minute={45}, unique=True),
     cron(follow_up, hour={6}, minute={0}, unique=True),
 ]
