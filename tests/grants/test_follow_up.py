@@ -77,3 +77,12 @@ async def test_reminder_is_mailed_once_with_a_link_and_no_personal_data(
         assert f"/grants/requests/{request_id}" in message.text
         assert code_row["code"] not in message.text + entry.subject
         assert "Ombud" not in message.text
+
+
+async def test_nightly_jobs_run_in_a_real_worker(settings: Settings) -> None:
+    from fristad import queue
+
+    await make_world()
+    await queue.enqueue("check_ledger", job_id="test-check-ledger")
+    await queue.enqueue("follow_up", job_id="test-follow-up")
+    assert await run_queued_jobs(settings) >= 2

@@ -245,3 +245,16 @@ def test_amount_in_words(locale: str) -> None:
         "en": "twelve thousand, five hundred Swedish kronor and fifty öre",
     }
     assert amount_in_words(1_250_050, locale) == expected[locale]
+
+
+async def test_decision_letter_is_in_the_applicants_language(client: Client) -> None:
+    world = await make_world()
+    await User.update({User.locale: "en"}).where(User.id == world.caseworker.user_id)
+    request_id = await submitted_request(world)
+    await services.decide(world.officer, request_id, 12_500 * KR, "Reasonable level.")
+    await _as(client, world.officer_user)
+    letter = await client.get(f"/grants/requests/{request_id}/letter")
+    assert letter.status_code == 200
+    assert 'lang="en"' in letter.text
+    assert "twelve thousand, five hundred Swedish kronor" in letter.text
+    assert "Reasonable level." in letter.text
