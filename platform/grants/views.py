@@ -247,7 +247,12 @@ class GrantsController(Controller):
         flash(request, message)
         return see_other(request, f"/grants/requests/{request_id}")
 
-    @post("/requests/{request_id:int}/attachments", guards=[APPLICANTS])
+    # Room for the form around a file at the size limit; larger files get the page's message.
+    @post(
+        "/requests/{request_id:int}/attachments",
+        guards=[APPLICANTS],
+        request_max_body_size=domain.MAX_ATTACHMENT_BYTES + 1024 * 1024,
+    )
     async def upload(
         self, request: Request[Any, Any, Any], request_id: FromPath[int]
     ) -> Template | Response[Any]:

@@ -142,6 +142,12 @@ async def test_executable_renamed_pdf_is_refused_and_other_organisations_get_404
         data={"_csrf_token": token},
     )
     assert refused.status_code == 422
+    too_large = await client.post(
+        f"{path}/attachments",
+        files={"file": ("big.pdf", io.BytesIO(PDF + b"0" * (10 * 1024 * 1024)), "application/pdf")},
+        data={"_csrf_token": token},
+    )
+    assert too_large.status_code == 422
     accepted = await client.post(
         f"{path}/attachments",
         files={"file": ("offert.exe", io.BytesIO(PDF), "application/octet-stream")},
