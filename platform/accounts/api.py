@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.params import FromPath
 
 from accounts import services
 from accounts.schemas import MemberOut, MeOut, OrganisationOut
 from accounts.web import require_actor, signed_in
+from fristad.web import Id
 
 
 class AccountsApi(Controller):
@@ -31,7 +31,7 @@ class AccountsApi(Controller):
 
     @get("/organisations/{organisation_id:int}", summary="An organisation (only one's own)")
     async def organisation(
-        self, request: Request[Any, Any, Any], organisation_id: FromPath[int]
+        self, request: Request[Any, Any, Any], organisation_id: Id
     ) -> OrganisationOut:
         row = await services.get_organisation(require_actor(request), organisation_id)
         return OrganisationOut(
@@ -46,7 +46,7 @@ class AccountsApi(Controller):
 
     @get("/organisations/{organisation_id:int}/members", summary="An organisation's members")
     async def members(
-        self, request: Request[Any, Any, Any], organisation_id: FromPath[int]
+        self, request: Request[Any, Any, Any], organisation_id: Id
     ) -> list[MemberOut]:
         rows = await services.list_members(require_actor(request), organisation_id)
         return [

@@ -162,3 +162,15 @@ async def list_events(query: EventFilter) -> tuple[list[dict[str, Any]], bool]:
     for row in rows:
         row["detail"] = json.loads(row["detail"] or "{}")
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+async def events_of(object_type: str, object_id: int | str) -> list[dict[str, Any]]:
+    """Every event about one object, oldest first (a record's own trail)."""
+    rows = (
+        await AuditEvent.select()
+        .where((AuditEvent.object_type == object_type) & (AuditEvent.object_id == str(object_id)))
+        .order_by(AuditEvent.id)
+    )
+    for row in rows:
+        row["detail"] = json.loads(row["detail"] or "{}")
+    return list(rows)

@@ -58,6 +58,24 @@ class MembershipRef:
     organisation_name: str
     role: Role
     region: str | None
+    # What the organisation is (capabilities decide which roles make sense there).
+    is_member_ngo: bool = False
+    is_authority: bool = False
+    is_shelter_operator: bool = False
+
+
+def role_fits(
+    role: Role, *, is_member_ngo: bool, is_authority: bool, is_shelter_operator: bool
+) -> bool:
+    """Officers work for an authority, shelter staff for a shelter operator, caseworkers and
+    coordinators for a member organisation; any organisation has administrators."""
+    return {
+        Role.OFFICER: is_authority,
+        Role.SHELTER_STAFF: is_shelter_operator,
+        Role.CASEWORKER: is_member_ngo,
+        Role.COORDINATOR: is_member_ngo,
+        Role.ORG_ADMIN: True,
+    }[role]
 
 
 @dataclass(frozen=True)

@@ -111,3 +111,8 @@ def _manage_profile(actor: Actor, user_id: int | None) -> Decision:
     if actor.user_id == user_id:
         return ALLOW
     return deny(_("You can only change your own profile."))
+
+
+@rule("user.manage")
+def _manage_users(actor: Actor, _obj: Any) -> Decision:
+    return ALLOW if actor.is_admin else deny(_("Only system administrators manage accounts."))

@@ -6,6 +6,7 @@ its audit event, and enqueues e-mail only after the transaction has committed.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,7 @@ from accounts.domain import (
     normalise_org_number,
     normalise_recovery_code,
     password_problems,
+    role_fits,
 )
 from accounts.policy import require
 from accounts.tables import (
@@ -42,7 +44,7 @@ from accounts.tables import (
 )
 from fristad import crypto
 from fristad.database import write_transaction
-from fristad.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
+from fristad.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooManyAttempts
 from fristad.i18n import gettext as _
 from fristad.settings import Settings, get_settings
 
@@ -52,6 +54,7 @@ _DUMMY_HASH = _hasher.hash("fristad-timing-equaliser-not-a-password")
 IP_ATTEMPTS_PER_WINDOW = 50
 TOKEN_PREFIX = "fri_"  # noqa: S105 - a marker, not a secret
 TOKEN_SCOPES = ("read", "write", "admin")
+MAX_TOKEN_DAYS = 3650
 
 
 def now() -> datetime:
@@ -63,6 +66,30 @@ def now() -> datetime:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+async def _password_matches(password_hash: str, password: str) -> bool:
+    """argon2 takes tens of milliseconds of CPU: off the event loop, in a thread."""
+
+    def check() -> bool:
+        try:
+            return bool(_hasher.verify(password_hash, password))
+        except (VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(check)
+
+
+async def _count_attempt(redis: Redis, key: str, window: int) -> int:
+    """Count one attempt in Redis (shared by all processes); returns the count in the window.
+
+    Each attempt restarts the window, so someone who keeps guessing stays locked out.
+    """
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.incr(key)
+        pipe.expire(key, window)
+        count, _expiry = await pipe.execute()
+    return int(count)
 
 
 def check_new_password(password: str, *, email: str, name: str) -> None:
@@ -134,7 +161,9 @@ async def authenticate(
 
     An unknown e-mail, a wrong password and a locked account give the same error, in the same
     time, so the answer does not tell whether an account exists. Failures are counted per
-    e-mail (lockout) and per address (rate limit) across all processes.
+    e-mail (lockout) and per address (rate limit) across all processes. Every attempt is
+    counted before the password is checked (a success resets the count), so simultaneous
+    guesses cannot slip past the limit.
     """
     settings = settings or get_settings()
     window = settings.login_lockout_minutes * 60
@@ -142,20 +171,13 @@ async def authenticate(
     if int(await redis.get(ip_key) or 0) >= IP_ATTEMPTS_PER_WINDOW:
         raise TooManyAttempts(int(await redis.ttl(ip_key)) or window)
     fail_key = f"fristad:login:fail:{_email_key(email)}"
-    locked = int(await redis.get(fail_key) or 0) >= settings.login_max_failures
+    attempts = await _count_attempt(redis, fail_key, window)
+    locked = attempts > settings.login_max_failures
     user = await User.objects().where(User.email == normalise_email(email)).first()
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-        valid = user is not None and user.active and not locked
-    except (VerificationError, InvalidHashError):
-        valid = False
+    password_ok = await _password_matches(user.password_hash if user else _DUMMY_HASH, password)
+    valid = password_ok and user is not None and user.active and not locked
     if not valid:
-        async with redis.pipeline(transaction=True) as pipe:
-            pipe.incr(fail_key)
-            pipe.expire(fail_key, window)
-            pipe.incr(ip_key)
-            pipe.expire(ip_key, window)
-            await pipe.execute()
+        await _count_attempt(redis, ip_key, window)
         reason = "locked" if locked else ("unknown" if user is None else "wrong_password")
         if user is not None and not user.active:
             reason = "disabled"
@@ -227,6 +249,9 @@ async def memberships_of(user_id: int) -> tuple[MembershipRef, ...]:
             Membership.organisation.name,
             Membership.role,
             Membership.region,
+            Membership.organisation.is_member_ngo,
+            Membership.organisation.is_authority,
+            Membership.organisation.is_shelter_operator,
         )
         .where(
             (Membership.user == user_id)
@@ -243,13 +268,21 @@ async def memberships_of(user_id: int) -> tuple[MembershipRef, ...]:
             organisation_name=row["organisation.name"],
             role=Role(row["role"]),
             region=row["region"],
+            is_member_ngo=row["organisation.is_member_ngo"],
+            is_authority=row["organisation.is_authority"],
+            is_shelter_operator=row["organisation.is_shelter_operator"],
         )
         for row in rows
     )
 
 
 async def load_actor(
-    user_id: int, *, session_epoch: int | None, membership_id: int | None, ip: str | None = None
+    user_id: int,
+    *,
+    session_epoch: int | None,
+    membership_id: int | None,
+    ip: str | None = None,
+    mfa_verified: bool | None = None,
 ) -> Actor | None:
     """The actor for a signed-in session, or None when the session no longer holds.
 
@@ -260,6 +293,10 @@ async def load_actor(
     if user is None or not user.active:
         return None
     if session_epoch is not None and session_epoch != user.session_epoch:
+        return None
+    # A session signed in with the password alone ends once the user needs a second factor
+    # (e.g. was made an officer meanwhile): the next sign-in asks for it.
+    if mfa_verified is False and await mfa_required(user, get_settings()):
         return None
     memberships = await memberships_of(user_id)
     chosen = next((m for m in memberships if m.id == membership_id), None)
@@ -330,18 +367,32 @@ async def confirm_mfa_enrolment(user_id: int, code: str, *, ip: str | None) -> l
     return codes
 
 
-async def verify_second_factor(user_id: int, code: str, *, ip: str | None) -> str:
+async def verify_second_factor(
+    redis: Redis, user_id: int, code: str, *, ip: str | None, settings: Settings | None = None
+) -> str:
     """Check a TOTP or recovery code at sign-in; returns which kind was used.
 
     A TOTP code is accepted once only, and a recovery code once only, also when two requests
-    race: both are single conditional writes.
+    race: both are single conditional writes. Guesses are limited like passwords: after too
+    many, TooManyAttempts, and the caller drops the half-finished sign-in.
     """
+    settings = settings or get_settings()
+    window = settings.login_lockout_minutes * 60
     user = await _user(user_id)
     if not user.mfa_enabled or not user.totp_secret:
         raise Conflict(_("Two-factor sign-in is not set up."))
+    fail_key = f"fristad:mfa:fail:{user_id}"
+    if await _count_attempt(redis, fail_key, window) > settings.login_max_failures:
+        async with write_transaction():
+            await audit.record(
+                "sign_in.mfa_locked", user_id=user_id, object_type="user", object_id=user_id, ip=ip
+            )
+        raise TooManyAttempts(window)
     if await _accept_totp(user, code):
+        await redis.delete(fail_key)
         return "totp"
     if await _use_recovery_code(user_id, code):
+        await redis.delete(fail_key)
         async with write_transaction():
             await audit.record(
                 "mfa.recovery_code_used", user_id=user_id, object_type="user", object_id=user_id
@@ -589,8 +640,7 @@ async def add_membership(
     """Give a user a role in an organisation (org admins of it, system admins, CLI, demo)."""
     if actor is not None:
         require(actor, "members.manage", organisation_id)
-    if role == Role.COORDINATOR and not region:
-        raise InvalidInput({"region": _("A coordinator works for a region: choose one.")})
+    await _check_role_for(actor, organisation_id, role, region)
     async with write_transaction():
         existing = (
             await Membership.objects()
@@ -626,6 +676,29 @@ async def add_membership(
     return membership_id
 
 
+async def _check_role_for(
+    actor: Actor | None, organisation_id: int, role: Role, region: str | None
+) -> None:
+    """A role must fit the organisation; coordinators (who see other organisations' shared
+    cases) are appointed by system administrators only."""
+    organisation = (
+        await Organisation.select(
+            Organisation.is_member_ngo, Organisation.is_authority, Organisation.is_shelter_operator
+        )
+        .where(Organisation.id == organisation_id)
+        .first()
+    )
+    if organisation is None:
+        raise NotFound
+    if not role_fits(role, **organisation):
+        raise InvalidInput({"role": _("This role does not fit this kind of organisation.")})
+    if role == Role.COORDINATOR:
+        if actor is not None and not actor.is_admin:
+            raise InvalidInput({"role": _("Only system administrators appoint coordinators.")})
+        if not region:
+            raise InvalidInput({"region": _("A coordinator works for a region: choose one.")})
+
+
 async def _membership_in_reach(actor: Actor, membership_id: int) -> Membership:
     membership = await Membership.objects().where(Membership.id == membership_id).first()
     if membership is None or not (
@@ -640,8 +713,7 @@ async def change_role(
 ) -> None:
     membership = await _membership_in_reach(actor, membership_id)
     require(actor, "members.manage", membership.organisation)
-    if role == Role.COORDINATOR and not region:
-        raise InvalidInput({"region": _("A coordinator works for a region: choose one.")})
+    await _check_role_for(actor, membership.organisation, role, region)
     async with write_transaction():
         clash = await Membership.exists().where(
             (Membership.user == membership.user)
@@ -683,7 +755,7 @@ async def deactivate_membership(actor: Actor, membership_id: int) -> None:
 
 async def set_user_active(actor: Actor, user_id: int, active: bool) -> None:
     """System admins enable or disable an account; disabling ends all its sessions at once."""
-    require(actor, "organisation.create")
+    require(actor, "user.manage")
     async with write_transaction():
         updated = (
             await User.update({User.active: active, User.session_epoch: User.session_epoch + 1})
@@ -751,8 +823,7 @@ async def invite(
     email = normalise_email(email)
     if not looks_like_email(email):
         raise InvalidInput({"email": _("Enter a valid e-mail address.")})
-    if role == Role.COORDINATOR and not region:
-        raise InvalidInput({"region": _("A coordinator works for a region: choose one.")})
+    await _check_role_for(actor, organisation_id, role, region)
     token = crypto.new_token()
     async with write_transaction():
         invitation = Invitation(
@@ -879,6 +950,8 @@ async def create_token(
 
     Returns (id, token); the token is shown once and stored only as a hash.
     """
+    if actor.token_id is not None:
+        raise PermissionDenied(_("A token cannot create tokens."))
     if actor.membership is None:
         raise Conflict(_("Choose an organisation before creating a token."))
     errors = {}
@@ -888,6 +961,8 @@ async def create_token(
         errors["scopes"] = _("Choose what the token may do.")
     if "admin" in scopes and not actor.has_role(Role.ORG_ADMIN):
         errors["scopes"] = _("Only organisation administrators can create admin tokens.")
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        errors["expires_in_days"] = _("Choose how long the token is valid.")
     if errors:
         raise InvalidInput(errors)
     token = TOKEN_PREFIX + crypto.new_token()

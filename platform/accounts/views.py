@@ -43,11 +43,11 @@ from accounts.web import (
     system_admin,
 )
 from fristad import i18n
-from fristad.errors import Conflict, InvalidInput
+from fristad.errors import Conflict, InvalidInput, TooManyAttempts
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS
 from fristad.settings import Settings
-from fristad.web import TEMPLATE_GLOBALS, flash, page, safe_local_path, session_data
+from fristad.web import MAX_PAGE, TEMPLATE_GLOBALS, Id, flash, page, safe_local_path, session_data
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 TEMPLATE_GLOBALS["role_label"] = role_label
@@ -131,9 +131,15 @@ class SignInController(Controller):
             return _see_other("/sign-in")
         user_id, epoch = pending
         try:
-            method = await services.verify_second_factor(user_id, data.code, ip=client_ip(request))
+            method = await services.verify_second_factor(
+                _redis(request), user_id, data.code, ip=client_ip(request)
+            )
         except InvalidInput as error:
             return page("accounts/two_factor.html", errors=error.errors)
+        except TooManyAttempts:
+            request.clear_session()
+            flash(request, _("Too many wrong codes. Wait a while, then sign in again."), "error")
+            return _see_other("/sign-in")
         return await _complete_sign_in(request, user_id, epoch, method)
 
     @get("/sign-in/two-factor/setup")
@@ -328,9 +334,7 @@ class ProfileController(Controller):
         return await _profile_page(request, new_token=token)
 
     @post("/tokens/{token_id:int}/revoke")
-    async def revoke_token(
-        self, request: Request[Any, Any, Any], token_id: FromPath[int]
-    ) -> Redirect:
+    async def revoke_token(self, request: Request[Any, Any, Any], token_id: Id) -> Redirect:
         await services.revoke_token(require_actor(request), token_id)
         flash(request, _("The token has been revoked."))
         return _see_other("/account")
@@ -391,7 +395,7 @@ class MembersController(Controller):
 
     @post("/invitations/{invitation_id:int}/revoke")
     async def revoke_invitation(
-        self, request: Request[Any, Any, Any], invitation_id: FromPath[int]
+        self, request: Request[Any, Any, Any], invitation_id: Id
     ) -> Redirect:
         await services.revoke_invitation(require_actor(request), invitation_id)
         flash(request, _("The invitation has been withdrawn."))
@@ -401,7 +405,7 @@ class MembersController(Controller):
     async def change_role(
         self,
         request: Request[Any, Any, Any],
-        membership_id: FromPath[int],
+        membership_id: Id,
         data: Annotated[RoleForm, Form],
     ) -> Template | Redirect:
         try:
@@ -415,7 +419,7 @@ class MembersController(Controller):
 
     @get("/members/{membership_id:int}/deactivate")
     async def confirm_deactivate(
-        self, request: Request[Any, Any, Any], membership_id: FromPath[int]
+        self, request: Request[Any, Any, Any], membership_id: Id
     ) -> Template:
         actor = require_actor(request)
         members = await services.list_members(actor, actor.organisation_id or 0)
@@ -427,9 +431,7 @@ class MembersController(Controller):
         return page("accounts/confirm_deactivate.html", member=member, role_label=role_label)
 
     @post("/members/{membership_id:int}/deactivate")
-    async def deactivate(
-        self, request: Request[Any, Any, Any], membership_id: FromPath[int]
-    ) -> Redirect:
+    async def deactivate(self, request: Request[Any, Any, Any], membership_id: Id) -> Redirect:
         await services.deactivate_membership(require_actor(request), membership_id)
         flash(request, _("The member's role has been removed."))
         return _see_other("/organisation/members")
@@ -561,9 +563,7 @@ class AdminController(Controller):
         return _see_other("/admin/organisations")
 
     @get("/organisations/{organisation_id:int}")
-    async def organisation(
-        self, request: Request[Any, Any, Any], organisation_id: FromPath[int]
-    ) -> Template:
+    async def organisation(self, request: Request[Any, Any, Any], organisation_id: Id) -> Template:
         actor = require_actor(request)
         return page(
             "accounts/admin_organisation.html",
@@ -576,7 +576,7 @@ class AdminController(Controller):
     async def disable_user(
         self,
         request: Request[Any, Any, Any],
-        user_id: FromPath[int],
+        user_id: Id,
         organisation_id: FromQuery[int],
     ) -> Redirect:
         await services.set_user_active(require_actor(request), user_id, False)
@@ -587,7 +587,7 @@ class AdminController(Controller):
     async def enable_user(
         self,
         request: Request[Any, Any, Any],
-        user_id: FromPath[int],
+        user_id: Id,
         organisation_id: FromQuery[int],
     ) -> Redirect:
         await services.set_user_active(require_actor(request), user_id, True)
@@ -602,7 +602,7 @@ class AdminController(Controller):
         actor: FromQuery[str] = "",
         object_type: FromQuery[str] = "",
         object_id: FromQuery[str] = "",
-        page_index: Annotated[int, QueryParameter(name="page", ge=1)] = 1,
+        page_index: Annotated[int, QueryParameter(name="page", ge=1, le=MAX_PAGE)] = 1,
     ) -> Template:
         query = AuditFilterForm(
             action=action, actor=actor, object_type=object_type, object_id=object_id

@@ -55,11 +55,12 @@ class ActorMiddleware(ASGIMiddleware):
 
     async def _actor(self, connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
         ip = client_ip(connection)
-        authorization = connection.headers.get("authorization", "")
-        if authorization.lower().startswith("bearer "):
-            return await services.actor_for_token(authorization[7:].strip(), ip=ip)
         if connection.url.path.startswith("/api/"):
-            # The API is CSRF-exempt, so it must never act on a browser's session cookie.
+            # Tokens on the API only (pages would skip the token's scopes), and never a browser's
+            # session cookie on the API (it is CSRF-exempt).
+            authorization = connection.headers.get("authorization", "")
+            if authorization.lower().startswith("bearer "):
+                return await services.actor_for_token(authorization[7:].strip(), ip=ip)
             return None
         session = connection.scope.get("session")
         if not isinstance(session, dict) or USER not in session:
@@ -72,6 +73,7 @@ class ActorMiddleware(ASGIMiddleware):
             session_epoch=int(session.get(EPOCH, -1)),
             membership_id=session.get(MEMBERSHIP),
             ip=ip,
+            mfa_verified=bool(session.get(MFA)),
         )
         if actor is None:
             connection.clear_session()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from accounts.policy import require
@@ -13,6 +13,7 @@ from accounts.web import require_actor, signed_in
 from beneficiaries import domain, services
 from beneficiaries.schemas import BeneficiaryIn, BeneficiaryOut
 from fristad.errors import NotFound
+from fristad.web import MAX_PAGE, Id
 
 
 def _out(record: dict[str, Any]) -> BeneficiaryOut:
@@ -54,7 +55,7 @@ class BeneficiariesApi(Controller):
         status: FromQuery[str] = "",
         need: FromQuery[str] = "",
         region: FromQuery[str] = "",
-        page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1,
+        page_number: Annotated[int, QueryParameter(name="page", ge=1, le=MAX_PAGE)] = 1,
     ) -> list[BeneficiaryOut]:
         actor = require_actor(request)
         require(actor, "beneficiary.read")
@@ -75,9 +76,7 @@ class BeneficiariesApi(Controller):
         return _out((await services.get_beneficiary(actor, beneficiary_id)).record)
 
     @get("/{beneficiary_id:int}", summary="One record (audited)")
-    async def show(
-        self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int]
-    ) -> BeneficiaryOut:
+    async def show(self, request: Request[Any, Any, Any], beneficiary_id: Id) -> BeneficiaryOut:
         actor = require_actor(request)
         require(actor, "beneficiary.read")
         return _out((await services.get_beneficiary(actor, beneficiary_id)).record)
@@ -86,7 +85,7 @@ class BeneficiariesApi(Controller):
     async def update(
         self,
         request: Request[Any, Any, Any],
-        beneficiary_id: FromPath[int],
+        beneficiary_id: Id,
         data: JSONBody[BeneficiaryIn],
     ) -> BeneficiaryOut:
         actor = require_actor(request)

@@ -173,7 +173,9 @@ def normalise_identity_number(value: str) -> str | None:
     else:
         this_year = dt.date.today().year
         year = (this_year // 100) * 100 + int(digits[:2])
-        if year > this_year or "+" in compact:
+        if year > this_year:
+            year -= 100
+        if "+" in compact:  # the plus sign marks someone aged 100 or more
             year -= 100
     try:
         dt.date(year, int(digits[-8:-6]), day)

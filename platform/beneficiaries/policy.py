@@ -21,3 +21,16 @@ def _write(actor: Actor, _obj: Any) -> Decision:
     if actor.has_role(Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN):
         return ALLOW
     return deny(_("Your role cannot change cases."))
+
+
+@rule("beneficiary.identity")
+def _identity(actor: Actor, _obj: Any) -> Decision:
+    """Identity, notes and the full export: never with an API token (no scope grants them)."""
+    return ALLOW if actor.has_role(*_CASE_ROLES) else deny(_("Your role has no access to cases."))
+
+
+@rule("beneficiary.erase")
+def _erase(actor: Actor, _obj: Any) -> Decision:
+    if actor.has_role(Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN):
+        return ALLOW
+    return deny(_("Your role cannot erase cases."))

@@ -25,6 +25,7 @@ from piccolo.query.methods.select import Select
 
 from accounts import audit
 from accounts.domain import Actor, Role
+from accounts.policy import require
 from beneficiaries import policy as _policy  # noqa: F401 - registers beneficiaries' actions
 from beneficiaries.domain import (
     CLOSED_REASONS,
@@ -90,10 +91,19 @@ def _reach(actor: Actor, query: Select[Any]) -> Select[Any]:
     """Restrict a Beneficiary query to the records the actor may see at all."""
     if actor.organisation_id is None or actor.role is None:
         return query.where(Beneficiary.id == -1)
+    # Shared with the actor's organisation, for as long as the person's consent holds.
+    consented = Consent.select(Consent.beneficiary).where(
+        _valid_consent_filter("share_organisation")
+        & (Consent.organisation == actor.organisation_id)
+    )
     shared_with_me = Share.select(Share.beneficiary).where(
-        (Share.organisation == actor.organisation_id) & (Share.status == "accepted")
+        (Share.organisation == actor.organisation_id)
+        & (Share.status == "accepted")
+        & Share.beneficiary.is_in(consented)
     )
     if actor.role == Role.OFFICER:
+        if not (actor.membership and actor.membership.is_authority):
+            return query.where(Beneficiary.id == -1)
         funder = Consent.select(Consent.beneficiary).where(_valid_consent_filter("share_funder"))
         return query.where(Beneficiary.id.is_in(funder))
     if actor.role == Role.COORDINATOR:
@@ -118,6 +128,8 @@ async def _access(actor: Actor, row: dict[str, Any]) -> Access | None:
     if actor.organisation_id is None or actor.role is None:
         return None
     if actor.role == Role.OFFICER:
+        if not (actor.membership and actor.membership.is_authority):
+            return None
         if await has_valid_consent(row["id"], "share_funder"):
             return Access.FUNDER
         return None
@@ -132,10 +144,17 @@ async def _access(actor: Actor, row: dict[str, Any]) -> Access | None:
         & (Share.organisation == actor.organisation_id)
         & (Share.status == "accepted")
     )
-    return Access.SHARED if shared else None
+    if not shared:
+        return None
+    consented = await has_valid_consent(row["id"], "share_organisation", actor.organisation_id)
+    return Access.SHARED if consented else None
 
 
-async def _in_reach(actor: Actor, beneficiary_id: int) -> tuple[dict[str, Any], Access]:
+async def _in_reach(
+    actor: Actor, beneficiary_id: int, action: str = "beneficiary.read"
+) -> tuple[dict[str, Any], Access]:
+    """The record and the actor's access to it, after the policy allows ``action``."""
+    require(actor, action)
     row = await Beneficiary.select().where(Beneficiary.id == beneficiary_id).first()
     if row is None:
         raise NotFound
@@ -167,12 +186,14 @@ async def has_valid_consent(
 
 async def record_consent(actor: Actor, beneficiary_id: int, form: ConsentForm) -> int:
     """Record a consent the person gave (owning organisation)."""
-    _row, access = await _in_reach(actor, beneficiary_id)
+    _row, access = await _in_reach(actor, beneficiary_id, "beneficiary.write")
     _require_owner(access)
     errors = {}
     if form.scope not in CONSENT_SCOPES:
         errors["scope"] = _("Choose what the person consented to.")
-    if form.scope == "share_organisation" and not form.organisation_id:
+    if form.scope == "share_organisation" and not (
+        form.organisation_id and await _is_member_organisation(form.organisation_id)
+    ):
         errors["organisation_id"] = _("Choose the organisation.")
     given = form.given_at or now().date()
     if given > now().date():
@@ -203,7 +224,7 @@ async def record_consent(actor: Actor, beneficiary_id: int, form: ConsentForm) -
 
 async def withdraw_consent(actor: Actor, beneficiary_id: int, consent_id: int) -> None:
     """The person withdrew a consent: sharing that relied on it stops from now on."""
-    _row, access = await _in_reach(actor, beneficiary_id)
+    _row, access = await _in_reach(actor, beneficiary_id, "beneficiary.write")
     _require_owner(access)
     async with write_transaction():
         withdrawn = (
@@ -218,11 +239,15 @@ async def withdraw_consent(actor: Actor, beneficiary_id: int, consent_id: int) -
         if not withdrawn:
             raise NotFound
         if withdrawn[0]["scope"] == "share_organisation":
+            # Shares end; a transfer not yet accepted is called off (an accepted one moved
+            # the case, and the consent to share no longer governs it).
             await Share.update({Share.status: "revoked", Share.answered_at: now()}).where(
                 (Share.beneficiary == beneficiary_id)
                 & (Share.organisation == withdrawn[0]["organisation"])
-                & Share.status.is_in(["pending", "accepted"])
-                & (Share.kind == "share")
+                & (
+                    ((Share.kind == "share") & Share.status.is_in(["pending", "accepted"]))
+                    | ((Share.kind == "transfer") & (Share.status == "pending"))
+                )
             )
         await audit.record(
             "consent.withdrawn",
@@ -231,6 +256,34 @@ async def withdraw_consent(actor: Actor, beneficiary_id: int, consent_id: int) -
             object_id=beneficiary_id,
             detail={"scope": withdrawn[0]["scope"], "consent_id": consent_id},
         )
+
+
+async def _is_member_organisation(organisation_id: int) -> bool:
+    from accounts.tables import Organisation
+
+    return bool(
+        await Organisation.exists().where(
+            (Organisation.id == organisation_id)
+            & (Organisation.is_member_ngo == True)  # noqa: E712
+            & (Organisation.active == True)  # noqa: E712
+        )
+    )
+
+
+async def member_organisations(actor: Actor) -> list[tuple[int, str]]:
+    """Other member organisations a case could be shared with or transferred to."""
+    from accounts.tables import Organisation
+
+    rows = (
+        await Organisation.select(Organisation.id, Organisation.name)
+        .where(
+            (Organisation.is_member_ngo == True)  # noqa: E712
+            & (Organisation.active == True)  # noqa: E712
+            & (Organisation.id != (actor.organisation_id or 0))
+        )
+        .order_by(Organisation.name)
+    )
+    return [(row["id"], row["name"]) for row in rows]
 
 
 def _start_of(day: date) -> datetime:
@@ -316,7 +369,9 @@ def validate_record(form: BeneficiaryForm) -> dict[Any, Any]:
         errors["avoid_regions"] = _("Choose regions from the list.")
     if errors:
         raise InvalidInput(errors)
-    age = None if form.birth_year is None else this_year - form.birth_year
+    # With the year alone the birthday may still be ahead: count the younger age, so nobody
+    # who may be a child is taken for an adult.
+    age = None if form.birth_year is None else this_year - form.birth_year - 1
     return {
         Beneficiary.gender: form.gender,
         Beneficiary.birth_year: form.birth_year,
@@ -379,7 +434,12 @@ async def create_beneficiary(
     actor: Actor, form: BeneficiaryForm, identity_form: IdentityForm | None = None
 ) -> int:
     """Register a person under a new pseudonymous code (caseworkers of member organisations)."""
-    if actor.organisation_id is None or actor.role not in CASE_ROLES:
+    require(actor, "beneficiary.write")
+    if (
+        actor.membership is None
+        or actor.role not in CASE_ROLES
+        or not actor.membership.is_member_ngo
+    ):
         raise PermissionDenied(_("Only caseworkers of member organisations register people."))
     errors: dict[str, str] = {}
     values: dict[Any, Any] = {}
@@ -429,7 +489,7 @@ async def update_beneficiary(
     identity_form: IdentityForm | None = None,
 ) -> None:
     """Change the record (owning organisation). Identity is replaced only when given."""
-    row, access = await _in_reach(actor, beneficiary_id)
+    row, access = await _in_reach(actor, beneficiary_id, "beneficiary.write")
     _require_owner(access)
     if row["anonymised_at"] is not None:
         raise Conflict(_("The personal data of this case has been erased."))
@@ -456,7 +516,13 @@ async def update_beneficiary(
     _with_identity_facts(values, identity)
     values[Beneficiary.updated_at] = now()
     async with write_transaction():
-        await Beneficiary.update(values).where(Beneficiary.id == beneficiary_id)
+        changed = (
+            await Beneficiary.update(values)
+            .where((Beneficiary.id == beneficiary_id) & Beneficiary.anonymised_at.is_null())
+            .returning(Beneficiary.id)
+        )
+        if not changed:  # erased meanwhile: never write personal data back
+            raise Conflict(_("The personal data of this case has been erased."))
         await audit.record(
             "beneficiary.updated",
             actor=actor,
@@ -512,7 +578,7 @@ async def reveal_identity(
     """The person's identity: the owner's caseworkers may see it; a coordinator or officer only
     when they state why (break the glass), which the owning organisation sees in the trail."""
     async with write_transaction():
-        row, access = await _in_reach(actor, beneficiary_id)
+        row, access = await _in_reach(actor, beneficiary_id, "beneficiary.identity")
         if access != Access.OWNER:
             if not actor.has_role(Role.COORDINATOR, Role.OFFICER):
                 raise PermissionDenied(_("Your role cannot see the identity of this person."))
@@ -571,6 +637,7 @@ def _like_code(column: Any, code: str) -> Any:
 
 async def list_beneficiaries(actor: Actor, filters: Filters) -> tuple[list[dict[str, Any]], int]:
     """A page of the records in reach (no identity, no free text) and the total count."""
+    require(actor, "beneficiary.read")
 
     def filtered(query: Select[Any]) -> Select[Any]:
         query = _reach(actor, query)
@@ -604,7 +671,7 @@ async def list_beneficiaries(actor: Actor, filters: Filters) -> tuple[list[dict[
 
 
 async def add_note(actor: Actor, beneficiary_id: int, text: str) -> int:
-    _row, access = await _in_reach(actor, beneficiary_id)
+    _row, access = await _in_reach(actor, beneficiary_id, "beneficiary.write")
     _require_owner(access)
     if not text.strip():
         raise InvalidInput({"text": _("Write the note.")})
@@ -631,7 +698,7 @@ async def add_note(actor: Actor, beneficiary_id: int, text: str) -> int:
 async def list_notes(actor: Actor, beneficiary_id: int) -> list[dict[str, Any]]:
     """The case notes, newest first (owning organisation only; audited)."""
     async with write_transaction():
-        _row, access = await _in_reach(actor, beneficiary_id)
+        _row, access = await _in_reach(actor, beneficiary_id, "beneficiary.identity")
         _require_owner(access)
         rows = (
             await CaseNote.select(
@@ -672,7 +739,7 @@ async def change_status(
     ``actor`` None: a higher app records an event it owns (shelters admitting someone).
     """
     if actor is not None:
-        row, access = await _in_reach(actor, beneficiary_id)
+        row, access = await _in_reach(actor, beneficiary_id, "beneficiary.write")
         _require_owner(access)
     else:
         found = await Beneficiary.select().where(Beneficiary.id == beneficiary_id).first()
@@ -736,7 +803,7 @@ async def share_case(
 
     Needs the person's consent to share with that very organisation.
     """
-    _row, access = await _in_reach(actor, beneficiary_id)
+    _row, access = await _in_reach(actor, beneficiary_id, "beneficiary.write")
     _require_owner(access)
     if kind not in ("share", "transfer"):
         raise InvalidInput({"kind": _("Choose share or transfer.")})
@@ -744,16 +811,7 @@ async def share_case(
         raise InvalidInput({"organisation_id": _("Choose another organisation.")})
     if not await has_valid_consent(beneficiary_id, "share_organisation", organisation_id):
         raise PermissionDenied(_("The person has not consented to sharing with this organisation."))
-    from accounts.tables import Organisation
-
-    receiver = (
-        await Organisation.select(Organisation.is_member_ngo)
-        .where(
-            (Organisation.id == organisation_id) & (Organisation.active == True)  # noqa: E712
-        )
-        .first()
-    )
-    if receiver is None or not receiver["is_member_ngo"]:
+    if not await _is_member_organisation(organisation_id):
         raise InvalidInput({"organisation_id": _("Choose a member organisation.")})
     async with write_transaction():
         if await Share.exists().where(
@@ -782,12 +840,17 @@ async def share_case(
 
 async def answer_share(actor: Actor, share_id: int, accept: bool) -> None:
     """The receiving organisation accepts or declines; a transfer moves ownership."""
+    require(actor, "beneficiary.write")
     share = await Share.select().where(Share.id == share_id).first()
     if share is None or share["organisation"] != actor.organisation_id:
         raise NotFound
     if actor.role not in CASE_ROLES:
         raise PermissionDenied(_("Only caseworkers answer shared cases."))
     async with write_transaction():
+        if accept and not await has_valid_consent(
+            share["beneficiary"], "share_organisation", actor.organisation_id
+        ):
+            raise Conflict(_("The person's consent to share with you is no longer valid."))
         answered = (
             await Share.update(
                 {
@@ -802,13 +865,23 @@ async def answer_share(actor: Actor, share_id: int, accept: bool) -> None:
         if not answered:
             raise Conflict(_("This has been answered already."))
         if accept and share["kind"] == "transfer":
-            await Beneficiary.update(
-                {
-                    Beneficiary.organisation: actor.organisation_id,
-                    Beneficiary.caseworker: actor.user_id,
-                    Beneficiary.updated_at: now(),
-                }
-            ).where(Beneficiary.id == share["beneficiary"])
+            moved = (
+                await Beneficiary.update(
+                    {
+                        Beneficiary.organisation: actor.organisation_id,
+                        Beneficiary.caseworker: actor.user_id,
+                        Beneficiary.updated_at: now(),
+                    }
+                )
+                .where(
+                    (Beneficiary.id == share["beneficiary"])
+                    & (Beneficiary.organisation != actor.organisation_id)
+                    & Beneficiary.anonymised_at.is_null()
+                )
+                .returning(Beneficiary.id)
+            )
+            if not moved:
+                raise Conflict(_("The case can no longer be transferred."))
         await audit.record(
             f"beneficiary.{share['kind']}_{'accepted' if accept else 'declined'}",
             actor=actor,
@@ -867,10 +940,7 @@ async def trail(actor: Actor, beneficiary_id: int) -> list[dict[str, Any]]:
     """The audit events of this record: who looked and what changed (owning organisation)."""
     _row, access = await _in_reach(actor, beneficiary_id)
     _require_owner(access)
-    events, _more = await audit.list_events(
-        audit.EventFilter(object_type="beneficiary", object_id=str(beneficiary_id))
-    )
-    return events
+    return await audit.events_of("beneficiary", beneficiary_id)
 
 
 # --- for other apps ------------------------------------------------------------------------
@@ -937,7 +1007,7 @@ async def minimal_profile(beneficiary_id: int) -> MinimalProfile:
 async def export_subject_data(actor: Actor, beneficiary_id: int) -> dict[str, Any]:
     """Everything stored about the person (a subject-access request), decrypted; audited."""
     async with write_transaction():
-        row, access = await _in_reach(actor, beneficiary_id)
+        row, access = await _in_reach(actor, beneficiary_id, "beneficiary.identity")
         _require_owner(access)
         notes = await CaseNote.select().where(CaseNote.beneficiary == beneficiary_id)
         consents = await Consent.select().where(Consent.beneficiary == beneficiary_id)
@@ -964,27 +1034,39 @@ async def export_subject_data(actor: Actor, beneficiary_id: int) -> dict[str, An
     }
 
 
-async def _anonymise(beneficiary_id: int) -> None:
-    """Erase what identifies the person; keep the coded fields statistics are made of."""
-    await CaseNote.delete().where(CaseNote.beneficiary == beneficiary_id)
-    await Beneficiary.update(
-        {
-            Beneficiary.identity_encrypted: None,
-            Beneficiary.gap_encrypted: None,
-            Beneficiary.caseworker: None,
-            Beneficiary.birth_year: None,
-            Beneficiary.children_ages: "",
-            Beneficiary.municipality: None,
-            Beneficiary.interpreter_language: None,
-            Beneficiary.avoid_regions: "",
-            Beneficiary.anonymised_at: now(),
-        }
-    ).where(Beneficiary.id == beneficiary_id)
+async def _anonymise(beneficiary_id: int, *, only_if: Any = None) -> bool:
+    """Erase what identifies the person; keep the coded fields statistics are made of.
+
+    ``only_if``: a further condition that must still hold at the moment of writing.
+    """
+    condition = Beneficiary.id == beneficiary_id
+    if only_if is not None:
+        condition = condition & only_if
+    erased = (
+        await Beneficiary.update(
+            {
+                Beneficiary.identity_encrypted: None,
+                Beneficiary.gap_encrypted: None,
+                Beneficiary.caseworker: None,
+                Beneficiary.birth_year: None,
+                Beneficiary.children_ages: "",
+                Beneficiary.municipality: None,
+                Beneficiary.interpreter_language: None,
+                Beneficiary.avoid_regions: "",
+                Beneficiary.anonymised_at: now(),
+            }
+        )
+        .where(condition)
+        .returning(Beneficiary.id)
+    )
+    if erased:
+        await CaseNote.delete().where(CaseNote.beneficiary == beneficiary_id)
+    return bool(erased)
 
 
 async def erase(actor: Actor, beneficiary_id: int) -> None:
     """Erase the person's data now (the person asked, or it should never have been stored)."""
-    row, access = await _in_reach(actor, beneficiary_id)
+    row, access = await _in_reach(actor, beneficiary_id, "beneficiary.erase")
     _require_owner(access)
     async with write_transaction():
         await _anonymise(beneficiary_id)
@@ -1004,21 +1086,26 @@ async def erase(actor: Actor, beneficiary_id: int) -> None:
 async def run_retention(months: int, *, today: datetime | None = None) -> list[str]:
     """Anonymise cases closed more than ``months`` ago; returns their codes. Idempotent."""
     cutoff = _months_before(today or now(), months)
-    due = await Beneficiary.select(Beneficiary.id, Beneficiary.code).where(
+    still_due = (
         (Beneficiary.status == "closed")
         & (Beneficiary.closed_at < cutoff)
         & Beneficiary.anonymised_at.is_null()
     )
+    due = await Beneficiary.select(Beneficiary.id, Beneficiary.code).where(still_due)
+    erased = []
     for row in due:
         async with write_transaction():
-            await _anonymise(row["id"])
+            # Re-checked in the write: a case reopened meanwhile keeps its data.
+            if not await _anonymise(row["id"], only_if=still_due):
+                continue
             await audit.record(
                 "beneficiary.retention_erased",
                 object_type="beneficiary",
                 object_id=row["id"],
                 detail={"months": months},
             )
-    return [row["code"] for row in due]
+        erased.append(row["code"])
+    return erased
 
 
 def _months_before(moment: datetime, months: int) -> datetime:

@@ -12,15 +12,14 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from accounts.domain import Actor, Role
-from accounts.tables import Organisation
+from accounts.domain import Role
 from accounts.web import has_role, require_actor
 from beneficiaries import domain, services
 from beneficiaries.schemas import BeneficiaryForm, ConsentForm, IdentityForm
 from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS, municipalities, municipality_name
-from fristad.web import TEMPLATE_GLOBALS, flash, page, parse_form, see_other
+from fristad.web import MAX_PAGE, TEMPLATE_GLOBALS, Id, flash, page, parse_form, see_other
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 CASE_WORK = has_role(Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN, Role.OFFICER)
@@ -98,19 +97,6 @@ def _form_from_record(record: dict[str, Any], gap: str) -> BeneficiaryForm:
     )
 
 
-async def _member_organisations(actor: Actor) -> list[tuple[int, str]]:
-    rows = (
-        await Organisation.select(Organisation.id, Organisation.name)
-        .where(
-            (Organisation.is_member_ngo == True)  # noqa: E712
-            & (Organisation.active == True)  # noqa: E712
-            & (Organisation.id != (actor.organisation_id or 0))
-        )
-        .order_by(Organisation.name)
-    )
-    return [(row["id"], row["name"]) for row in rows]
-
-
 class BeneficiaryController(Controller):
     path = "/beneficiaries"
     guards = [CASE_WORK]
@@ -125,7 +111,7 @@ class BeneficiaryController(Controller):
         need: FromQuery[str] = "",
         region: FromQuery[str] = "",
         exploitation_type: FromQuery[str] = "",
-        page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1,
+        page_number: Annotated[int, QueryParameter(name="page", ge=1, le=MAX_PAGE)] = 1,
     ) -> Template:
         actor = require_actor(request)
         filters = services.Filters(
@@ -181,15 +167,11 @@ class BeneficiaryController(Controller):
         return see_other(request, f"/beneficiaries/{beneficiary_id}")
 
     @get("/{beneficiary_id:int}", name="beneficiary")
-    async def show(
-        self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int]
-    ) -> Template:
+    async def show(self, request: Request[Any, Any, Any], beneficiary_id: Id) -> Template:
         return await _record_page(request, beneficiary_id)
 
     @get("/{beneficiary_id:int}/edit")
-    async def edit(
-        self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int]
-    ) -> Template:
+    async def edit(self, request: Request[Any, Any, Any], beneficiary_id: Id) -> Template:
         actor = require_actor(request)
         view = await services.get_beneficiary(actor, beneficiary_id)
         return page(
@@ -202,7 +184,7 @@ class BeneficiaryController(Controller):
 
     @post("/{beneficiary_id:int}")
     async def update(
-        self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int]
+        self, request: Request[Any, Any, Any], beneficiary_id: Id
     ) -> Template | Response[Any]:
         actor = require_actor(request)
         form = None
@@ -230,7 +212,7 @@ class BeneficiaryController(Controller):
     async def identity(
         self,
         request: Request[Any, Any, Any],
-        beneficiary_id: FromPath[int],
+        beneficiary_id: Id,
         data: Annotated[RevealForm, Form],
     ) -> Template:
         """Show the identity (POST: never in a URL, never cached); a reason where required."""
@@ -251,9 +233,7 @@ class BeneficiaryController(Controller):
         )
 
     @get("/{beneficiary_id:int}/notes")
-    async def notes(
-        self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int]
-    ) -> Template:
+    async def notes(self, request: Request[Any, Any, Any], beneficiary_id: Id) -> Template:
         notes = await services.list_notes(require_actor(request), beneficiary_id)
         return page("beneficiaries/partials/notes.html", notes=notes, beneficiary_id=beneficiary_id)
 
@@ -261,7 +241,7 @@ class BeneficiaryController(Controller):
     async def add_note(
         self,
         request: Request[Any, Any, Any],
-        beneficiary_id: FromPath[int],
+        beneficiary_id: Id,
         data: Annotated[NoteForm, Form],
     ) -> Template | Redirect:
         actor = require_actor(request)
@@ -274,7 +254,7 @@ class BeneficiaryController(Controller):
 
     @post("/{beneficiary_id:int}/consents")
     async def add_consent(
-        self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int]
+        self, request: Request[Any, Any, Any], beneficiary_id: Id
     ) -> Template | Redirect:
         actor = require_actor(request)
         try:
@@ -289,8 +269,8 @@ class BeneficiaryController(Controller):
     async def withdraw_consent(
         self,
         request: Request[Any, Any, Any],
-        beneficiary_id: FromPath[int],
-        consent_id: FromPath[int],
+        beneficiary_id: Id,
+        consent_id: Id,
     ) -> Redirect:
         await services.withdraw_consent(require_actor(request), beneficiary_id, consent_id)
         flash(request, _("The consent has been withdrawn."))
@@ -300,7 +280,7 @@ class BeneficiaryController(Controller):
     async def share(
         self,
         request: Request[Any, Any, Any],
-        beneficiary_id: FromPath[int],
+        beneficiary_id: Id,
         data: Annotated[ShareForm, Form],
     ) -> Template | Redirect:
         actor = require_actor(request)
@@ -313,7 +293,7 @@ class BeneficiaryController(Controller):
 
     @post("/shares/{share_id:int}/{answer:str}")
     async def answer_share(
-        self, request: Request[Any, Any, Any], share_id: FromPath[int], answer: FromPath[str]
+        self, request: Request[Any, Any, Any], share_id: Id, answer: FromPath[str]
     ) -> Redirect:
         await services.answer_share(require_actor(request), share_id, answer == "accept")
         flash(
@@ -323,9 +303,7 @@ class BeneficiaryController(Controller):
         return _see_other("/beneficiaries/")
 
     @get("/{beneficiary_id:int}/close")
-    async def confirm_close(
-        self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int]
-    ) -> Template:
+    async def confirm_close(self, request: Request[Any, Any, Any], beneficiary_id: Id) -> Template:
         view = await services.get_beneficiary(require_actor(request), beneficiary_id)
         return page(
             "beneficiaries/confirm_close.html",
@@ -337,7 +315,7 @@ class BeneficiaryController(Controller):
     async def change_status(
         self,
         request: Request[Any, Any, Any],
-        beneficiary_id: FromPath[int],
+        beneficiary_id: Id,
         data: Annotated[StatusForm, Form],
     ) -> Template | Redirect:
         actor = require_actor(request)
@@ -355,24 +333,18 @@ class BeneficiaryController(Controller):
         return _see_other(f"/beneficiaries/{beneficiary_id}")
 
     @get("/{beneficiary_id:int}/erase")
-    async def confirm_erase(
-        self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int]
-    ) -> Template:
+    async def confirm_erase(self, request: Request[Any, Any, Any], beneficiary_id: Id) -> Template:
         view = await services.get_beneficiary(require_actor(request), beneficiary_id)
         return page("beneficiaries/confirm_erase.html", beneficiary=view.record)
 
     @post("/{beneficiary_id:int}/erase")
-    async def erase(
-        self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int]
-    ) -> Redirect:
+    async def erase(self, request: Request[Any, Any, Any], beneficiary_id: Id) -> Redirect:
         await services.erase(require_actor(request), beneficiary_id)
         flash(request, _("The person's data has been erased."))
         return _see_other(f"/beneficiaries/{beneficiary_id}")
 
     @post("/{beneficiary_id:int}/export")
-    async def export(
-        self, request: Request[Any, Any, Any], beneficiary_id: FromPath[int]
-    ) -> Response[bytes]:
+    async def export(self, request: Request[Any, Any, Any], beneficiary_id: Id) -> Response[bytes]:
         """Everything stored about the person, as JSON (a subject-access request)."""
         data = await services.export_subject_data(require_actor(request), beneficiary_id)
         code = data["record"]["code"]
@@ -412,7 +384,7 @@ async def _record_page(
         shares=await services.shares_of(actor, beneficiary_id) if owner else [],
         history=await services.status_history(actor, beneficiary_id),
         trail=await services.trail(actor, beneficiary_id) if owner else [],
-        organisations=await _member_organisations(actor) if owner else [],
+        organisations=await services.member_organisations(actor) if owner else [],
         consent_scopes=domain.options(domain.CONSENT_SCOPES),
         transitions=sorted(domain.STATUS_TRANSITIONS.get(view.record["status"], set())),
         errors=errors,

@@ -41,7 +41,7 @@ from fristad import database, queue, redisconn
 from fristad.database import APPS
 from fristad.health import HealthController, MetricsController
 from fristad.outbox import OutboxController
-from fristad.security import security_headers
+from fristad.security import scrub_access_log, security_headers
 from fristad.sessions import RotatingSessionConfig
 from fristad.settings import Settings, SettingsError, get_settings
 from fristad.views import PageController
@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        scrub_access_log()
         await database.start()
         await queue.open_queue(settings)
         worker = create_worker(settings, embedded=True) if run_worker else None

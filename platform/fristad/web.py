@@ -8,13 +8,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
 from urllib.parse import urlencode
 
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
+from litestar.params import PathParameter
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -29,11 +30,16 @@ from fristad.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
+from fristad.security import scrub
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
 
 log = logging.getLogger("fristad.web")
+
+# A database id in a path: bounded, so an absurd number is a 400, never an overflow in a query.
+Id: TypeAlias = Annotated[int, PathParameter(ge=1, le=2_147_483_647)]
+MAX_PAGE = 100_000
 T = TypeVar("T", bound=msgspec.Struct)
 
 PACKAGE_DIR = Path(__file__).parent
@@ -166,7 +172,9 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     """
     status = _status_of(exc)
     if status >= 500:
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        log.exception(
+            "unhandled error on %s %s", request.method, scrub(request.url.path), exc_info=exc
+        )
     headers = dict(getattr(exc, "headers", None) or {})
     if isinstance(exc, TooManyAttempts):
         headers["Retry-After"] = str(exc.retry_after)

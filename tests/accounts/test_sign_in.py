@@ -14,6 +14,7 @@ from accounts import services
 from accounts.domain import Role
 from accounts.tables import AuditEvent
 from fristad.app import create_app
+from fristad.errors import InvalidInput
 from fristad.settings import Settings
 from tests.accounts.helpers import (
     PASSWORD,
@@ -113,7 +114,7 @@ async def test_session_id_is_renewed_at_sign_in(client: Client, redis: Redis) ->
 async def test_session_id_is_renewed_again_after_the_second_factor(
     client: Client, redis: Redis
 ) -> None:
-    organisation = await make_org()
+    organisation = await make_org("Länsstyrelsen", "202100231", ngo=False, authority=True)
     user = await make_user(
         "karin@l.example", organisation_id=organisation, role=Role.OFFICER, mfa=True
     )
@@ -274,7 +275,7 @@ async def test_mfa_for_everyone_when_configured(settings: Settings, db: None, re
 
 
 async def test_totp_code_is_refused_on_reuse(client: Client) -> None:
-    organisation = await make_org()
+    organisation = await make_org("Länsstyrelsen", "202100231", ngo=False, authority=True)
     officer = await make_user(
         "karin@l.example", organisation_id=organisation, role=Role.OFFICER, mfa=True
     )
@@ -287,14 +288,51 @@ async def test_totp_code_is_refused_on_reuse(client: Client) -> None:
     assert await _signed_in_as(client) is None
 
 
-async def test_one_totp_code_raced_twice_is_accepted_once(db: None) -> None:
+async def test_one_totp_code_raced_twice_is_accepted_once(db: None, redis: Redis) -> None:
     officer = await make_user("karin@l.example", mfa=True)
     code = officer.totp()
     results = await asyncio.gather(
-        *(services.verify_second_factor(officer.id, code, ip=None) for _ in range(10)),
+        *(services.verify_second_factor(redis, officer.id, code, ip=None) for _ in range(4)),
         return_exceptions=True,
     )
     assert sum(result == "totp" for result in results) == 1
+
+
+async def test_second_factor_guesses_are_limited(client: Client, settings: Settings) -> None:
+    officer = await make_user("karin@l.example", mfa=True)
+    await post_form(
+        client, "/sign-in", {"email": officer.email, "password": PASSWORD}, from_page="/sign-in"
+    )
+    for _attempt in range(settings.login_max_failures):
+        wrong = await post_form(
+            client, "/sign-in/two-factor", {"code": "000000"}, from_page="/sign-in/two-factor"
+        )
+        assert wrong.status_code == 422
+    stopped = await post_form(
+        client, "/sign-in/two-factor", {"code": officer.totp()}, from_page="/sign-in"
+    )
+    assert stopped.status_code == 303
+    assert stopped.headers["location"] == "/sign-in"  # the half-finished sign-in is gone
+    assert await _signed_in_as(client) is None
+    locked = await AuditEvent.count().where(AuditEvent.action == "sign_in.mfa_locked")
+    assert locked == 1
+
+
+async def test_simultaneous_guesses_cannot_slip_past_the_lockout(
+    db: None, redis: Redis, settings: Settings
+) -> None:
+    user = await make_user("lina@a.example")
+
+    async def attempt(password: str) -> bool:
+        try:
+            await services.authenticate(redis, user.email, password, ip=None, settings=settings)
+        except InvalidInput:
+            return False
+        return True
+
+    results = await asyncio.gather(*(attempt("fel lösenord") for _ in range(20)), attempt(PASSWORD))
+    assert results[-1] is False  # the right password came with 20 wrong ones: locked
+    assert not any(results[:-1])
 
 
 async def test_recovery_code_signs_in_once(client: Client) -> None:

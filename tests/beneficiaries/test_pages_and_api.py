@@ -184,3 +184,40 @@ async def test_export_is_a_json_download_of_everything(client: Client) -> None:
     data = export.json()
     assert data["record"]["identity"]["name"] == "Maria Exempel"
     assert data["notes"][0]["text"] == "Första samtalet."
+
+
+async def test_an_api_token_does_nothing_on_the_pages(client: Client) -> None:
+    """Pages ignore bearer tokens: a read-only token cannot erase, read notes or mint tokens."""
+    from beneficiaries import services
+
+    organisation = await make_org()
+    user = await make_user("a@a.example", organisation_id=organisation, role=Role.ORG_ADMIN)
+    actor = await actor_of(user.id)
+    case = await make_beneficiary(actor)
+    await services.add_note(actor, case, "Hemlig anteckning")
+    _id, token = await accounts.create_token(actor, "ro", ["read"])
+    headers = {"Authorization": f"Bearer {token}"}
+    csrf_page = await client.get("/sign-in")
+    csrf = re.search(r'name="_csrf_token" value="([^"]+)"', csrf_page.text).group(1)  # type: ignore[union-attr]
+    notes = await client.get(
+        f"/beneficiaries/{case}/notes", headers=headers, follow_redirects=False
+    )
+    assert notes.status_code == 303
+    assert "Hemlig" not in notes.text
+    erase = await client.post(
+        f"/beneficiaries/{case}/erase",
+        data={"_csrf_token": csrf},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert erase.status_code == 303
+    assert erase.headers["location"].startswith("/sign-in")
+    assert (await Beneficiary.select(Beneficiary.anonymised_at).first())["anonymised_at"] is None  # type: ignore[index]
+    mint = await client.post(
+        "/account/tokens",
+        data={"_csrf_token": csrf, "name": "x", "scopes": "write"},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert mint.status_code == 303
+    assert mint.headers["location"].startswith("/sign-in")

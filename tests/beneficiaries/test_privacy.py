@@ -157,10 +157,13 @@ async def test_officer_sees_funder_cases_but_no_identity_without_a_reason(world:
 
 
 async def test_shelter_staff_have_no_access_to_records(world: dict) -> None:
-    with pytest.raises(NotFound):
+    # Refused for the role, before any record is looked up (so nothing about it is told).
+    with pytest.raises(PermissionDenied):
         await services.get_beneficiary(world["staff"], world["case"])
-    rows, _total = await services.list_beneficiaries(world["staff"], services.Filters())
-    assert rows == []
+    with pytest.raises(PermissionDenied):
+        await services.get_beneficiary(world["staff"], 999_999)
+    with pytest.raises(PermissionDenied):
+        await services.list_beneficiaries(world["staff"], services.Filters())
     profile = await services.minimal_profile(world["case"])
     assert set(vars(profile)) == {
         "beneficiary_id",
@@ -190,6 +193,50 @@ async def test_sharing_needs_consent_for_that_organisation(world: dict) -> None:
     await services.withdraw_consent(world["owner"], world["case"], consent)
     with pytest.raises(NotFound):
         await services.get_beneficiary(world["other"], world["case"])
+
+
+async def test_shared_access_ends_when_the_consent_expires(world: dict) -> None:
+    from datetime import timedelta
+
+    from beneficiaries.tables import Consent
+
+    consent = await services.record_consent(
+        world["owner"],
+        world["case"],
+        ConsentForm(scope="share_organisation", organisation_id=world["ngo_b"]),
+    )
+    share_id = await services.share_case(world["owner"], world["case"], world["ngo_b"])
+    await services.answer_share(world["other"], share_id, accept=True)
+    assert (await services.get_beneficiary(world["other"], world["case"])).access == "shared"
+    await Consent.update({Consent.expires_at: datetime.now(UTC) - timedelta(minutes=1)}).where(
+        Consent.id == consent
+    )
+    with pytest.raises(NotFound):
+        await services.get_beneficiary(world["other"], world["case"])
+    rows, _total = await services.list_beneficiaries(world["other"], services.Filters())
+    assert rows == []
+
+
+async def test_withdrawn_consent_calls_off_a_pending_transfer(world: dict) -> None:
+    from fristad.errors import Conflict
+
+    consent = await services.record_consent(
+        world["owner"],
+        world["case"],
+        ConsentForm(scope="share_organisation", organisation_id=world["ngo_b"]),
+    )
+    share_id = await services.share_case(world["owner"], world["case"], world["ngo_b"], "transfer")
+    await services.withdraw_consent(world["owner"], world["case"], consent)
+    with pytest.raises(Conflict):
+        await services.answer_share(world["other"], share_id, accept=True)
+    assert (await services.get_beneficiary(world["owner"], world["case"])).access == "owner"
+
+
+async def test_an_ngo_cannot_make_anyone_an_officer(world: dict) -> None:
+    from accounts.services import add_membership
+
+    with pytest.raises(InvalidInput):
+        await add_membership(None, world["other"].user_id, world["ngo_b"], Role.OFFICER)
 
 
 async def test_transfer_moves_ownership(world: dict) -> None:

@@ -37,3 +37,13 @@ async def test_metrics_are_exposed_for_prometheus(client: AsyncTestClient) -> No
     response = await client.get("/metrics")
     assert response.status_code == 200
     assert "fristad_requests_total" in response.text
+
+
+async def test_metrics_can_require_a_token(settings: Settings, db: None) -> None:
+    guarded = create_app(msgspec.structs.replace(settings, metrics_token="m3tr1cs"))
+    async with AsyncTestClient(app=guarded) as client:
+        assert (await client.get("/metrics")).status_code == 403
+        wrong = await client.get("/metrics", headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 403
+        right = await client.get("/metrics", headers={"Authorization": "Bearer m3tr1cs"})
+        assert right.status_code == 200

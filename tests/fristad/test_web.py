@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -211,3 +212,35 @@ async def test_an_unexpected_error_is_a_500_page_in_the_users_language(
     assert "Something went wrong" in english.text
     assert "secret internal detail" not in swedish.text + english.text
     assert "Traceback" not in swedish.text
+
+
+def test_secret_link_tokens_never_reach_the_access_log() -> None:
+    import logging
+
+    from fristad.security import ScrubSecretsFilter
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/password/reset/s3cr3t-token?x=1", "1.1", 200),
+        None,
+    )
+    ScrubSecretsFilter().filter(record)
+    line = record.getMessage()
+    assert "s3cr3t-token" not in line
+    assert "/password/reset/…" in line
+
+
+def test_a_served_process_logs_no_single_use_link_tokens(live_server: Any) -> None:
+    import httpx
+
+    httpx.get(f"{live_server.url}/invitations/tok-abc123-secret")
+    httpx.get(f"{live_server.url}/password/reset/tok-def456-secret")
+    httpx.get(f"{live_server.url}/healthz")
+    log = live_server.log()
+    assert '"GET /healthz' in log  # access logging is on
+    assert "tok-abc123-secret" not in log
+    assert "tok-def456-secret" not in log
