@@ -51,12 +51,13 @@ async def publish(shelter_id: int) -> None:
 
 
 async def changes(redis_url: str, *, tick_seconds: float = 15.0) -> AsyncIterator[int | None]:
-    """Shelter ids as their availability changes; None every ``tick_seconds`` of silence (so a
-    stream can send a keep-alive and notice a client that went away)."""
+    """Shelter ids as their availability changes; None once subscribed, and after every
+    ``tick_seconds`` of silence (a stream sends a keep-alive, and so notices a client gone)."""
     client = redisconn.client(redis_url)
     pubsub = client.pubsub(ignore_subscribe_messages=True)
     try:
         await pubsub.subscribe(CHANNEL)
+        yield None  # subscribed: from here on no change is missed
         loop = asyncio.get_running_loop()
         quiet_since = loop.time()
         while True:

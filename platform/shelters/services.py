@@ -694,7 +694,8 @@ async def hold_bed(
     key = (idempotency_key or "").strip()[:80] or None
     if key is not None and (found := await _hold_by_key(actor, key)) is not None:
         return HoldResult(found, created=False)
-    expires_at = now() + timedelta(hours=settings.hold_hours)
+    created_at = now()
+    expires_at = created_at + timedelta(hours=settings.hold_hours)
     try:
         async with write_transaction():
             # Checked again under the write lock: the same request may have run meanwhile.
@@ -727,7 +728,7 @@ async def hold_bed(
                 beneficiary=beneficiary_id,
                 organisation=actor.organisation_id,
                 created_by=actor.user_id,
-                created_at=now(),
+                created_at=created_at,
                 expires_at=expires_at,
                 idempotency_key=key,
             )

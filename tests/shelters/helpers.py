@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from redis.asyncio import Redis
+
 from accounts.domain import Actor, Role
+from fristad.settings import Settings
+from fristad.worker import QUEUE_NAME
 from shelters import services
 from tests.accounts.helpers import TestUser, make_org, make_user
 from tests.beneficiaries.helpers import actor_of, make_beneficiary
+from tests.jobs import run_queued_jobs
 
 ADDRESS = "Hemliga gatan 7, 123 45 Hemlösa"
 
@@ -82,3 +87,12 @@ async def category(category_id: int) -> dict[str, int]:
     row = await BedCategory.select().where(BedCategory.id == category_id).first()
     assert row is not None
     return dict(row)
+
+
+async def run_due_jobs(settings: Settings, redis: Redis) -> int:
+    """Run the jobs that are due now (e-mails). Jobs deferred to the future (hold expiry) are
+    dropped first: arq's burst mode would otherwise wait for them."""
+    import time
+
+    await redis.zremrangebyscore(QUEUE_NAME, f"({int(time.time() * 1000) + 60_000}", "+inf")
+    return await run_queued_jobs(settings)

@@ -15,7 +15,7 @@ from fristad.database import write_transaction
 from fristad.errors import Conflict, NotFound, PermissionDenied
 from shelters import services
 from shelters.tables import AvailabilityChange, BedCategory, Hold, Placement
-from tests.accounts.helpers import make_user
+from tests.accounts.helpers import make_org, make_user
 from tests.beneficiaries.helpers import actor_of, make_beneficiary
 from tests.shelters.helpers import category, make_case, make_world
 
@@ -159,9 +159,8 @@ async def test_hold_needs_consent_to_share_with_a_shelter(jobs: Redis) -> None:
 async def test_another_organisations_case_cannot_be_held(jobs: Redis) -> None:
     world = await make_world()
     case = await make_case(world)
-    other = await make_user(
-        "x@other.example", organisation_id=world.operator_id, role=Role.CASEWORKER
-    )
+    other_ngo = await make_org("Föreningen Ljusglimt", "802519264")
+    other = await make_user("x@other.example", organisation_id=other_ngo, role=Role.CASEWORKER)
     with pytest.raises(NotFound):
         await services.hold_bed(await actor_of(other.id), world.category_id, case)
 

@@ -1,0 +1,114 @@
+"""Forms and API payloads of shelters (msgspec)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+class AdjustForm(msgspec.Struct):
+    what: str = "free"
+    delta: int = 0
+    version: int = 0
+
+
+class HoldForm(msgspec.Struct):
+    code: str = ""
+    # Generated into the form: a double-submitted form finds the first hold.
+    idempotency_key: str = ""
+
+
+class AcceptForm(msgspec.Struct):
+    expected_discharge: str = ""
+
+
+class ReasonForm(msgspec.Struct):
+    reason: str = ""
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+class CategoryOut(msgspec.Struct):
+    id: int
+    name: str
+    target_groups: list[str]
+    children_allowed: bool
+    accessible: bool
+    capacity: int
+    free: int
+    confirmed_at: datetime
+    stale: bool
+
+
+class ShelterOut(msgspec.Struct):
+    """A shelter as the board shows it: region and municipality, never the street address."""
+
+    id: int
+    name: str
+    region: str
+    municipality: str
+    target_groups: list[str]
+    languages: list[str]
+    accessible: bool
+    security_level: str
+    price_per_night: int  # öre
+    referral_contact: str
+    free: int
+    stale: bool
+    categories: list[CategoryOut]
+
+
+class CategoryNumbersIn(msgspec.Struct):
+    id: int
+    free: int = msgspec.field()
+    out_of_service: int = 0
+    # The version last read; when given and the category changed since, the answer is 409.
+    version: int | None = None
+
+
+class AvailabilityIn(msgspec.Struct):
+    categories: list[CategoryNumbersIn]
+
+
+class OperatorCategoryOut(msgspec.Struct):
+    id: int
+    name: str
+    capacity: int
+    out_of_service: int
+    occupied: int
+    held: int
+    external: int
+    free: int
+    version: int
+    confirmed_at: datetime
+
+
+class HoldIn(msgspec.Struct):
+    category_id: int
+    beneficiary_id: int
+    # Repeating a request with the same key returns the first hold instead of holding again.
+    idempotency_key: str | None = None
+
+
+class HoldOut(msgspec.Struct):
+    id: int
+    category_id: int
+    shelter_id: int
+    shelter_name: str
+    beneficiary_id: int
+    status: str
+    created_at: datetime
+    expires_at: datetime
+    decline_reason: str | None
+
+
+class AcceptIn(msgspec.Struct):
+    expected_discharge: date | None = None
+
+
+class DeclineIn(msgspec.Struct):
+    reason: str
