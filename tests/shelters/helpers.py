@@ -8,6 +8,7 @@ from datetime import datetime
 from redis.asyncio import Redis
 
 from accounts.domain import Actor, Role
+from fristad import i18n
 from fristad.settings import Settings
 from fristad.worker import QUEUE_NAME
 from shelters import services
@@ -33,6 +34,9 @@ class World:
 async def make_world(
     *, capacity: int = 4, occupied_outside: int = 0, confirmed_at: datetime | None = None
 ) -> World:
+    """An operator with one shelter and one category, and an NGO with a caseworker. The test's
+    own messages are English (services translate their errors into the active language)."""
+    i18n.activate("en")
     operator_id = await make_org("Skyddade boendet Fyrbåken", "559310478", ngo=False, shelter=True)
     staff = await make_user(
         "erik@fyrbaken.example", organisation_id=operator_id, role=Role.SHELTER_STAFF

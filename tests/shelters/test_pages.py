@@ -10,6 +10,7 @@ from accounts import services as accounts
 from accounts.domain import Role
 from accounts.tables import AuditEvent
 from beneficiaries.tables import Beneficiary
+from fristad import i18n
 from fristad.mail import list_outbox, read_outbox
 from fristad.settings import Settings
 from shelters import services
@@ -31,6 +32,7 @@ async def test_operator_changes_a_count_in_place_and_a_stale_click_gets_a_notice
 ) -> None:
     world = await make_world(capacity=4)
     await sign_in(client, world.staff)
+    client.cookies.set(i18n.LOCALE_COOKIE, "en")  # sign-in chose the user\'s Swedish
     operate = f"/shelters/operate/{world.shelter_id}"
     page = await client.get(operate)
     assert page.status_code == 200
@@ -66,6 +68,7 @@ async def test_plain_form_post_without_javascript_redirects_back(
 ) -> None:
     world = await make_world(capacity=4)
     await sign_in(client, world.staff)
+    client.cookies.set(i18n.LOCALE_COOKIE, "en")  # sign-in chose the user\'s Swedish
     operate = f"/shelters/operate/{world.shelter_id}"
     version = (await category(world.category_id))["version"]
     answer = await post_form(
@@ -82,6 +85,7 @@ async def test_plain_form_post_without_javascript_redirects_back(
 async def test_board_filters_and_hides_every_address(client: Client, jobs: Redis) -> None:
     world = await make_world(capacity=4)
     await sign_in(client, world.caseworker)
+    client.cookies.set(i18n.LOCALE_COOKIE, "en")  # sign-in chose the user\'s Swedish
     board = await client.get("/shelters/")
     assert board.status_code == 200
     assert "Fyrbåken" in board.text
@@ -104,6 +108,7 @@ async def test_shelter_staff_cannot_open_the_board_or_another_operators_shelter(
         "x@annat.example", organisation_id=annat, role=Role.SHELTER_STAFF
     )
     await sign_in(client, other_operator)
+    client.cookies.set(i18n.LOCALE_COOKIE, "en")  # sign-in chose the user\'s Swedish
     assert (await client.get(f"/shelters/operate/{world.shelter_id}")).status_code == 404
     assert (await client.get("/shelters/")).status_code == 403
 
@@ -117,6 +122,7 @@ async def test_caseworker_holds_through_the_page_and_sees_the_address_only_once_
         "code"
     ]
     await sign_in(client, world.caseworker)
+    client.cookies.set(i18n.LOCALE_COOKIE, "en")  # sign-in chose the user\'s Swedish
     form_page = f"/shelters/categories/{world.category_id}/hold"
     form = await client.get(form_page)
     assert form.status_code == 200
@@ -176,6 +182,7 @@ async def test_api_lists_shelters_holds_with_201_and_refuses_with_409(
     first, second = await make_case(world), await make_case(world)
     _id, token = await accounts.create_token(world.caseworker_actor, "system", ["read", "write"])
     bearer = {"Authorization": f"Bearer {token}"}
+    client.cookies.set(i18n.LOCALE_COOKIE, "en")  # the user's own language is Swedish
 
     listed = await client.get("/api/v1/shelters?region=syd", headers=bearer)
     assert listed.status_code == 200
