@@ -131,9 +131,14 @@ class BoardController(Controller):
         locale, can_hold = i18n.active_locale(), _can_hold(actor)
 
         async def stream() -> AsyncIterator[ServerSentEventMessage]:
+            subscribed = False
             async for shelter_id in events.changes(settings.redis_url):
-                if shelter_id is None:
-                    yield ServerSentEventMessage(comment="ready")
+                if shelter_id is None:  # subscribed (from now on nothing is missed), or quiet
+                    if subscribed:
+                        yield ServerSentEventMessage(comment="keep-alive")
+                    else:
+                        subscribed = True
+                        yield ServerSentEventMessage(event="ready", data="")
                     continue
                 i18n.activate(locale)
                 shelter = await services.board_shelter(actor, shelter_id, filters)

@@ -38,7 +38,7 @@ async def test_change_through_process_a_reaches_an_sse_client_on_process_b_withi
                 assert stream.headers["content-type"].startswith("text/event-stream")
                 lines = stream.aiter_lines()
                 async with asyncio.timeout(5):
-                    while not (await anext(lines)).startswith(": ready"):
+                    while (await anext(lines)) != "event: ready":
                         pass
                 started = time.monotonic()
                 changed = await staff.post(

@@ -7,6 +7,13 @@
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-live-source]").forEach((region) => {
     const source = new EventSource(region.dataset.liveSource);
+    // The server is listening for changes from here on (tests and styles can tell).
+    source.addEventListener("ready", () => {
+      region.dataset.live = "ready";
+    });
+    source.addEventListener("error", () => {
+      region.dataset.live = "reconnecting";
+    });
     source.addEventListener("replace", (event) => {
       const template = document.createElement("template");
       template.innerHTML = event.data.trim();
