@@ -112,3 +112,23 @@ class AcceptIn(msgspec.Struct):
 
 class DeclineIn(msgspec.Struct):
     reason: str
+
+
+class ShelterForm(msgspec.Struct):
+    name: str = ""
+    address: str = ""
+    municipality: str = ""
+    target_groups: list[str] | str = msgspec.field(default_factory=list)
+    languages: str = ""
+    accessible: str = ""
+    security_level: str = "standard"
+    price_kronor: str = "0"
+    referral_contact: str = ""
+
+
+class CategoryForm(msgspec.Struct):
+    name: str = ""
+    capacity: str = ""
+    target_groups: list[str] | str = msgspec.field(default_factory=list)
+    children_allowed: str = ""
+    accessible: str = ""

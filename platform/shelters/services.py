@@ -164,6 +164,8 @@ async def add_category(
     residents from outside the programme."""
     shelter = await _shelter(shelter_id)
     if actor is not None:
+        if not actor.is_admin and shelter["operator"] != actor.organisation_id:
+            raise NotFound
         require(actor, "shelter.manage", shelter["operator"])
     counts = Counts(data.capacity, data.out_of_service, 0, 0, data.occupied_outside)
     errors: dict[str, str] = {}

@@ -26,7 +26,7 @@ from beneficiaries.domain import label as vocabulary_label
 from fristad import i18n
 from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
-from fristad.regions import POLICE_REGIONS, municipality_name
+from fristad.regions import POLICE_REGIONS, municipalities, municipality_name
 from fristad.settings import Settings
 from fristad.web import TEMPLATE_GLOBALS, flash, page, wants_fragment
 from shelters import events, services
@@ -37,7 +37,14 @@ from shelters.domain import (
     SECURITY_LEVELS,
     TARGET_GROUPS,
 )
-from shelters.schemas import AcceptForm, AdjustForm, HoldForm, ReasonForm
+from shelters.schemas import (
+    AcceptForm,
+    AdjustForm,
+    CategoryForm,
+    HoldForm,
+    ReasonForm,
+    ShelterForm,
+)
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 
@@ -106,7 +113,7 @@ class BoardController(Controller):
             filters=filters,
             query=request.url.query,
             regions=POLICE_REGIONS,
-            groups=[(code, _(text)) for code, text in TARGET_GROUPS.items()],
+            groups=_groups(),
             can_hold=_can_hold(actor),
         )
 
@@ -232,8 +239,59 @@ class OperatorController(Controller):
 
     @get("/", name="shelter_operate")
     async def index(self, request: Request[Any, Any, Any]) -> Template:
-        shelters = await services.operated_shelters(require_actor(request))
-        return page("shelters/operate_index.html", shelters=shelters)
+        return await _operator_index(request, ShelterForm())
+
+    @post("/")
+    async def create_shelter(
+        self, request: Request[Any, Any, Any], data: Annotated[ShelterForm, Form]
+    ) -> Template | Redirect:
+        """An operator's administrator registers a shelter (its address is stored encrypted)."""
+        actor = require_actor(request)
+        try:
+            shelter_id = await services.create_shelter(
+                actor,
+                actor.organisation_id or 0,
+                services.NewShelter(
+                    name=data.name,
+                    address=data.address,
+                    municipality=data.municipality,
+                    target_groups=as_list(data.target_groups),
+                    languages=data.languages.lower().replace(",", " ").split(),
+                    accessible=data.accessible == "1",
+                    security_level=data.security_level,
+                    price_per_night=_ore(data.price_kronor),
+                    referral_contact=data.referral_contact,
+                ),
+            )
+        except InvalidInput as error:
+            return await _operator_index(request, data, errors=error.errors)
+        flash(request, _("The shelter is registered. Add its bed categories."))
+        return _see_other(f"/shelters/operate/{shelter_id}")
+
+    @post("/{shelter_id:int}/categories")
+    async def add_category(
+        self,
+        request: Request[Any, Any, Any],
+        shelter_id: FromPath[int],
+        data: Annotated[CategoryForm, Form],
+    ) -> Template | Redirect:
+        actor = require_actor(request)
+        try:
+            await services.add_category(
+                actor,
+                shelter_id,
+                services.NewCategory(
+                    name=data.name,
+                    capacity=int(data.capacity) if data.capacity.strip().isdigit() else 0,
+                    target_groups=as_list(data.target_groups),
+                    children_allowed=data.children_allowed == "1",
+                    accessible=data.accessible == "1",
+                ),
+            )
+        except InvalidInput as error:
+            return await _operator_page(request, shelter_id, form=data, errors=error.errors)
+        flash(request, _("The bed category has been added."))
+        return _see_other(f"/shelters/operate/{shelter_id}")
 
     @get("/{shelter_id:int}")
     async def shelter(self, request: Request[Any, Any, Any], shelter_id: FromPath[int]) -> Template:
@@ -342,12 +400,60 @@ def _category_answer(
     return _see_other(f"/shelters/operate/{row['shelter']}")
 
 
-async def _operator_page(request: Request[Any, Any, Any], shelter_id: int) -> Template:
+def as_list(value: list[str] | str) -> list[str]:
+    """A checkbox group arrives as a string when one box is ticked."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _ore(kronor: str) -> int:
+    try:
+        return round(float(kronor.replace(",", ".").replace(" ", "") or "0") * 100)
+    except ValueError:
+        return -1  # refused by the service as a negative price
+
+
+def _groups() -> list[tuple[str, str]]:
+    return [(code, _(text)) for code, text in TARGET_GROUPS.items()]
+
+
+async def _operator_index(
+    request: Request[Any, Any, Any], form: ShelterForm, errors: dict[str, str] | None = None
+) -> Template:
+    actor = require_actor(request)
+    return page(
+        "shelters/operate_index.html",
+        shelters=await services.operated_shelters(actor),
+        can_manage=bool(has_permission(actor, "shelter.manage", actor.organisation_id)),
+        form=form,
+        selected_groups=as_list(form.target_groups),
+        groups=_groups(),
+        security_levels=[(code, _(text)) for code, text in SECURITY_LEVELS.items()],
+        places=sorted(
+            ((m.code, f"{m.name} ({POLICE_REGIONS[m.region]})") for m in municipalities().values()),
+            key=lambda option: option[1],
+        ),
+        errors=errors,
+    )
+
+
+async def _operator_page(
+    request: Request[Any, Any, Any],
+    shelter_id: int,
+    *,
+    form: CategoryForm | None = None,
+    errors: dict[str, str] | None = None,
+) -> Template:
     actor = require_actor(request)
     view = await services.operator_view(actor, shelter_id)
+    form = form or CategoryForm()
     return page(
         "shelters/operate.html",
         view=view,
+        can_manage=bool(has_permission(actor, "shelter.manage", view.shelter["operator"])),
+        form=form,
+        selected_groups=as_list(form.target_groups),
+        groups=_groups(),
+        errors=errors,
         holds=await services.incoming_holds(actor, shelter_id),
         residents=await services.placements(actor, shelter_id),
         notice="",

@@ -251,3 +251,59 @@ async def test_operator_system_pushes_availability_with_its_token(
     assert await services.broken_invariants() == []
     unused = await actor_of(world.staff.id)
     assert unused.organisation_id == world.operator_id
+
+
+async def test_operator_admin_registers_a_shelter_and_its_categories(
+    client: Client, jobs: Redis
+) -> None:
+    world = await make_world()
+    admin = await make_user(
+        "chef@fyrbaken.example", organisation_id=world.operator_id, role=Role.ORG_ADMIN
+    )
+    await sign_in(client, admin)
+    client.cookies.set(i18n.LOCALE_COOKIE, "en")  # sign-in chose the user's Swedish
+    incomplete = await post_form(
+        client, "/shelters/operate/", {"name": "Nytt"}, from_page="/shelters/operate/"
+    )
+    assert incomplete.status_code == 422
+    assert "Choose who the shelter takes in." in incomplete.text
+    created = await post_form(
+        client,
+        "/shelters/operate/",
+        {
+            "name": "Havsbrisen",
+            "address": "Strandvägen 1, Ystad",
+            "municipality": "1286",
+            "target_groups": ["women", "families"],
+            "languages": "sv, en",
+            "security_level": "high",
+            "price_kronor": "1 250",
+        },
+        from_page="/shelters/operate/",
+    )
+    assert created.status_code == 303, created.text
+    operate = created.headers["location"]
+    shelter_id = int(operate.rsplit("/", 1)[1])
+    added = await post_form(
+        client,
+        f"/shelters/operate/{shelter_id}/categories",
+        {
+            "name": "Familjerum",
+            "capacity": "3",
+            "target_groups": "families",
+            "children_allowed": "1",
+        },
+        from_page=operate,
+    )
+    assert added.status_code == 303
+    board = await services.availability(services.BoardFilters(children=True))
+    havsbrisen = next(shelter for shelter in board if shelter.id == shelter_id)
+    assert (havsbrisen.price_per_night, havsbrisen.free, havsbrisen.region) == (125_000, 3, "syd")
+    assert ADDRESS not in str(board)
+    elsewhere = await post_form(
+        client,
+        f"/shelters/operate/{shelter_id + 999}/categories",
+        {"name": "X", "capacity": "1", "target_groups": "women"},
+        from_page=operate,
+    )
+    assert elsewhere.status_code == 404
