@@ -694,14 +694,21 @@ async def hold_bed(
             _("The person has not consented to sharing their details with a shelter.")
         )
     key = (idempotency_key or "").strip()[:80] or None
-    if key is not None and (found := await _hold_by_key(actor, key)) is not None:
+    if (
+        key is not None
+        and (found := await _hold_by_key(actor, key, category_id, beneficiary_id)) is not None
+    ):
         return HoldResult(found, created=False)
     created_at = now()
     expires_at = created_at + timedelta(hours=settings.hold_hours)
     try:
         async with write_transaction():
             # Checked again under the write lock: the same request may have run meanwhile.
-            if key is not None and (found := await _hold_by_key(actor, key)) is not None:
+            if (
+                key is not None
+                and (found := await _hold_by_key(actor, key, category_id, beneficiary_id))
+                is not None
+            ):
                 return HoldResult(found, created=False)
             await _refuse_second_booking(beneficiary_id)
             taken = (
@@ -747,7 +754,10 @@ async def hold_bed(
         if not _is_constraint_error(error):
             raise
         # A concurrent request won a race the UNIQUE indexes settle (PostgreSQL).
-        if key is not None and (found := await _hold_by_key(actor, key)) is not None:
+        if (
+            key is not None
+            and (found := await _hold_by_key(actor, key, category_id, beneficiary_id)) is not None
+        ):
             return HoldResult(found, created=False)
         raise Conflict(_("The person has a bed held or a place already.")) from None
     row = await _hold_row(int(hold.id))
@@ -766,13 +776,21 @@ async def _refuse_second_booking(beneficiary_id: int) -> None:
         raise Conflict(_("The person has a place in a shelter already."))
 
 
-async def _hold_by_key(actor: Actor, key: str) -> dict[str, Any] | None:
+async def _hold_by_key(
+    actor: Actor, key: str, category_id: int, beneficiary_id: int
+) -> dict[str, Any] | None:
+    """The hold an earlier request with this key made; a key reused for another bed or person
+    is refused rather than answered with the wrong hold."""
     found = (
-        await Hold.select(Hold.id)
+        await Hold.select(Hold.id, Hold.category, Hold.beneficiary)
         .where((Hold.organisation == actor.organisation_id) & (Hold.idempotency_key == key))
         .first()
     )
-    return None if found is None else await _hold_row(found["id"])
+    if found is None:
+        return None
+    if (found["category"], found["beneficiary"]) != (category_id, beneficiary_id):
+        raise Conflict(_("This form has been sent already. Reload the page and try again."))
+    return await _hold_row(found["id"])
 
 
 HOLD_COLUMNS = (

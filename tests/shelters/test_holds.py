@@ -218,3 +218,14 @@ async def test_decline_and_release_free_the_bed(jobs: Redis, answer: str) -> Non
         await services.release_hold(world.caseworker_actor, hold["id"])
     assert await AuditEvent.count().where(AuditEvent.action.like("hold.%")) == 2
     assert await services.broken_invariants() == []
+
+
+async def test_an_idempotency_key_reused_for_another_person_is_refused(jobs: Redis) -> None:
+    world = await make_world(capacity=3)
+    first, second = await make_case(world), await make_case(world)
+    await services.hold_bed(world.caseworker_actor, world.category_id, first, idempotency_key="k")
+    with pytest.raises(Conflict, match="sent already"):
+        await services.hold_bed(
+            world.caseworker_actor, world.category_id, second, idempotency_key="k"
+        )
+    assert (await category(world.category_id))["held"] == 1
