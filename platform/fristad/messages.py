@@ -60,6 +60,8 @@ def update_catalogs() -> list[CatalogReport]:
             catalog = read_catalog(package, locale) or Catalog(locale=locale, project="Fristad")
             if not len(template) and not catalog_path(package, locale).exists():
                 continue
+            # Keep the header's date, so running this without new texts changes no file.
+            template.creation_date = catalog.creation_date
             catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
             catalog.fuzzy = False  # a fuzzy header would make the whole catalog "fuzzy"
             catalog.obsolete.clear()
