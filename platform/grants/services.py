@@ -343,8 +343,8 @@ async def beneficiary_by_code(actor: Actor, code: str) -> int:
     return int(row["id"])
 
 
-async def create_request(actor: Actor, data: RequestIn) -> int:
-    """A draft request for a beneficiary of the actor's organisation; totals are computed."""
+async def _validated_request(actor: Actor, data: RequestIn) -> tuple[list[CostLineIn], str]:
+    """Check a request as entered; returns its cost lines and the gap explanation to keep."""
     require(actor, "support_request.create")
     await beneficiaries.case_for(actor, data.beneficiary_id)
     programme = await Programme.select().where(Programme.id == data.programme_id).first()
@@ -363,8 +363,32 @@ async def create_request(actor: Actor, data: RequestIn) -> int:
     errors |= line_errors
     if errors:
         raise InvalidInput(errors)
-    gap = data.gap.strip() or await beneficiaries.gap_of(data.beneficiary_id)
-    total = sum(line_total(line.quantity, line.unit_price) for line in lines)
+    return lines, data.gap.strip() or await beneficiaries.gap_of(data.beneficiary_id)
+
+
+async def _store_lines(request_id: int, lines: list[CostLineIn]) -> int:
+    """Replace the request's cost lines; returns their total, computed here."""
+    await CostLine.delete().where(CostLine.request == request_id)
+    await CostLine.insert(
+        *(
+            CostLine(
+                request=request_id,
+                position=index,
+                description=line.description.strip()[:200],
+                quantity=line.quantity,
+                unit=line.unit.strip()[:30],
+                unit_price=line.unit_price,
+                total=line_total(line.quantity, line.unit_price),
+            )
+            for index, line in enumerate(lines)
+        )
+    )
+    return sum(line_total(line.quantity, line.unit_price) for line in lines)
+
+
+async def create_request(actor: Actor, data: RequestIn) -> int:
+    """A draft request for a beneficiary of the actor's organisation; totals are computed."""
+    lines, gap = await _validated_request(actor, data)
     async with write_transaction():
         request = SupportRequest(
             programme=data.programme_id,
@@ -377,24 +401,13 @@ async def create_request(actor: Actor, data: RequestIn) -> int:
             justification_encrypted=crypto.encrypt(data.justification.strip()),
             gap_encrypted=crypto.encrypt(gap),
             urgency=data.urgency,
-            total=total,
             created_at=now(),
             updated_at=now(),
         )
         await request.save()
-        await CostLine.insert(
-            *(
-                CostLine(
-                    request=request.id,
-                    position=index,
-                    description=line.description.strip()[:200],
-                    quantity=line.quantity,
-                    unit=line.unit.strip()[:30],
-                    unit_price=line.unit_price,
-                    total=line_total(line.quantity, line.unit_price),
-                )
-                for index, line in enumerate(lines)
-            )
+        total = await _store_lines(int(request.id), lines)
+        await SupportRequest.update({SupportRequest.total: total}).where(
+            SupportRequest.id == request.id
         )
         await audit.record(
             "support_request.created",
@@ -404,6 +417,46 @@ async def create_request(actor: Actor, data: RequestIn) -> int:
             detail={"beneficiary": data.beneficiary_id, "total": total},
         )
     return int(request.id)
+
+
+async def update_draft(actor: Actor, request_id: int, data: RequestIn) -> None:
+    """Change a draft (its lines are replaced and the total computed again); once submitted a
+    request is not edited any more."""
+    row = await _request_in_reach(actor, request_id)
+    lines, gap = await _validated_request(actor, data)
+    async with write_transaction():
+        changed = (
+            await SupportRequest.update(
+                {
+                    SupportRequest.programme: data.programme_id,
+                    SupportRequest.beneficiary: data.beneficiary_id,
+                    SupportRequest.category: data.category,
+                    SupportRequest.period_start: data.period_start,
+                    SupportRequest.period_end: data.period_end,
+                    SupportRequest.justification_encrypted: crypto.encrypt(
+                        data.justification.strip()
+                    ),
+                    SupportRequest.gap_encrypted: crypto.encrypt(gap),
+                    SupportRequest.urgency: data.urgency,
+                    SupportRequest.updated_at: now(),
+                }
+            )
+            .where((SupportRequest.id == row["id"]) & (SupportRequest.state == State.DRAFT))
+            .returning(SupportRequest.id)
+        )
+        if not changed:
+            raise Conflict(_("Only drafts can be changed."))
+        total = await _store_lines(request_id, lines)
+        await SupportRequest.update({SupportRequest.total: total}).where(
+            SupportRequest.id == request_id
+        )
+        await audit.record(
+            "support_request.updated",
+            actor=actor,
+            object_type="support_request",
+            object_id=request_id,
+            detail={"beneficiary": data.beneficiary_id, "total": total},
+        )
 
 
 async def submit(actor: Actor, request_id: int) -> None:

@@ -138,10 +138,16 @@ def _request_in(
 
 
 async def _form_page(
-    values: RequestValues, lines: list[LineValues], errors: dict[str, str] | None = None
+    values: RequestValues,
+    lines: list[LineValues],
+    errors: dict[str, str] | None = None,
+    *,
+    request_id: int | None = None,
 ) -> Template:
     return page(
         "grants/new_request.html",
+        request_id=request_id,
+        form_action=f"/grants/requests/{request_id}/edit" if request_id else "/grants/requests/new",
         values=values,
         lines=lines,
         total=sum(line.total or 0 for line in lines),
@@ -219,6 +225,63 @@ class GrantsController(Controller):
         if errors:
             return await _form_page(values, _with_blank_lines(lines), errors)
         flash(request, _("The request has been saved as a draft. Submit it when it is complete."))
+        return see_other(request, f"/grants/requests/{request_id}")
+
+    @get("/requests/{request_id:int}/edit", guards=[APPLICANTS])
+    async def edit_request(
+        self, request: Request[Any, Any, Any], request_id: FromPath[int]
+    ) -> Template:
+        view = await services.get_request(require_actor(request), request_id)
+        row = view.request
+        values = RequestValues(
+            programme_id=str(row["programme"]),
+            beneficiary_code=view.beneficiary_code,
+            category=row["category"],
+            period_start=row["period_start"].isoformat(),
+            period_end=row["period_end"].isoformat(),
+            justification=view.justification,
+            gap=view.gap,
+            urgency=row["urgency"],
+        )
+        lines = [
+            LineValues(
+                line["description"],
+                str(line["quantity"]),
+                line["unit"],
+                domain.kronor_input(line["unit_price"]),
+                line["total"],
+            )
+            for line in view.lines
+        ]
+        return await _form_page(values, _with_blank_lines(lines), request_id=request_id)
+
+    @post("/requests/{request_id:int}/edit", guards=[APPLICANTS])
+    async def update_request(
+        self, request: Request[Any, Any, Any], request_id: FromPath[int]
+    ) -> Template | Response[Any]:
+        actor = require_actor(request)
+        form = await _form(request)
+        values, lines = _values_from(form), _lines_from(form)
+        if form.get("add_line"):
+            return await _form_page(values, _with_blank_lines(lines, 1), request_id=request_id)
+        errors: dict[str, str] = {}
+        beneficiary_id = 0
+        try:
+            beneficiary_id = await services.beneficiary_by_code(actor, values.beneficiary_code)
+        except (NotFound, PermissionDenied):
+            errors["beneficiary_code"] = _("No person with this code in your organisation.")
+        data, parse_errors = _request_in(values, lines, beneficiary_id)
+        errors |= parse_errors
+        if not errors:
+            try:
+                await services.update_draft(actor, request_id, data)
+            except InvalidInput as error:
+                errors = error.errors
+            except Conflict as error:
+                errors = {"": error.message}
+        if errors:
+            return await _form_page(values, _with_blank_lines(lines), errors, request_id=request_id)
+        flash(request, _("The draft has been saved."))
         return see_other(request, f"/grants/requests/{request_id}")
 
     # --- one request ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ from grants import services
 from grants.tables import Budget, LedgerEntry, SupportRequest
 from tests.accounts.helpers import csrf, make_org, make_user, post_form, sign_in
 from tests.beneficiaries.helpers import make_beneficiary
-from tests.grants.helpers import KR, World, make_world, submitted_request
+from tests.grants.helpers import KR, World, make_world, request_in, submitted_request
 
 Client = AsyncTestClient[Litestar]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -264,3 +264,78 @@ async def test_decision_letter_is_in_the_applicants_language(client: Client) -> 
     assert 'lang="en"' in letter.text
     assert "twelve thousand, five hundred Swedish kronor" in letter.text
     assert "Reasonable level." in letter.text
+
+
+async def test_api_creates_a_draft_with_computed_totals_that_officers_cannot_see(
+    client: Client,
+) -> None:
+    world = await make_world()
+    beneficiary_id = await make_beneficiary(world.caseworker, consents=("share_funder",))
+    caseworker = await _token(world.caseworker.user_id)
+    officer = await _token(world.officer.user_id)
+    payload = {
+        "programme_id": world.programme_id,
+        "beneficiary_id": beneficiary_id,
+        "category": "shelter",
+        "period_start": "2027-03-01",
+        "period_end": "2027-03-31",
+        "justification": "Skyddat boende i 30 nätter.",
+        "urgency": "acute",
+        "lines": [
+            {
+                "description": "Natt",
+                "quantity": 30,
+                "unit": "natt",
+                "unit_price": 1_250 * KR,
+                "total": 1,
+            },
+        ],
+    }
+    created = await client.post("/api/v1/support-requests", json=payload, headers=caseworker)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert (body["state"], body["total"]) == ("draft", 37_500 * KR)
+    assert (
+        await client.get(f"/api/v1/support-requests/{body['id']}", headers=officer)
+    ).status_code == 404
+    submitted = await client.post(
+        f"/api/v1/support-requests/{body['id']}/submit", headers=caseworker
+    )
+    assert submitted.json()["decide_by"] is not None
+    seen = await client.get(f"/api/v1/support-requests/{body['id']}", headers=officer)
+    assert seen.status_code == 200
+
+
+async def test_caseworker_edits_a_draft_but_not_a_submitted_request(client: Client) -> None:
+    world = await make_world()
+    beneficiary_id = await make_beneficiary(world.caseworker, consents=("share_funder",))
+    request_id = await services.create_request(
+        world.caseworker, request_in(world.programme_id, beneficiary_id)
+    )
+    code = (await services.beneficiaries.case_for(world.caseworker, beneficiary_id))["code"]
+    path = f"/grants/requests/{request_id}/edit"
+    await _as(client, world.caseworker_user)
+    form_page = await client.get(path)
+    assert form_page.status_code == 200
+    assert 'value="1500"' in form_page.text
+    form = {
+        "programme_id": str(world.programme_id),
+        "beneficiary_code": code,
+        "category": "legal_aid",
+        "urgency": "normal",
+        "period_start": "2027-02-01",
+        "period_end": "2027-04-30",
+        "justification": "Ombud behövs.",
+        "line_description": ["Ombud", "Resa"],
+        "line_quantity": ["8", "1"],
+        "line_unit": ["timme", "resa"],
+        "line_unit_price": ["1500", "600"],
+    }
+    saved = await post_form(client, path, form, from_page=path)
+    assert saved.status_code == 303, saved.text
+    row = await SupportRequest.select().where(SupportRequest.id == request_id).first()
+    assert row is not None
+    assert row["total"] == 12_600 * KR
+    await services.submit(world.caseworker, request_id)
+    refused = await post_form(client, path, form, from_page=f"/grants/requests/{request_id}")
+    assert refused.status_code == 422
