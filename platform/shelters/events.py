@@ -13,6 +13,7 @@ import logging
 import weakref
 from collections.abc import AsyncIterator
 
+import anyio
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -70,7 +71,9 @@ async def changes(redis_url: str, *, tick_seconds: float = 15.0) -> AsyncIterato
                 quiet_since = loop.time()
                 yield None
     finally:
-        with contextlib.suppress(RedisError, OSError):
-            await pubsub.unsubscribe(CHANNEL)
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
-        await client.aclose()
+        # A stream ends by cancellation (the viewer left); shielded, the goodbye still happens.
+        with anyio.CancelScope(shield=True):
+            with contextlib.suppress(RedisError, OSError):
+                await pubsub.unsubscribe(CHANNEL)
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await client.aclose()

@@ -11,6 +11,7 @@ import httpx
 from redis.asyncio import Redis
 
 from fristad.settings import Settings
+from shelters.events import CHANNEL
 from tests.accounts.helpers import csrf, sign_in
 from tests.browser import start_server, stop_server
 from tests.shelters.helpers import ADDRESS, category, make_world
@@ -55,6 +56,10 @@ async def test_change_through_process_a_reaches_an_sse_client_on_process_b_withi
                         if line == "" and any(f"shelter-{world.shelter_id}" in r for r in received):
                             break
                 elapsed = time.monotonic() - started
+            # The viewer left: process B lets go of its subscription.
+            async with asyncio.timeout(5):
+                while (await jobs.pubsub_numsub(CHANNEL))[0][1] > 0:  # noqa: ASYNC110 - polls Redis
+                    await asyncio.sleep(0.05)
     finally:
         stop_server(web_a)
         stop_server(web_b)
