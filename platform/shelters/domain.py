@@ -41,6 +41,14 @@ HOLD_STATUSES: Final = {
     "released": N_("Released"),
     "expired": N_("Expired"),
 }
+# In-app notices: kind -> text (with the shelter's name).
+NOTICES: Final = {
+    "hold_created": N_("A bed at %(shelter)s has been held. Please accept or decline the hold."),
+    "hold_accepted": N_("%(shelter)s has accepted your hold."),
+    "hold_declined": N_("%(shelter)s has declined your hold."),
+    "hold_expired": N_("A hold at %(shelter)s has expired; the bed is free again."),
+    "stale": N_("Please confirm the free beds at %(shelter)s."),
+}
 # The hold state machine, as data: from -> allowed targets. Only a pending hold holds a bed.
 HOLD_TRANSITIONS: Final = {
     "pending": {"accepted", "declined", "released", "expired"},

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -53,7 +53,7 @@ from shelters.domain import (
     external_for,
     is_stale,
 )
-from shelters.tables import AvailabilityChange, BedCategory, Hold, Placement, Shelter
+from shelters.tables import AvailabilityChange, BedCategory, Hold, Notice, Placement, Shelter
 
 log = logging.getLogger("fristad.shelters")
 OPERATOR_ROLES = (Role.SHELTER_STAFF, Role.ORG_ADMIN)
@@ -742,6 +742,9 @@ async def hold_bed(
                 idempotency_key=key,
             )
             await hold.save()
+            await _notify_in_app(
+                await _staff_ids(category["shelter"]), "hold_created", category["shelter"], hold.id
+            )
             await _history(category, "hold", actor)
             await audit.record(
                 "hold.created",
@@ -907,6 +910,7 @@ async def accept_hold(
             )
             await placement.save()
             await beneficiaries.change_status(None, hold["beneficiary"], "placed")
+            await _notify_in_app([hold["created_by"]], "hold_accepted", hold["shelter"], hold_id)
             await _history(dict(rows[0]), "admit", actor)
             await audit.record(
                 "hold.accepted",
@@ -936,6 +940,7 @@ async def decline_hold(actor: Actor, hold_id: int, reason: str) -> dict[str, Any
         ):
             raise _answered_already()
         await _give_bed_back(hold, "decline", actor)
+        await _notify_in_app([hold["created_by"]], "hold_declined", hold["shelter"], hold_id)
         await audit.record(
             "hold.declined",
             actor=actor,
@@ -971,6 +976,12 @@ async def expire_hold(hold_id: int) -> bool:
         if not await _close_hold(hold_id, "expired", {}):
             return False
         await _give_bed_back(hold, "expire", None)
+        await _notify_in_app(
+            [hold["created_by"], *await _staff_ids(hold["shelter"])],
+            "hold_expired",
+            hold["shelter"],
+            hold_id,
+        )
         await audit.record("hold.expired", object_type="hold", object_id=hold_id)
     await _notify_holder(hold, "expired")
     await _notify_operator_of_expiry(hold)
@@ -1172,6 +1183,45 @@ async def _read_address(actor: Actor, shelter: dict[str, Any], *, why: str) -> s
 # --- notifications (no personal data) ------------------------------------------------------
 
 
+async def _staff_ids(shelter_id: int) -> list[int]:
+    shelter = await Shelter.select(Shelter.operator).where(Shelter.id == shelter_id).first()
+    if shelter is None:
+        return []
+    return [row["user.id"] for row in await _operator_staff(shelter["operator"])]
+
+
+async def _notify_in_app(
+    user_ids: Sequence[int | None], kind: str, shelter_id: int, hold_id: int | None
+) -> None:
+    """In-app notices, written in the transaction of the event they tell of."""
+    moment = now()
+    notices = [
+        Notice(user=user_id, kind=kind, shelter=shelter_id, hold=hold_id, created_at=moment)
+        for user_id in dict.fromkeys(user_ids)
+        if user_id is not None
+    ]
+    if notices:
+        await Notice.insert(*notices)
+
+
+async def take_notices(actor: Actor) -> list[dict[str, Any]]:
+    """The actor's unread notices, newest first; shown once, so they are marked read."""
+    rows = (
+        await Notice.select(
+            Notice.id, Notice.kind, Notice.created_at, Notice.shelter.name.as_alias("shelter_name")
+        )
+        .where((Notice.user == actor.user_id) & Notice.read_at.is_null())
+        .order_by(Notice.id, ascending=False)
+        .limit(20)
+    )
+    if rows:
+        async with write_transaction():
+            await Notice.update({Notice.read_at: now()}).where(
+                Notice.id.is_in([row["id"] for row in rows])
+            )
+    return list(rows)
+
+
 @contextlib.contextmanager
 def _language(locale: str) -> Iterator[None]:
     """Write a mail in its recipient's language, then go back to the request's."""
@@ -1287,6 +1337,8 @@ async def remind_stale_shelters(settings: Settings | None = None) -> int:
                 )
                 .returning(Shelter.id, Shelter.name, Shelter.operator, Shelter.reminded_at)
             )
+            if claimed:
+                await _notify_in_app(await _staff_ids(shelter_id), "stale", shelter_id, None)
         if not claimed:
             continue
         shelter = claimed[0]

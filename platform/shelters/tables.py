@@ -115,3 +115,16 @@ class Placement(Table):
     discharged_at = Timestamptz(null=True, default=None)
     discharge_reason = Varchar(length=30, null=True, default=None)
     # In the migration: one active placement per beneficiary, one placement per hold.
+
+
+class Notice(Table, tablename="shelter_notice"):
+    """An in-app notice to one user about a hold or the shelter's freshness (no personal data:
+    a kind, the shelter and the hold). Shown once on the user's shelters pages."""
+
+    id: Serial
+    user = ForeignKey(references=User, index=True)
+    kind = Varchar(length=20)
+    shelter = ForeignKey(references=Shelter)
+    hold = ForeignKey(references=Hold, null=True)
+    created_at = Timestamptz()
+    read_at = Timestamptz(null=True, default=None)

@@ -34,6 +34,7 @@ from shelters.domain import (
     DECLINE_REASONS,
     DISCHARGE_REASONS,
     HOLD_STATUSES,
+    NOTICES,
     SECURITY_LEVELS,
     TARGET_GROUPS,
 )
@@ -59,6 +60,7 @@ TEMPLATE_GLOBALS["shelter_vocabularies"] = {
     "decline_reasons": DECLINE_REASONS,
     "discharge_reasons": DISCHARGE_REASONS,
     "hold_statuses": HOLD_STATUSES,
+    "notices": NOTICES,
     "genders": GENDERS,
     "shelter_requirements": SHELTER_REQUIREMENTS,
 }
@@ -157,8 +159,9 @@ class BoardController(Controller):
 
     @get("/holds", name="shelter_holds")
     async def holds(self, request: Request[Any, Any, Any]) -> Template:
-        holds = await services.holds_of_organisation(require_actor(request))
-        return page("shelters/holds.html", holds=holds)
+        actor = require_actor(request)
+        holds = await services.holds_of_organisation(actor)
+        return page("shelters/holds.html", holds=holds, notices=await services.take_notices(actor))
 
     @get("/categories/{category_id:int}/hold")
     async def hold_form(
@@ -423,6 +426,7 @@ async def _operator_index(
     return page(
         "shelters/operate_index.html",
         shelters=await services.operated_shelters(actor),
+        notices=await services.take_notices(actor),
         can_manage=bool(has_permission(actor, "shelter.manage", actor.organisation_id)),
         form=form,
         selected_groups=as_list(form.target_groups),
@@ -456,6 +460,7 @@ async def _operator_page(
         errors=errors,
         holds=await services.incoming_holds(actor, shelter_id),
         residents=await services.placements(actor, shelter_id),
+        notices=await services.take_notices(actor),
         notice="",
         notice_kind="ok",
         stale_hours=request.app.state.settings.stale_hours,

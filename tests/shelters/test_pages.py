@@ -307,3 +307,21 @@ async def test_operator_admin_registers_a_shelter_and_its_categories(
         from_page=operate,
     )
     assert elsewhere.status_code == 404
+
+
+async def test_everyone_involved_gets_an_in_app_notice_once(client: Client, jobs: Redis) -> None:
+    world = await make_world(capacity=2)
+    case = await make_case(world)
+    hold = (await services.hold_bed(world.caseworker_actor, world.category_id, case)).hold
+    await sign_in(client, world.staff)
+    client.cookies.set(i18n.LOCALE_COOKIE, "en")  # sign-in chose the user's Swedish
+    first = await client.get("/shelters/operate/")
+    assert "A bed at Fyrbåken has been held. Please accept or decline the hold." in first.text
+    second = await client.get("/shelters/operate/")
+    assert "has been held" not in second.text  # shown once
+
+    await services.accept_hold(world.staff_actor, hold["id"])
+    await sign_in(client, world.caseworker)
+    client.cookies.set(i18n.LOCALE_COOKIE, "en")
+    holds = await client.get("/shelters/holds")
+    assert "Fyrbåken has accepted your hold." in holds.text
