@@ -55,13 +55,9 @@ DESCRIPTION = "shelters in-app notices"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="shelters", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="shelters", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Notice", tablename="shelter_notice", schema=None, columns=None
-    )
+    manager.add_table(class_name="Notice", tablename="shelter_notice", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Notice",
