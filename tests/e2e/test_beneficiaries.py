@@ -36,7 +36,10 @@ async def test_register_fix_consent_share_and_see_the_trail(
     await region_error.wait_for()
     assert await page.locator("#f-region").get_attribute("aria-invalid") == "true"
     assert await page.locator("#f-name").input_value() == "Maria Exempel"  # nothing lost
-    assert await page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    # Focus moves to the first field in error once htmx has settled the swap.
+    await page.wait_for_function(
+        "document.activeElement && document.activeElement.getAttribute('aria-invalid') === 'true'"
+    )
 
     await page.locator("#f-region").select_option("stockholm")
     await page.locator("input[name=exploitation_types][value=forced_labour]").check()
