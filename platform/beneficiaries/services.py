@@ -954,6 +954,34 @@ async def case_for(actor: Actor, beneficiary_id: int) -> dict[str, Any]:
     return {key: value for key, value in row.items() if not key.endswith("_encrypted")}
 
 
+async def case_id_by_code(actor: Actor, code: str) -> int:
+    """The id of one of the actor's organisation's own cases, found by its pseudonymous code."""
+    require(actor, "beneficiary.write")
+    row = (
+        await Beneficiary.select(Beneficiary.id)
+        .where(
+            (Beneficiary.code == normalise_code(code))
+            & (Beneficiary.organisation == (actor.organisation_id or 0))
+        )
+        .first()
+    )
+    if row is None:
+        raise InvalidInput({"code": _("No case of your organisation has this code.")})
+    return int(row["id"])
+
+
+async def end_placement(beneficiary_id: int) -> None:
+    """A placement ended (shelters calls this): a case still marked placed is open again.
+
+    A case moved on meanwhile (returned home, closed) keeps its status.
+    """
+    row = (
+        await Beneficiary.select(Beneficiary.status).where(Beneficiary.id == beneficiary_id).first()
+    )
+    if row is not None and row["status"] == "placed":
+        await change_status(None, beneficiary_id, "open")
+
+
 async def gap_of(beneficiary_id: int) -> str:
     """The gap explanation, for an app that has authorised the actor already."""
     row = (

@@ -31,7 +31,6 @@ from accounts.policy import require
 from accounts.tables import Membership, Organisation, User
 from beneficiaries import services as beneficiaries
 from beneficiaries.domain import MinimalProfile
-from beneficiaries.tables import Beneficiary
 from fristad import crypto, i18n
 from fristad.database import engine, write_transaction
 from fristad.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -1062,19 +1061,7 @@ async def hold_for_api(actor: Actor, hold_id: int) -> dict[str, Any]:
 
 async def own_case_id(actor: Actor, code: str) -> int:
     """The id of a case of the actor's organisation by its pseudonymous code."""
-    from beneficiaries.domain import normalise_code
-
-    row = (
-        await Beneficiary.select(Beneficiary.id)
-        .where(
-            (Beneficiary.code == normalise_code(code))
-            & (Beneficiary.organisation == actor.organisation_id)
-        )
-        .first()
-    )
-    if row is None:
-        raise InvalidInput({"code": _("No case of your organisation has this code.")})
-    return int(row["id"])
+    return await beneficiaries.case_id_by_code(actor, code)
 
 
 # --- placements ----------------------------------------------------------------------------
@@ -1125,13 +1112,7 @@ async def discharge(actor: Actor, placement_id: int, reason: str) -> dict[str, A
             .where(BedCategory.id == placement["category"])
             .returning(*BedCategory.all_columns())
         )
-        status = (
-            await Beneficiary.select(Beneficiary.status)
-            .where(Beneficiary.id == placement["beneficiary"])
-            .first()
-        )
-        if status is not None and status["status"] == "placed":
-            await beneficiaries.change_status(None, placement["beneficiary"], "open")
+        await beneficiaries.end_placement(placement["beneficiary"])
         await _history(dict(rows[0]), "discharge", actor)
         await audit.record(
             "placement.discharged",
