@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -98,7 +98,10 @@ class SheltersApi(Controller):
         status_code=HTTP_200_OK,
     )
     async def set_availability(
-        self, request: Request[Any, Any, Any], shelter_id: FromPath[int], data: AvailabilityIn
+        self,
+        request: Request[Any, Any, Any],
+        shelter_id: FromPath[int],
+        data: JSONBody[AvailabilityIn],
     ) -> list[OperatorCategoryOut]:
         rows = await services.set_availability(
             require_actor(request),
@@ -133,7 +136,9 @@ class SheltersApi(Controller):
         summary="Hold a bed for a case (201; 409 with the reason when no bed is free)",
         status_code=HTTP_201_CREATED,
     )
-    async def create_hold(self, request: Request[Any, Any, Any], data: HoldIn) -> Response[HoldOut]:
+    async def create_hold(
+        self, request: Request[Any, Any, Any], data: JSONBody[HoldIn]
+    ) -> Response[HoldOut]:
         result = await services.hold_bed(
             require_actor(request),
             data.category_id,
@@ -150,7 +155,7 @@ class SheltersApi(Controller):
         "/holds/{hold_id:int}/accept", summary="The shelter accepts: a placement", status_code=200
     )
     async def accept(
-        self, request: Request[Any, Any, Any], hold_id: FromPath[int], data: AcceptIn
+        self, request: Request[Any, Any, Any], hold_id: FromPath[int], data: JSONBody[AcceptIn]
     ) -> HoldOut:
         hold = await services.accept_hold(
             require_actor(request), hold_id, expected_discharge=data.expected_discharge
@@ -163,7 +168,7 @@ class SheltersApi(Controller):
         status_code=200,
     )
     async def decline(
-        self, request: Request[Any, Any, Any], hold_id: FromPath[int], data: DeclineIn
+        self, request: Request[Any, Any, Any], hold_id: FromPath[int], data: JSONBody[DeclineIn]
     ) -> HoldOut:
         return hold_out(await services.decline_hold(require_actor(request), hold_id, data.reason))
 
