@@ -43,7 +43,9 @@ class ActorMiddleware(ASGIMiddleware):
     """
 
     scopes = (ScopeType.HTTP,)
-    exclude_path_pattern = ("^/static/", "^/healthz", "^/readyz", "^/metrics")
+    should_bypass_for_scope = staticmethod(
+        lambda scope: scope["path"].startswith(("/static/", "/healthz", "/readyz", "/metrics"))
+    )
 
     def __init__(self, absolute_hours: int) -> None:
         self.absolute_seconds = absolute_hours * 3600
