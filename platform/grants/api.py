@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from accounts.web import require_actor, signed_in
+from fristad.web import Id
 from grants import services
 from grants.schemas import (
     BudgetOut,
@@ -86,9 +87,7 @@ class GrantsApi(Controller):
         ]
 
     @get("/programmes/{programme_id:int}", summary="One programme with its budgets")
-    async def programme(
-        self, request: Request[Any, Any, Any], programme_id: FromPath[int]
-    ) -> ProgrammeOut:
+    async def programme(self, request: Request[Any, Any, Any], programme_id: Id) -> ProgrammeOut:
         actor = require_actor(request)
         row = await services.get_programme(actor, programme_id)
         return ProgrammeOut(
@@ -110,9 +109,7 @@ class GrantsApi(Controller):
         ]
 
     @get("/support-requests/{request_id:int}", summary="One support request")
-    async def support_request(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int]
-    ) -> RequestOut:
+    async def support_request(self, request: Request[Any, Any, Any], request_id: Id) -> RequestOut:
         view = await services.get_request(require_actor(request), request_id)
         return _request_out(view.request, view.lines, view.beneficiary_code)
 
@@ -126,18 +123,14 @@ class GrantsApi(Controller):
         return _request_out(view.request, view.lines, view.beneficiary_code)
 
     @post("/support-requests/{request_id:int}/submit", summary="Submit a draft", status_code=200)
-    async def submit(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int]
-    ) -> RequestOut:
+    async def submit(self, request: Request[Any, Any, Any], request_id: Id) -> RequestOut:
         actor = require_actor(request)
         await services.submit(actor, request_id)
         view = await services.get_request(actor, request_id)
         return _request_out(view.request, view.lines, view.beneficiary_code)
 
     @post("/support-requests/{request_id:int}/review", summary="Start the review", status_code=200)
-    async def review(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int]
-    ) -> RequestOut:
+    async def review(self, request: Request[Any, Any, Any], request_id: Id) -> RequestOut:
         actor = require_actor(request)
         await services.start_review(actor, request_id)
         view = await services.get_request(actor, request_id)
@@ -149,7 +142,7 @@ class GrantsApi(Controller):
         status_code=200,
     )
     async def info_request(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int], data: JSONBody[TextForm]
+        self, request: Request[Any, Any, Any], request_id: Id, data: JSONBody[TextForm]
     ) -> RequestOut:
         actor = require_actor(request)
         await services.request_info(actor, request_id, data.text)
@@ -162,7 +155,7 @@ class GrantsApi(Controller):
         status_code=200,
     )
     async def decide(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int], data: JSONBody[DecisionIn]
+        self, request: Request[Any, Any, Any], request_id: Id, data: JSONBody[DecisionIn]
     ) -> RequestOut:
         actor = require_actor(request)
         await services.decide(actor, request_id, data.amount, data.reason)
@@ -174,9 +167,7 @@ class GrantsApi(Controller):
         summary="Confirm another officer's decision (second officer)",
         status_code=200,
     )
-    async def confirm(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int]
-    ) -> RequestOut:
+    async def confirm(self, request: Request[Any, Any, Any], request_id: Id) -> RequestOut:
         actor = require_actor(request)
         await services.confirm(actor, request_id)
         view = await services.get_request(actor, request_id)

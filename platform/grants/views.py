@@ -18,7 +18,7 @@ from beneficiaries import domain as person
 from fristad import i18n
 from fristad.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from fristad.i18n import gettext as _
-from fristad.web import TEMPLATE_GLOBALS, flash, page, see_other
+from fristad.web import TEMPLATE_GLOBALS, Id, flash, page, see_other
 from grants import domain, services
 from grants.schemas import CostLineIn, RequestIn
 
@@ -228,9 +228,7 @@ class GrantsController(Controller):
         return see_other(request, f"/grants/requests/{request_id}")
 
     @get("/requests/{request_id:int}/edit", guards=[APPLICANTS])
-    async def edit_request(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int]
-    ) -> Template:
+    async def edit_request(self, request: Request[Any, Any, Any], request_id: Id) -> Template:
         view = await services.get_request(require_actor(request), request_id)
         row = view.request
         values = RequestValues(
@@ -257,7 +255,7 @@ class GrantsController(Controller):
 
     @post("/requests/{request_id:int}/edit", guards=[APPLICANTS])
     async def update_request(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int]
+        self, request: Request[Any, Any, Any], request_id: Id
     ) -> Template | Response[Any]:
         actor = require_actor(request)
         form = await _form(request)
@@ -287,12 +285,12 @@ class GrantsController(Controller):
     # --- one request ---------------------------------------------------------------------
 
     @get("/requests/{request_id:int}")
-    async def show(self, request: Request[Any, Any, Any], request_id: FromPath[int]) -> Template:
+    async def show(self, request: Request[Any, Any, Any], request_id: Id) -> Template:
         return await _request_page(request, request_id)
 
     @post("/requests/{request_id:int}/{action:str}")
     async def act(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int], action: FromPath[str]
+        self, request: Request[Any, Any, Any], request_id: Id, action: FromPath[str]
     ) -> Template | Response[Any]:
         """One workflow step; the service checks role and state (a repeated form is refused)."""
         actor = require_actor(request)
@@ -317,7 +315,7 @@ class GrantsController(Controller):
         request_max_body_size=domain.MAX_ATTACHMENT_BYTES + 1024 * 1024,
     )
     async def upload(
-        self, request: Request[Any, Any, Any], request_id: FromPath[int]
+        self, request: Request[Any, Any, Any], request_id: Id
     ) -> Template | Response[Any]:
         actor = require_actor(request)
         form = await request.form()
@@ -341,8 +339,8 @@ class GrantsController(Controller):
     async def attachment(
         self,
         request: Request[Any, Any, Any],
-        request_id: FromPath[int],
-        attachment_id: FromPath[int],
+        request_id: Id,
+        attachment_id: Id,
     ) -> Response[bytes]:
         meta, content = await services.open_attachment(
             require_actor(request), request_id, attachment_id
@@ -358,7 +356,7 @@ class GrantsController(Controller):
         )
 
     @get("/requests/{request_id:int}/letter")
-    async def letter(self, request: Request[Any, Any, Any], request_id: FromPath[int]) -> Template:
+    async def letter(self, request: Request[Any, Any, Any], request_id: Id) -> Template:
         """The decision letter, printable, in the applicant's language."""
         letter = await services.decision_letter(require_actor(request), request_id)
         i18n.activate(letter.locale)
@@ -418,9 +416,7 @@ class GrantsController(Controller):
         return see_other(request, "/grants/programmes")
 
     @post("/budgets/{budget_id:int}/adjust", guards=[OFFICERS])
-    async def adjust(
-        self, request: Request[Any, Any, Any], budget_id: FromPath[int]
-    ) -> Response[Any]:
+    async def adjust(self, request: Request[Any, Any, Any], budget_id: Id) -> Response[Any]:
         actor = require_actor(request)
         form = await _form(request)
         amount = domain.parse_kronor(_text(form, "amount"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.web import require_actor, signed_in
+from fristad.web import Id
 from shelters import services
 from shelters.schemas import (
     AcceptIn,
@@ -100,7 +101,7 @@ class SheltersApi(Controller):
     async def set_availability(
         self,
         request: Request[Any, Any, Any],
-        shelter_id: FromPath[int],
+        shelter_id: Id,
         data: JSONBody[AvailabilityIn],
     ) -> list[OperatorCategoryOut]:
         rows = await services.set_availability(
@@ -148,14 +149,14 @@ class SheltersApi(Controller):
         return Response(hold_out(result.hold), status_code=201 if result.created else 200)
 
     @get("/holds/{hold_id:int}", summary="One hold (the holder's or the shelter's)")
-    async def hold(self, request: Request[Any, Any, Any], hold_id: FromPath[int]) -> HoldOut:
+    async def hold(self, request: Request[Any, Any, Any], hold_id: Id) -> HoldOut:
         return hold_out(await services.hold_for_api(require_actor(request), hold_id))
 
     @post(
         "/holds/{hold_id:int}/accept", summary="The shelter accepts: a placement", status_code=200
     )
     async def accept(
-        self, request: Request[Any, Any, Any], hold_id: FromPath[int], data: JSONBody[AcceptIn]
+        self, request: Request[Any, Any, Any], hold_id: Id, data: JSONBody[AcceptIn]
     ) -> HoldOut:
         hold = await services.accept_hold(
             require_actor(request), hold_id, expected_discharge=data.expected_discharge
@@ -168,12 +169,12 @@ class SheltersApi(Controller):
         status_code=200,
     )
     async def decline(
-        self, request: Request[Any, Any, Any], hold_id: FromPath[int], data: JSONBody[DeclineIn]
+        self, request: Request[Any, Any, Any], hold_id: Id, data: JSONBody[DeclineIn]
     ) -> HoldOut:
         return hold_out(await services.decline_hold(require_actor(request), hold_id, data.reason))
 
     @post(
         "/holds/{hold_id:int}/release", summary="The caseworker releases the bed", status_code=200
     )
-    async def release(self, request: Request[Any, Any, Any], hold_id: FromPath[int]) -> HoldOut:
+    async def release(self, request: Request[Any, Any, Any], hold_id: Id) -> HoldOut:
         return hold_out(await services.release_hold(require_actor(request), hold_id))

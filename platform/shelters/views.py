@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 
@@ -28,7 +28,7 @@ from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS, municipalities, municipality_name
 from fristad.settings import Settings
-from fristad.web import TEMPLATE_GLOBALS, flash, page, wants_fragment
+from fristad.web import TEMPLATE_GLOBALS, Id, flash, page, wants_fragment
 from shelters import events, services
 from shelters.domain import (
     DECLINE_REASONS,
@@ -164,16 +164,14 @@ class BoardController(Controller):
         return page("shelters/holds.html", holds=holds, notices=await services.take_notices(actor))
 
     @get("/categories/{category_id:int}/hold")
-    async def hold_form(
-        self, request: Request[Any, Any, Any], category_id: FromPath[int]
-    ) -> Template:
+    async def hold_form(self, request: Request[Any, Any, Any], category_id: Id) -> Template:
         return await _hold_page(request, category_id, HoldForm())
 
     @post("/categories/{category_id:int}/hold")
     async def hold(
         self,
         request: Request[Any, Any, Any],
-        category_id: FromPath[int],
+        category_id: Id,
         data: Annotated[HoldForm, Form],
     ) -> Template | Redirect:
         actor = require_actor(request)
@@ -190,13 +188,13 @@ class BoardController(Controller):
         return _see_other("/shelters/holds")
 
     @post("/holds/{hold_id:int}/release")
-    async def release(self, request: Request[Any, Any, Any], hold_id: FromPath[int]) -> Redirect:
+    async def release(self, request: Request[Any, Any, Any], hold_id: Id) -> Redirect:
         await services.release_hold(require_actor(request), hold_id)
         flash(request, _("The hold has been released; the bed is free again."))
         return _see_other("/shelters/holds")
 
     @post("/{shelter_id:int}/address")
-    async def address(self, request: Request[Any, Any, Any], shelter_id: FromPath[int]) -> Template:
+    async def address(self, request: Request[Any, Any, Any], shelter_id: Id) -> Template:
         """The address of a shelter where the caseworker placed someone (the read is audited)."""
         actor = require_actor(request)
         address = await services.shelter_address(actor, shelter_id)
@@ -275,7 +273,7 @@ class OperatorController(Controller):
     async def add_category(
         self,
         request: Request[Any, Any, Any],
-        shelter_id: FromPath[int],
+        shelter_id: Id,
         data: Annotated[CategoryForm, Form],
     ) -> Template | Redirect:
         actor = require_actor(request)
@@ -297,14 +295,14 @@ class OperatorController(Controller):
         return _see_other(f"/shelters/operate/{shelter_id}")
 
     @get("/{shelter_id:int}")
-    async def shelter(self, request: Request[Any, Any, Any], shelter_id: FromPath[int]) -> Template:
+    async def shelter(self, request: Request[Any, Any, Any], shelter_id: Id) -> Template:
         return await _operator_page(request, shelter_id)
 
     @post("/categories/{category_id:int}/adjust")
     async def adjust(
         self,
         request: Request[Any, Any, Any],
-        category_id: FromPath[int],
+        category_id: Id,
         data: Annotated[AdjustForm, Form],
     ) -> Template | Redirect:
         actor = require_actor(request)
@@ -322,7 +320,7 @@ class OperatorController(Controller):
 
     @post("/categories/{category_id:int}/confirm")
     async def confirm(
-        self, request: Request[Any, Any, Any], category_id: FromPath[int]
+        self, request: Request[Any, Any, Any], category_id: Id
     ) -> Template | Redirect:
         row = await services.confirm(require_actor(request), category_id)
         return _category_answer(request, row, _("Confirmed. Thank you."), "ok")
@@ -331,7 +329,7 @@ class OperatorController(Controller):
     async def accept(
         self,
         request: Request[Any, Any, Any],
-        hold_id: FromPath[int],
+        hold_id: Id,
         data: Annotated[AcceptForm, Form],
     ) -> Redirect:
         actor = require_actor(request)
@@ -348,7 +346,7 @@ class OperatorController(Controller):
     async def decline(
         self,
         request: Request[Any, Any, Any],
-        hold_id: FromPath[int],
+        hold_id: Id,
         data: Annotated[ReasonForm, Form],
     ) -> Redirect:
         actor = require_actor(request)
@@ -365,7 +363,7 @@ class OperatorController(Controller):
     async def discharge(
         self,
         request: Request[Any, Any, Any],
-        placement_id: FromPath[int],
+        placement_id: Id,
         data: Annotated[ReasonForm, Form],
     ) -> Redirect:
         actor = require_actor(request)
