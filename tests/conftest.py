@@ -31,6 +31,9 @@ from litestar.testing import AsyncTestClient  # noqa: E402
 from redis.asyncio import Redis  # noqa: E402
 
 from fristad import database, redisconn  # noqa: E402
+
+# The composition root: importing it registers every app's policy, as a running process does.
+from fristad.app import create_app  # noqa: E402
 from fristad.settings import Settings, get_settings, load_settings  # noqa: E402
 
 pytest_plugins = ["tests.browser"]
@@ -77,8 +80,6 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
 
 @pytest.fixture
 def app(settings: Settings, db: None, redis: Redis) -> Litestar:
-    from fristad.app import create_app
-
     return create_app(settings)
 
 

@@ -71,6 +71,16 @@ def deny(reason: str) -> Decision:
     return Decision(False, reason)
 
 
+def allows(action: str, obj: Callable[[Actor], Any] | None = None) -> Callable[[Actor], bool]:
+    """Whether an actor may do ``action`` (to ``obj(actor)``): for menu items and page guards,
+    so which roles see what is said once, in the rule."""
+
+    def check(actor: Actor) -> bool:
+        return bool(has_permission(actor, action, obj(actor) if obj else None))
+
+    return check
+
+
 def _is_org_admin_of(actor: Actor, organisation_id: int | None) -> bool:
     return actor.has_role(Role.ORG_ADMIN) and actor.organisation_id == organisation_id
 
@@ -90,6 +100,13 @@ def _read_organisation(actor: Actor, organisation_id: int | None) -> Decision:
 @rule("members.manage", scope="admin")
 def _manage_members(actor: Actor, organisation_id: int | None) -> Decision:
     if actor.is_admin or _is_org_admin_of(actor, organisation_id):
+        return ALLOW
+    return deny(_("Only the organisation's administrators manage its members."))
+
+
+@rule("members.page")
+def _members_page(actor: Actor, _obj: Any) -> Decision:
+    if actor.has_role(Role.ORG_ADMIN):
         return ALLOW
     return deny(_("Only the organisation's administrators manage its members."))
 

@@ -1,7 +1,8 @@
-"""What accounts adds to the web application (collected by fristad.app)."""
+"""What accounts hands the composition root (fristad.app): pages, API, menu, template helpers."""
 
+from accounts import demo, policy
 from accounts.api import AccountsApi
-from accounts.domain import Role
+from accounts.domain import role_label
 from accounts.views import (
     AdminController,
     InvitationController,
@@ -10,19 +11,24 @@ from accounts.views import (
     SignInController,
 )
 from fristad.i18n import N_
-from fristad.web import NavItem
+from fristad.web import AppParts, NavItem
 
-NAV = [
-    NavItem(N_("Members"), "/organisation/members", lambda actor: actor.role == Role.ORG_ADMIN),
-    NavItem(N_("Organisations"), "/admin/organisations", lambda actor: actor.is_admin),
-    NavItem(N_("Audit log"), "/admin/audit", lambda actor: actor.is_admin),
-]
-
-ROUTES = [
-    SignInController,
-    ProfileController,
-    MembersController,
-    InvitationController,
-    AdminController,
-    AccountsApi,
-]
+PARTS = AppParts(
+    name="accounts",
+    policy=policy,
+    route_handlers=[
+        SignInController,
+        ProfileController,
+        MembersController,
+        InvitationController,
+        AdminController,
+        AccountsApi,
+    ],
+    nav=[
+        NavItem(N_("Members"), "/organisation/members", policy.allows("members.page")),
+        NavItem(N_("Organisations"), "/admin/organisations", policy.allows("organisation.create")),
+        NavItem(N_("Audit log"), "/admin/audit", policy.allows("audit.read")),
+    ],
+    template_globals={"role_label": role_label},
+    demo=demo.populate,
+)

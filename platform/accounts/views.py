@@ -47,10 +47,9 @@ from fristad.errors import Conflict, InvalidInput, TooManyAttempts
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS
 from fristad.settings import Settings
-from fristad.web import MAX_PAGE, TEMPLATE_GLOBALS, Id, flash, page, safe_local_path, session_data
+from fristad.web import MAX_PAGE, Id, flash, page, safe_local_path, session_data
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
-TEMPLATE_GLOBALS["role_label"] = role_label
 ONE_YEAR_SECONDS = 365 * 24 * 3600
 
 
@@ -599,13 +598,14 @@ class AdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         action: FromQuery[str] = "",
-        actor: FromQuery[str] = "",
+        # "actor" in the query; the handler's own name is taken by the signed-in actor (DI).
+        actor_filter: Annotated[str, QueryParameter(name="actor")] = "",
         object_type: FromQuery[str] = "",
         object_id: FromQuery[str] = "",
         page_index: Annotated[int, QueryParameter(name="page", ge=1, le=MAX_PAGE)] = 1,
     ) -> Template:
         query = AuditFilterForm(
-            action=action, actor=actor, object_type=object_type, object_id=object_id
+            action=action, actor=actor_filter, object_type=object_type, object_id=object_id
         )
         events, has_next = await audit.list_events(
             audit.EventFilter(

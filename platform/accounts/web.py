@@ -15,6 +15,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from accounts import services
 from accounts.domain import Actor, Role
+from accounts.policy import has_permission
 from fristad.i18n import gettext as _
 from fristad.sessions import ROTATE
 from fristad.web import session_data
@@ -112,6 +113,17 @@ def require_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
     return actor
 
 
+def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+    """The ``actor`` of a handler (app-level dependency): who is signed in, or a 401."""
+    return require_actor(request)
+
+
+def provide_viewer(request: Request[Any, Any, Any]) -> Actor | None:
+    """The ``viewer`` of a handler (app-level dependency): the actor, or None for pages that
+    anyone may open."""
+    return actor_of(request)
+
+
 # --- guards (route level; services still authorise every object) ---------------------------
 
 
@@ -122,6 +134,18 @@ def signed_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRoute
 def system_admin(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     if not require_actor(connection).is_admin:
         raise NotFoundException
+
+
+def permitted(action: str) -> Any:
+    """A guard letting through actors whose role the policy allows ``action`` (without an
+    object: services still decide each object)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        decision = has_permission(require_actor(connection), action)
+        if not decision:
+            raise PermissionDeniedException(decision.reason)
+
+    return guard
 
 
 def has_role(*roles: Role) -> Any:

@@ -1,19 +1,27 @@
-"""What beneficiaries adds to the web application (collected by fristad.app)."""
+"""What beneficiaries hands the composition root (fristad.app): pages, API, menu, jobs, demo."""
 
-from accounts.domain import Role
+from accounts.policy import allows
+from beneficiaries import demo, domain, jobs, policy
 from beneficiaries.api import BeneficiariesApi
 from beneficiaries.views import BeneficiaryController
 from fristad.i18n import N_
-from fristad.web import NavItem
+from fristad.regions import POLICE_REGIONS, municipality_name
+from fristad.web import AppParts, NavItem
 
-NAV = [
-    NavItem(
-        N_("People"),
-        "/beneficiaries/",
-        lambda actor: actor.has_role(
-            Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN, Role.OFFICER
-        ),
-    ),
-]
-
-ROUTES = [BeneficiaryController, BeneficiariesApi]
+PARTS = AppParts(
+    name="beneficiaries",
+    policy=policy,
+    route_handlers=[BeneficiaryController, BeneficiariesApi],
+    nav=[NavItem(N_("People"), "/beneficiaries/", allows("beneficiary.read"))],
+    template_globals={
+        "vocab": domain,
+        "country_name": domain.country_name,
+        "language_name": domain.language_name,
+        "region_names": POLICE_REGIONS,
+        "municipality_name": municipality_name,
+        "split_codes": domain.split_codes,
+    },
+    jobs=jobs.FUNCTIONS,
+    cron_jobs=jobs.CRON_JOBS,
+    demo=demo.populate,
+)

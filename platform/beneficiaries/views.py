@@ -18,20 +18,11 @@ from beneficiaries import domain, services
 from beneficiaries.schemas import BeneficiaryForm, ConsentForm, IdentityForm
 from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
-from fristad.regions import POLICE_REGIONS, municipalities, municipality_name
-from fristad.web import MAX_PAGE, TEMPLATE_GLOBALS, Id, flash, page, parse_form, see_other
+from fristad.regions import POLICE_REGIONS, municipalities
+from fristad.web import MAX_PAGE, Id, flash, page, parse_form, see_other
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 CASE_WORK = has_role(Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN, Role.OFFICER)
-
-TEMPLATE_GLOBALS.update(
-    vocab=domain,
-    country_name=domain.country_name,
-    language_name=domain.language_name,
-    region_names=POLICE_REGIONS,
-    municipality_name=municipality_name,
-    split_codes=domain.split_codes,
-)
 
 
 class NoteForm(msgspec.Struct):

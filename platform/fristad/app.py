@@ -1,19 +1,24 @@
-"""The Litestar application factory."""
+"""The composition root: every app's parts, listed by name, and the Litestar application factory.
+
+Each app's ``routes.py`` hands over a ``PARTS`` (fristad.web.AppParts): its route handlers, menu
+items, template globals, jobs, cron jobs, demo and policy. This module gives them to the web
+application and the template engine; ``JOBS`` goes to the worker (fristad.worker), ``APPS`` to the
+demo (fristad.cli). Handlers receive the actor and the settings by dependency injection.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import importlib
-import importlib.util
 import logging
 from collections.abc import AsyncIterator
-from importlib.resources import files
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
+import js_lib_htmx
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.enums import ScopeType
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
@@ -36,9 +41,13 @@ from litestar.types import (
     Send,
 )
 
-from accounts.web import ActorMiddleware
+import accounts.routes
+import beneficiaries.routes
+import grants.routes
+import shelters.routes
+from accounts.web import ActorMiddleware, provide_actor, provide_viewer
 from fristad import database, queue, redisconn
-from fristad.database import APPS
+from fristad import jobs as fristad_jobs
 from fristad.health import HealthController, MetricsController
 from fristad.outbox import OutboxController
 from fristad.security import scrub_access_log, security_headers
@@ -49,22 +58,35 @@ from fristad.web import (
     EXCEPTION_HANDLERS,
     HTMX_VERSION,
     PACKAGE_DIR,
+    AppParts,
     activate_request_locale,
     create_template_engine,
 )
-from fristad.worker import create_worker, run_in_background, stop_in_background
+from fristad.worker import Jobs, create_worker, run_in_background, stop_in_background
 
 log = logging.getLogger("fristad")
 
+# Every app, in dependency order: the demo of a later app finds the users of an earlier one.
+APPS: tuple[AppParts, ...] = (
+    accounts.routes.PARTS,
+    beneficiaries.routes.PARTS,
+    grants.routes.PARTS,
+    shelters.routes.PARTS,
+)
 
-def app_routes() -> list[Any]:
-    """Route handlers from each app's ``routes.py`` (``ROUTES``), in the order of APPS."""
-    handlers: list[Any] = []
+JOBS = Jobs(
+    functions=[*fristad_jobs.FUNCTIONS, *(job for app in APPS for job in app.jobs)],
+    cron_jobs=[*fristad_jobs.CRON_JOBS, *(job for app in APPS for job in app.cron_jobs)],
+)
+
+
+async def populate_demo() -> list[str]:
+    """Each app adds its invented part of the world; returns the lines to print."""
+    lines: list[str] = []
     for app in APPS:
-        module_name = f"{app}.routes"
-        if importlib.util.find_spec(module_name) is not None:
-            handlers += importlib.import_module(module_name).ROUTES
-    return handlers
+        if app.demo is not None:
+            lines += await app.demo()
+    return lines
 
 
 def cookie_name(settings: Settings, name: str) -> str:
@@ -74,7 +96,7 @@ def cookie_name(settings: Settings, name: str) -> str:
 
 def htmx_directory() -> Path:
     """htmx as shipped by the django-js-lib-htmx wheel (pinned in uv.lock)."""
-    return Path(str(files("js_lib_htmx") / "static" / "htmx"))
+    return Path(js_lib_htmx.__file__).parent / "static" / "htmx"
 
 
 class FristadApp(Litestar):
@@ -116,8 +138,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         scrub_access_log()
         await database.start()
-        await queue.open_queue(settings)
-        worker = create_worker(settings, embedded=True) if run_worker else None
+        await queue.open_queue(settings, JOBS.names())
+        worker = create_worker(settings, JOBS, embedded=True) if run_worker else None
         worker_task = await run_in_background(worker) if worker else None
         try:
             yield
@@ -136,7 +158,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HealthController,
             MetricsController,
             OutboxController,
-            *app_routes(),
+            *(handler for app in APPS for handler in app.route_handlers),
             create_static_files_router(
                 path="/static",
                 directories=[PACKAGE_DIR / "static"],
@@ -152,6 +174,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         lifespan=[lifespan],
         state=State({"settings": settings, "redis": redis}),
+        dependencies={
+            "actor": Provide(provide_actor, sync_to_thread=False),
+            "viewer": Provide(provide_viewer, sync_to_thread=False),
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "redis": Provide(lambda: redis, use_cache=True, sync_to_thread=False),
+        },
         stores=StoreRegistry(stores={"sessions": RedisStore(redis, namespace="fristad:sessions")}),
         middleware=[
             prometheus.middleware,
@@ -177,7 +205,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["^/api/"],
         ),
         plugins=[HTMXPlugin()],
-        template_config=TemplateConfig(instance=create_template_engine()),
+        template_config=TemplateConfig(instance=create_template_engine(APPS)),
         before_request=activate_request_locale,
         before_send=[security_headers(settings.https)],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -86,6 +86,7 @@ def serve(host: str | None, port: int | None, demo: bool, reload: bool) -> None:
 @main.command()
 def worker() -> None:
     """Run the background-job worker (production: beside N web processes, same Redis)."""
+    from fristad.app import JOBS
     from fristad.worker import create_worker
 
     settings = _settings()
@@ -94,7 +95,7 @@ def worker() -> None:
             "FRISTAD_REDIS_URL is not set: in the embedded mode `fristad serve` runs the worker"
         )
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
-    create_worker(settings).run()
+    create_worker(settings, JOBS).run()
 
 
 @main.command()
@@ -306,11 +307,12 @@ def _run(coroutine: Awaitable[T]) -> T:
 
     async def with_database() -> T:
         from fristad import database, queue
+        from fristad.app import JOBS
 
         settings = get_settings()
         await database.start()
         if settings.redis_url:  # commands may enqueue jobs (the demo sends invitations)
-            await queue.open_queue(settings)
+            await queue.open_queue(settings, JOBS.names())
         try:
             return await coroutine
         finally:
@@ -338,9 +340,9 @@ async def _migrate() -> str:
 
 
 async def _demo() -> None:
-    from fristad.demo import populate
+    from fristad.app import populate_demo
 
-    for line in await populate():
+    for line in await populate_demo() or ["No demo data yet: no app provides any."]:
         click.echo(line)
 
 

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 if TYPE_CHECKING:
     from piccolo.engine.base import Engine
 
-    from fristad.settings import Settings
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "beneficiaries", "grants", "shelters", "matching")
 
 
 def migrations_folder(app_name: str) -> str:
@@ -24,20 +23,13 @@ def migrations_folder(app_name: str) -> str:
     return str(REPO_ROOT / "migrations" / app_name)
 
 
-def create_engine(settings: Settings) -> Engine[Any]:
-    """The engine the settings ask for: PostgreSQL when a URL is given, SQLite otherwise."""
-    if settings.uses_postgres:
-        return PostgresEngine(config={"dsn": settings.database_url}, log_queries=False)
-    settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    # timeout: how long a writer waits for SQLite's write lock before giving up (seconds).
-    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
-
-
+@functools.cache
 def engine() -> Engine[Any]:
-    """The configured engine (the one in ``fristad.piccolo_conf``)."""
-    from fristad.piccolo_conf import DB
-
-    return DB
+    """The configured engine, as Piccolo finds it (``DB`` in ``fristad.piccolo_conf``)."""
+    db: Engine[Any] | None = engine_finder()
+    if db is None:
+        raise RuntimeError("no Piccolo engine: PICCOLO_CONF names no module with a DB")
+    return db
 
 
 def write_transaction() -> Any:

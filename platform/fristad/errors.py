@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """Base of the errors a use case reports to its caller."""
+    """Base of the errors a use case reports to its caller.
+
+    ``message`` is translated text safe to show the user ("" when there is none to show).
+    """
+
+    message: str = ""
 
 
 class NotFound(DomainError):
@@ -12,11 +17,11 @@ class NotFound(DomainError):
 
 
 class PermissionDenied(DomainError):
-    """The actor may see the object but not do this; ``reason`` is translated text."""
+    """The actor may see the object but not do this; ``message`` says why, translated."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class Conflict(DomainError):
@@ -33,6 +38,7 @@ class InvalidInput(DomainError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(", ".join(errors))
         self.errors = errors
+        self.message = "; ".join(errors.values())
 
 
 class TooManyAttempts(DomainError):

@@ -7,7 +7,9 @@ merged at start-up, so nothing binary is committed. ``fristad messages`` keeps t
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
@@ -71,6 +73,16 @@ def activate(locale: str) -> None:
 
 def active_locale() -> str:
     return _active.get()
+
+
+@contextlib.contextmanager
+def language(locale: str | None) -> Iterator[None]:
+    """Render in ``locale`` (e.g. a mail in its recipient's language), then go back."""
+    token = _active.set(locale if locale in LOCALES else DEFAULT_LOCALE)
+    try:
+        yield
+    finally:
+        _active.reset(token)
 
 
 def gettext(message: str) -> str:

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import msgspec
 from arq import create_pool
-from arq.connections import ArqRedis
+from arq.connections import ArqRedis, RedisSettings
 
+from fristad import i18n
 from fristad.mail import Mail
 from fristad.settings import Settings
-from fristad.worker import QUEUE_NAME, collect_jobs, redis_settings
 
-# The queue's Redis, set by open_queue; a connection pool per event loop, made on first use
-# (a pool belongs to the loop that made it, and tests run apps on loops of their own).
+QUEUE_NAME = "fristad:queue"
+
+# The queue's Redis and the names of the jobs the worker knows, set by open_queue; a connection
+# pool per event loop, made on first use (a pool belongs to the loop that made it, and tests run
+# apps on loops of their own).
 _settings: Settings | None = None
+_job_names: frozenset[str] = frozenset()
 _pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ArqRedis] = weakref.WeakKeyDictionary()
 
 
@@ -31,12 +35,21 @@ class QueueNotOpenError(RuntimeError):
     """A job was enqueued in a process that has not called ``open_queue``."""
 
 
-async def open_queue(settings: Settings) -> None:
-    """Point this process's enqueueing at the configured Redis (connects on first use)."""
-    global _settings
+def redis_settings(settings: Settings) -> RedisSettings:
+    return RedisSettings.from_dsn(settings.redis_url)
+
+
+async def open_queue(settings: Settings, job_names: Iterable[str]) -> None:
+    """Point this process's enqueueing at the configured Redis (connects on first use).
+
+    ``job_names``: the jobs the worker runs (the composition root's ``job_names()``); a job of
+    another name is refused when it is enqueued, not when the worker meets it.
+    """
+    global _settings, _job_names
     if _settings is not None and _settings.redis_url != settings.redis_url:
         await close_queue()
     _settings = settings
+    _job_names = frozenset(job_names)
 
 
 async def close_queue() -> None:
@@ -47,11 +60,7 @@ async def close_queue() -> None:
 
 
 async def _pool() -> ArqRedis:
-    if _settings is None:
-        raise QueueNotOpenError(
-            "the job queue is not open in this process: call fristad.queue.open_queue(settings) "
-            "at start-up (the app's lifespan, the CLI command or the worker's on_startup)"
-        )
+    assert _settings is not None, "enqueue checks that the queue is open"
     loop = asyncio.get_running_loop()
     if loop not in _pools:
         _pools[loop] = await create_pool(redis_settings(_settings), default_queue_name=QUEUE_NAME)
@@ -71,7 +80,12 @@ async def enqueue(
     its result is kept (an hour): returns False then. Job ids end up in Redis keys and in logs, so
     they carry record ids, never personal data.
     """
-    if function_name not in job_names():
+    if _settings is None:
+        raise QueueNotOpenError(
+            "the job queue is not open in this process: call fristad.queue.open_queue(settings, "
+            "job_names) at start-up (the app's lifespan, the CLI command or the worker's start-up)"
+        )
+    if function_name not in _job_names:
         raise ValueError(f"no job function named {function_name!r} in any app's jobs.py")
     if defer_until is not None and defer_until.tzinfo is None:
         raise ValueError("defer_until must be timezone-aware (UTC)")
@@ -82,16 +96,20 @@ async def enqueue(
     return job is not None
 
 
+async def mail_in_language(
+    locale: str | None, *, to: str, key: str, write: Callable[[], tuple[str, str]]
+) -> bool:
+    """Queue an e-mail in its recipient's language, whatever the language of the request that
+    caused it: ``write`` returns (subject, text) and runs with ``locale`` active. The one way
+    every app sends mail (from its notify module); ``key`` as for ``send_mail_later``."""
+    with i18n.language(locale):
+        subject, text = write()
+    return await send_mail_later(Mail(to=to, subject=subject, text=text), key=key)
+
+
 async def send_mail_later(mail: Mail, *, key: str) -> bool:
     """Queue ``mail`` for the ``send_mail`` job; one ``key`` sends at most once (see ``enqueue``).
 
     ``key`` names the reason for the mail, e.g. ``f"invitation:{invitation.id}"``.
     """
     return await enqueue("send_mail", job_id=f"mail:{key}", **msgspec.structs.asdict(mail))
-
-
-@cache
-def job_names() -> frozenset[str]:
-    """Names of the job functions the worker knows (a typo fails here, not in the worker)."""
-    functions, _ = collect_jobs()
-    return frozenset(getattr(function, "name", None) or function.__name__ for function in functions)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
+import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
 from urllib.parse import urlencode
 
@@ -21,7 +21,6 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from fristad import i18n
-from fristad.database import APPS
 from fristad.errors import (
     Conflict,
     DomainError,
@@ -54,9 +53,9 @@ HTMX_CONFIG = (
 )
 
 
-def template_directories() -> list[Path]:
+def template_directories(apps: Sequence[str]) -> list[Path]:
     """fristad's templates, then each app's: every app keeps its own under templates/<app>/."""
-    return [PLATFORM_DIR / package / "templates" for package in ("fristad", *APPS)]
+    return [PLATFORM_DIR / package / "templates" for package in ("fristad", *apps)]
 
 
 def wants_fragment(request: Request[Any, Any, Any]) -> bool:
@@ -70,38 +69,47 @@ def layout(request: Request[Any, Any, Any]) -> str:
     return "fristad/fragment.html" if wants_fragment(request) else "fristad/base.html"
 
 
-# Functions apps offer to every template (e.g. accounts' role_label), registered at import.
-TEMPLATE_GLOBALS: dict[str, Any] = {}
-
-
 @dataclass(frozen=True)
 class NavItem:
-    """A main-menu link an app offers (in its routes.py ``NAV``); ``label`` is marked with N_."""
+    """A main-menu link an app offers; ``label`` is marked with N_, ``visible`` asks the policy."""
 
     label: str
     href: str
     visible: Callable[[Any], bool]
 
 
-def nav_items(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class AppParts:
+    """What one app hands the composition root, from its ``routes.py`` (``PARTS``).
+
+    The composition root (fristad.app) lists every app's parts by name and gives them to the web
+    application, the template engine, the worker and the demo; nothing is found by string.
+    """
+
+    name: str
+    # The app's policy module: importing it adds its rules to accounts.policy's table.
+    policy: ModuleType | None = None
+    route_handlers: Sequence[Any] = ()
+    nav: Sequence[NavItem] = ()
+    template_globals: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    jobs: Sequence[Any] = ()
+    cron_jobs: Sequence[Any] = ()
+    # Fills what is empty with invented data; returns lines to print (credentials, counts).
+    demo: Callable[[], Awaitable[list[str]]] | None = None
+
+
+def nav_items(nav: Sequence[NavItem], actor: Any) -> list[tuple[str, str]]:
     """The main menu for the signed-in actor: (translated label, href)."""
-    actor = request.scope.get("user")
     if actor is None:
         return []
-    items: list[tuple[str, str]] = []
-    for app in APPS:
-        module_name = f"{app}.routes"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        for item in getattr(importlib.import_module(module_name), "NAV", []):
-            if item.visible(actor):
-                items.append((i18n.gettext(item.label), item.href))
-    return items
+    return [(i18n.gettext(item.label), item.href) for item in nav if item.visible(actor)]
 
 
-def create_template_engine() -> JinjaTemplateEngine:
+def create_template_engine(apps: Sequence[AppParts] = ()) -> JinjaTemplateEngine:
+    """The Jinja engine: fristad's templates and filters, then each app's templates and globals."""
+    nav = [item for app in apps for item in app.nav]
     environment = Environment(
-        loader=FileSystemLoader(template_directories()),
+        loader=FileSystemLoader(template_directories([app.name for app in apps])),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -116,7 +124,7 @@ def create_template_engine() -> JinjaTemplateEngine:
     )
     environment.globals.update(
         layout=layout,
-        nav_items=nav_items,
+        nav_items=lambda request: nav_items(nav, request.scope.get("user")),
         flashes=take_flashes,
         current_actor=lambda request: request.scope.get("user"),
         current_locale=i18n.active_locale,
@@ -125,7 +133,8 @@ def create_template_engine() -> JinjaTemplateEngine:
         htmx_config=HTMX_CONFIG,
         htmx_version=HTMX_VERSION,
     )
-    environment.globals.update(TEMPLATE_GLOBALS)
+    for app in apps:
+        environment.globals.update(app.template_globals)
     return JinjaTemplateEngine.from_environment(environment)
 
 
@@ -158,11 +167,23 @@ def _status_of(exc: Exception) -> int:
 
 def _message_of(exc: Exception) -> str:
     """Text safe to show: a domain error's translated message, never an exception's internals."""
-    if isinstance(exc, PermissionDenied):
-        return exc.reason
-    if isinstance(exc, Conflict):
+    if isinstance(exc, PermissionDenied | Conflict):
         return exc.message
     return ""
+
+
+def form_errors(error: DomainError) -> dict[str, str]:
+    """A refused form's messages by field ('' for the form as a whole), for ``page(errors=…)``."""
+    if isinstance(error, InvalidInput):
+        return error.errors
+    return {"": error.message}
+
+
+def as_list(value: list[str] | str | None) -> list[str]:
+    """A form field that may arrive once (a string) or repeated (a list) as a list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -1,22 +1,20 @@
-"""The arq worker: jobs and cron jobs gathered from every app's ``jobs.py``."""
+"""The arq worker, running the jobs and cron jobs the composition root hands it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
-import importlib.util
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from arq.connections import RedisSettings
 from arq.worker import Worker
 
-from fristad import database
-from fristad.database import APPS
+from fristad import database, queue
+from fristad.queue import QUEUE_NAME, redis_settings
 from fristad.settings import Settings
 
-QUEUE_NAME = "fristad:queue"
 # arq logs the arguments of every job it starts; a mail job's are an address and a text.
 _ARQ_JOB_START = "%6.2fs → %s(%s)%s"
 
@@ -33,51 +31,40 @@ class _WithoutJobArguments(logging.Filter):
 _WITHOUT_JOB_ARGUMENTS = _WithoutJobArguments()
 
 
-def collect_jobs() -> tuple[list[Any], list[Any]]:
-    """Job functions and cron jobs from fristad.jobs and each app's jobs module, if it has one."""
-    functions: list[Any] = []
-    cron_jobs: list[Any] = []
-    for module_name in ("fristad.jobs", *(f"{app}.jobs" for app in APPS)):
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        module = importlib.import_module(module_name)
-        functions += getattr(module, "FUNCTIONS", [])
-        cron_jobs += getattr(module, "CRON_JOBS", [])
-    return functions, cron_jobs
+@dataclass(frozen=True)
+class Jobs:
+    """The job functions and cron jobs a worker runs (fristad.app's ``JOBS``)."""
 
+    functions: Sequence[Any]
+    cron_jobs: Sequence[Any]
 
-def redis_settings(settings: Settings) -> RedisSettings:
-    return RedisSettings.from_dsn(settings.redis_url)
+    def names(self) -> frozenset[str]:
+        return frozenset(getattr(job, "name", None) or job.__name__ for job in self.functions)
 
 
 async def _start(ctx: dict[str, Any]) -> None:
-    from fristad import queue  # fristad.queue imports this module
-
     await database.start()
     # Jobs may enqueue further jobs through fristad.queue, as services do.
-    await queue.open_queue(ctx["settings"])
+    await queue.open_queue(ctx["settings"], ctx["job_names"])
 
 
 async def _stop(ctx: dict[str, Any]) -> None:
-    from fristad import queue
-
     await queue.close_queue()
     await database.stop()
 
 
-def create_worker(settings: Settings, *, embedded: bool = False) -> Worker:
+def create_worker(settings: Settings, jobs: Jobs, *, embedded: bool = False) -> Worker:
     """A worker for the configured Redis.
 
     ``embedded``: runs inside ``serve``, which owns the database pool and the signal handlers.
     """
-    functions, cron_jobs = collect_jobs()
     logging.getLogger("arq.worker").addFilter(_WITHOUT_JOB_ARGUMENTS)
     return Worker(
-        functions=functions,
-        cron_jobs=cron_jobs,
+        functions=list(jobs.functions),
+        cron_jobs=list(jobs.cron_jobs),
         redis_settings=redis_settings(settings),
         queue_name=QUEUE_NAME,
-        ctx={"settings": settings},
+        ctx={"settings": settings, "job_names": jobs.names()},
         on_startup=None if embedded else _start,
         on_shutdown=None if embedded else _stop,
         handle_signals=not embedded,

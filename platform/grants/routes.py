@@ -1,19 +1,30 @@
-"""What grants adds to the web application (collected by fristad.app)."""
+"""What grants hands the composition root (fristad.app): pages, API, menu, jobs, demo."""
 
-from accounts.domain import Role
+from accounts.policy import allows
+from beneficiaries import domain as person
 from fristad.i18n import N_
-from fristad.web import NavItem
+from fristad.web import AppParts, NavItem
+from grants import demo, domain, jobs, policy
 from grants.api import GrantsApi
 from grants.views import GrantsController
 
-NAV = [
-    NavItem(
-        N_("Support requests"),
-        "/grants/requests",
-        lambda actor: actor.has_role(Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN),
-    ),
-    NavItem(N_("Decide"), "/grants/queue", lambda actor: actor.has_role(Role.OFFICER)),
-    NavItem(N_("Budgets"), "/grants/programmes", lambda actor: actor.has_role(Role.OFFICER)),
-]
-
-ROUTES = [GrantsController, GrantsApi]
+PARTS = AppParts(
+    name="grants",
+    policy=policy,
+    route_handlers=[GrantsController, GrantsApi],
+    nav=[
+        NavItem(N_("Support requests"), "/grants/requests", allows("support_request.create")),
+        NavItem(N_("Decide"), "/grants/queue", allows("support_request.decide")),
+        NavItem(N_("Budgets"), "/grants/programmes", allows("programme.manage")),
+    ],
+    template_globals={
+        "grant_gender": lambda code: person.label(person.GENDERS, code),
+        "grant_language": person.language_name,
+        "grant_state": domain.state_label,
+        "grant_category": domain.category_label,
+        "kronor_input": domain.kronor_input,
+    },
+    jobs=jobs.FUNCTIONS,
+    cron_jobs=jobs.CRON_JOBS,
+    demo=demo.populate,
+)

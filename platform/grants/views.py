@@ -14,21 +14,13 @@ from litestar.response import Redirect, Template
 
 from accounts.domain import Role
 from accounts.web import has_role, require_actor
-from beneficiaries import domain as person
 from fristad import i18n
 from fristad.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from fristad.i18n import gettext as _
-from fristad.web import TEMPLATE_GLOBALS, Id, flash, page, see_other
+from fristad.web import Id, flash, form_errors, page, see_other
 from grants import domain, services
 from grants.schemas import CostLineIn, RequestIn
 
-TEMPLATE_GLOBALS.update(
-    grant_gender=lambda code: person.label(person.GENDERS, code),
-    grant_language=person.language_name,
-    grant_state=domain.state_label,
-    grant_category=domain.category_label,
-    kronor_input=domain.kronor_input,
-)
 APPLICANTS = has_role(Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN)
 OFFICERS = has_role(Role.OFFICER)
 ANYONE_IN_GRANTS = has_role(Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN, Role.OFFICER)
@@ -299,11 +291,7 @@ class GrantsController(Controller):
         try:
             message = await _do(actor, request_id, action, form, text)
         except (InvalidInput, Conflict, PermissionDenied) as error:
-            errors = (
-                error.errors
-                if isinstance(error, InvalidInput)
-                else {"": error.message if isinstance(error, Conflict) else error.reason}
-            )
+            errors = form_errors(error)
             return await _request_page(request, request_id, errors=errors, form=form)
         flash(request, message)
         return see_other(request, f"/grants/requests/{request_id}")
@@ -326,11 +314,7 @@ class GrantsController(Controller):
             content = await upload.read(domain.MAX_ATTACHMENT_BYTES + 1)
             await services.add_attachment(actor, request_id, upload.filename or "", content)
         except (InvalidInput, Conflict, PermissionDenied) as error:
-            errors = (
-                error.errors
-                if isinstance(error, InvalidInput)
-                else {"": error.message if isinstance(error, Conflict) else error.reason}
-            )
+            errors = form_errors(error)
             return await _request_page(request, request_id, errors=errors)
         flash(request, _("The file has been attached."))
         return see_other(request, f"/grants/requests/{request_id}")

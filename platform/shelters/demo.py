@@ -11,10 +11,8 @@ from accounts.domain import Actor, Role
 from accounts.tables import Membership, Organisation
 from beneficiaries import services as beneficiaries
 from beneficiaries.tables import Beneficiary
-from fristad import queue
 from fristad.errors import DomainError
 from fristad.regions import municipalities
-from fristad.settings import get_settings
 from shelters import services
 from shelters.tables import Shelter
 
@@ -364,38 +362,33 @@ async def populate() -> list[str]:
 
 async def _holds_and_placements(category_ids: list[int]) -> tuple[int, int]:
     """Hold beds for a few consenting demo people; the shelters accept some of the holds."""
-    settings = get_settings()
-    if settings.redis_url:
-        await queue.open_queue(settings)
-    try:
-        people = (
-            await Beneficiary.select(Beneficiary.id, Beneficiary.organisation)
-            .where(Beneficiary.status == "open")
-            .order_by(Beneficiary.id)
-        )
-        holds, placed = 0, 0
-        for person in people:
-            if holds + placed >= 6:
+    # The queue is open: the CLI (or a test) opened it; holds schedule their expiry jobs.
+    people = (
+        await Beneficiary.select(Beneficiary.id, Beneficiary.organisation)
+        .where(Beneficiary.status == "open")
+        .order_by(Beneficiary.id)
+    )
+    holds, placed = 0, 0
+    for person in people:
+        if holds + placed >= 6:
+            break
+        if not await beneficiaries.has_valid_consent(person["id"], "share_shelter"):
+            continue
+        actor = await _caseworker_of(person["organisation"])
+        if actor is None:
+            continue
+        for category_id in category_ids:
+            with contextlib.suppress(DomainError):
+                hold = await services.hold_bed(actor, category_id, person["id"])
+                if (holds + placed) % 2 == 1:
+                    staff = await _staff_of(hold.hold["operator"])
+                    if staff is not None:
+                        await services.accept_hold(staff, hold.hold["id"])
+                        placed += 1
+                        break
+                holds += 1
                 break
-            if not await beneficiaries.has_valid_consent(person["id"], "share_shelter"):
-                continue
-            actor = await _caseworker_of(person["organisation"])
-            if actor is None:
-                continue
-            for category_id in category_ids:
-                with contextlib.suppress(DomainError):
-                    hold = await services.hold_bed(actor, category_id, person["id"])
-                    if (holds + placed) % 2 == 1:
-                        staff = await _staff_of(hold.hold["operator"])
-                        if staff is not None:
-                            await services.accept_hold(staff, hold.hold["id"])
-                            placed += 1
-                            break
-                    holds += 1
-                    break
-        return holds, placed
-    finally:
-        await queue.close_queue()
+    return holds, placed
 
 
 async def _caseworker_of(organisation_id: int) -> Actor | None:

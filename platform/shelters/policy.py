@@ -14,6 +14,7 @@ from fristad.i18n import gettext as _
 
 BOARD_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.OFFICER)
 HOLDING_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
+OPERATOR_PAGE_ROLES = (Role.SHELTER_STAFF, Role.ORG_ADMIN)
 
 
 def _operates(actor: Actor, operator_id: int | None, *roles: Role) -> bool:
@@ -25,6 +26,15 @@ def _board(actor: Actor, _obj: Any) -> Decision:
     if actor.is_admin or actor.has_role(*BOARD_ROLES):
         return ALLOW
     return deny(_("The bed board is for caseworkers, coordinators and officers."))
+
+
+@rule("shelter.operate")
+def _operate(actor: Actor, _obj: Any) -> Decision:
+    """The operator pages: staff and administrators of a shelter operator."""
+    membership = actor.membership
+    if membership and membership.is_shelter_operator and actor.has_role(*OPERATOR_PAGE_ROLES):
+        return ALLOW
+    return deny(_("Only a shelter operator's staff keep its shelters."))
 
 
 @rule("shelter.update", scope="write")

@@ -1,29 +1,48 @@
-"""What shelters adds to the web application (collected by fristad.app)."""
+"""What shelters hands the composition root (fristad.app): pages, API, menu, jobs, demo."""
 
-from accounts.domain import Role
+from accounts.policy import allows
+from beneficiaries.domain import GENDERS, SHELTER_REQUIREMENTS, language_name
+from beneficiaries.domain import label as vocabulary_label
 from fristad.i18n import N_
-from fristad.web import NavItem
+from fristad.regions import municipality_name
+from fristad.web import AppParts, NavItem
+from shelters import demo, jobs, policy
 from shelters.api import SheltersApi
+from shelters.domain import (
+    DECLINE_REASONS,
+    DISCHARGE_REASONS,
+    HOLD_STATUSES,
+    NOTICES,
+    SECURITY_LEVELS,
+    TARGET_GROUPS,
+)
 from shelters.views import BoardController, OperatorController
 
-NAV = [
-    NavItem(
-        N_("Bed board"),
-        "/shelters/",
-        lambda actor: (
-            actor.is_admin or actor.has_role(Role.CASEWORKER, Role.COORDINATOR, Role.OFFICER)
-        ),
-    ),
-    NavItem(
-        N_("Bed holds"),
-        "/shelters/holds",
-        lambda actor: actor.has_role(Role.CASEWORKER, Role.COORDINATOR),
-    ),
-    NavItem(
-        N_("My shelters"),
-        "/shelters/operate/",
-        lambda actor: actor.has_role(Role.SHELTER_STAFF),
-    ),
-]
-
-ROUTES = [BoardController, OperatorController, SheltersApi]
+PARTS = AppParts(
+    name="shelters",
+    policy=policy,
+    route_handlers=[BoardController, OperatorController, SheltersApi],
+    nav=[
+        NavItem(N_("Bed board"), "/shelters/", allows("shelter.board")),
+        NavItem(N_("Bed holds"), "/shelters/holds", allows("hold.create")),
+        NavItem(N_("My shelters"), "/shelters/operate/", allows("shelter.operate")),
+    ],
+    template_globals={
+        "shelter_vocabularies": {
+            "target_groups": TARGET_GROUPS,
+            "security_levels": SECURITY_LEVELS,
+            "decline_reasons": DECLINE_REASONS,
+            "discharge_reasons": DISCHARGE_REASONS,
+            "hold_statuses": HOLD_STATUSES,
+            "notices": NOTICES,
+            "genders": GENDERS,
+            "shelter_requirements": SHELTER_REQUIREMENTS,
+        },
+        "shelter_label": vocabulary_label,
+        "municipality_name": municipality_name,
+        "language_name": language_name,
+    },
+    jobs=jobs.FUNCTIONS,
+    cron_jobs=jobs.CRON_JOBS,
+    demo=demo.populate,
+)

@@ -21,20 +21,14 @@ from litestar.response.sse import ServerSentEventMessage
 from accounts.domain import Actor
 from accounts.policy import has_permission, require
 from accounts.web import require_actor, signed_in
-from beneficiaries.domain import GENDERS, SHELTER_REQUIREMENTS, language_name
-from beneficiaries.domain import label as vocabulary_label
 from fristad import i18n
 from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
-from fristad.regions import POLICE_REGIONS, municipalities, municipality_name
+from fristad.regions import POLICE_REGIONS, municipalities
 from fristad.settings import Settings
-from fristad.web import TEMPLATE_GLOBALS, Id, flash, page, wants_fragment
+from fristad.web import Id, flash, page, wants_fragment
 from shelters import events, services
 from shelters.domain import (
-    DECLINE_REASONS,
-    DISCHARGE_REASONS,
-    HOLD_STATUSES,
-    NOTICES,
     SECURITY_LEVELS,
     TARGET_GROUPS,
 )
@@ -48,25 +42,6 @@ from shelters.schemas import (
 )
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
-
-
-def _label(vocabulary: dict[str, str], code: str | None) -> str:
-    return vocabulary_label(vocabulary, code)
-
-
-TEMPLATE_GLOBALS["shelter_vocabularies"] = {
-    "target_groups": TARGET_GROUPS,
-    "security_levels": SECURITY_LEVELS,
-    "decline_reasons": DECLINE_REASONS,
-    "discharge_reasons": DISCHARGE_REASONS,
-    "hold_statuses": HOLD_STATUSES,
-    "notices": NOTICES,
-    "genders": GENDERS,
-    "shelter_requirements": SHELTER_REQUIREMENTS,
-}
-TEMPLATE_GLOBALS["shelter_label"] = _label
-TEMPLATE_GLOBALS["municipality_name"] = municipality_name
-TEMPLATE_GLOBALS["language_name"] = language_name
 
 
 def _see_other(path: str) -> Redirect:

@@ -10,15 +10,15 @@ from typing import Any
 import httpx
 from redis.asyncio import Redis
 
+from fristad.app import JOBS
 from fristad.jobs import read_heartbeat, record_heartbeat
 from fristad.settings import Settings
-from fristad.worker import collect_jobs, create_worker, run_in_background, stop_in_background
+from fristad.worker import create_worker, run_in_background, stop_in_background
 from tests.browser import start_server, stop_server
 
 
 def test_worker_collects_the_cron_jobs_of_the_apps() -> None:
-    _, cron_jobs = collect_jobs()
-    assert "cron:record_heartbeat" in {job.name for job in cron_jobs}
+    assert "cron:record_heartbeat" in {job.name for job in JOBS.cron_jobs}
 
 
 async def test_heartbeat_job_records_the_worker_in_redis(redis: Redis) -> None:
@@ -31,7 +31,7 @@ async def test_heartbeat_job_records_the_worker_in_redis(redis: Redis) -> None:
 
 
 async def test_embedded_worker_runs_the_cron_job(settings: Settings, redis: Redis) -> None:
-    worker = create_worker(settings, embedded=True)
+    worker = create_worker(settings, JOBS, embedded=True)
     task = await run_in_background(worker)
     try:
         beat = await _wait_for_heartbeat(redis)

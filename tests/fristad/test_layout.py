@@ -9,7 +9,8 @@ from pathlib import Path
 
 from piccolo.conf.apps import Finder
 
-from fristad.database import APPS, REPO_ROOT
+from fristad.app import APPS
+from fristad.database import REPO_ROOT
 
 
 def test_platform_folder_is_not_a_package() -> None:
@@ -35,8 +36,9 @@ def test_standard_library_platform_is_not_shadowed() -> None:
 
 def test_every_app_is_registered_with_its_migrations_folder() -> None:
     registry = Finder().get_app_registry()
-    assert set(APPS) <= set(registry.app_configs)
-    for app in APPS:
+    names = [app.name for app in APPS]
+    assert set(names) <= set(registry.app_configs)
+    for app in names:
         config = registry.get_app_config(app)
         assert Path(config.resolved_migrations_folder_path) == REPO_ROOT / "migrations" / app
         assert Path(config.resolved_migrations_folder_path).is_dir()

@@ -30,6 +30,7 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from fristad import queue
+from fristad.app import JOBS
 from fristad.jobs import MailRefused, send_mail
 from fristad.mail import Mail, build_message, deliver, list_outbox, outbox_path, read_outbox
 from fristad.outbox import OutboxController
@@ -106,7 +107,7 @@ def outbox_settings(settings: Settings, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def open_queue(settings: Settings, redis: Redis) -> AsyncIterator[None]:
-    await queue.open_queue(settings)
+    await queue.open_queue(settings, JOBS.names())
     yield
     await queue.close_queue()
 
@@ -250,7 +251,7 @@ async def test_send_mail_job_run_by_the_worker_delivers_over_smtp(
     settings: Settings, redis: Redis, mail_server: MailServer
 ) -> None:
     smtp_settings = msgspec.structs.replace(settings, smtp_url=mail_server.url)
-    await queue.open_queue(smtp_settings)
+    await queue.open_queue(smtp_settings, JOBS.names())
     try:
         assert await queue.send_mail_later(SWEDISH_MAIL, key="test:delivers")
     finally:

@@ -8,12 +8,13 @@ import pytest
 from redis.asyncio import Redis
 
 from fristad import queue
+from fristad.app import JOBS
 from fristad.settings import Settings
 
 
 @pytest.fixture
 async def jobs(settings: Settings, db: None, redis: Redis) -> AsyncIterator[Redis]:
     """A clean database and Redis, with this process's job queue open on the test Redis."""
-    await queue.open_queue(settings)
+    await queue.open_queue(settings, JOBS.names())
     yield redis
     await queue.close_queue()

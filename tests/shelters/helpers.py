@@ -9,8 +9,8 @@ from redis.asyncio import Redis
 
 from accounts.domain import Actor, Role
 from fristad import i18n
+from fristad.queue import QUEUE_NAME
 from fristad.settings import Settings
-from fristad.worker import QUEUE_NAME
 from shelters import services
 from tests.accounts.helpers import TestUser, make_org, make_user
 from tests.beneficiaries.helpers import actor_of, make_beneficiary

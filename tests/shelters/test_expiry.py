@@ -9,8 +9,8 @@ from redis.asyncio import Redis
 
 from fristad.errors import Conflict
 from fristad.mail import list_outbox, read_outbox
+from fristad.queue import QUEUE_NAME
 from fristad.settings import Settings
-from fristad.worker import QUEUE_NAME
 from shelters import jobs as shelter_jobs
 from shelters import services
 from shelters.tables import Hold
