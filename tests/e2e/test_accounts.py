@@ -46,7 +46,7 @@ async def test_sign_in_with_totp_switch_organisation_and_language_then_sign_out(
     assert now_selected.startswith(other)
 
     await page.get_by_role("button", name="English").click()
-    await page.wait_for_function("document.documentElement.lang === 'en'")
+    await page.wait_for_function("document.documentElement?.lang === 'en'")
     assert (
         await page.locator(".site-header form[action='/sign-out'] button").inner_text()
         == "Sign out"

@@ -24,13 +24,13 @@ async def test_home_page_switches_from_swedish_to_english(
     assert (await heading.inner_text()).startswith("Fristad – hjälp")
 
     await page.get_by_role("button", name="English").click()
-    await page.wait_for_function("document.documentElement.lang === 'en'")
+    await page.wait_for_function("document.documentElement?.lang === 'en'")
     assert (await heading.inner_text()).startswith("Fristad – help")
 
     await page.reload()
     assert await _lang(page) == "en"
     await page.get_by_role("button", name="Svenska").click()
-    await page.wait_for_function("document.documentElement.lang === 'sv'")
+    await page.wait_for_function("document.documentElement?.lang === 'sv'")
     assert "Hoppa till innehållet" in await page.content()
 
 
