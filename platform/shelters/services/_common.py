@@ -46,7 +46,7 @@ def is_constraint_error(error: BaseException) -> bool:
     return isinstance(error, IntegrityConstraintViolationError)
 
 
-def no_bed() -> Conflict:
+def _no_bed() -> Conflict:
     return Conflict(_("No bed is free in this category any more. Choose another or try later."))
 
 
@@ -150,7 +150,7 @@ async def move_bed(
     )
     if not rows:
         if from_ == "free" and await BedCategory.exists().where(BedCategory.id == category_id):
-            raise no_bed()
+            raise _no_bed()
         raise NotFound
     category = OperatorCategory.from_row(rows[0])
     await record_counts(category, kind, actor)
