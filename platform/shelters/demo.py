@@ -381,9 +381,9 @@ async def _holds_and_placements(category_ids: list[int]) -> tuple[int, int]:
             with contextlib.suppress(DomainError):
                 hold = await services.hold_bed(actor, category_id, person["id"])
                 if (holds + placed) % 2 == 1:
-                    staff = await _staff_of(hold.hold["operator"])
+                    staff = await _staff_of(hold.hold.operator_id)
                     if staff is not None:
-                        await services.accept_hold(staff, hold.hold["id"])
+                        await services.accept_hold(staff, hold.hold.id)
                         placed += 1
                         break
                 holds += 1

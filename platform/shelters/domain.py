@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Final, Literal
 
 from fristad.i18n import N_
 
@@ -59,6 +59,8 @@ HOLD_TRANSITIONS: Final = {
 }
 # A single shelter's category never has more beds than this (keeps typos out of the board).
 MAX_CAPACITY: Final = 500
+# The counts a bed moves between when it is held, released, taken in and left.
+BedCount = Literal["free", "held", "occupied"]
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,13 @@ def is_stale(confirmed_at: datetime | None, now: datetime, stale_hours: int) -> 
 
 
 def can_move(from_status: str, to_status: str) -> bool:
+    """Whether the hold state machine lets a hold in ``from_status`` move to ``to_status``."""
     return to_status in HOLD_TRANSITIONS.get(from_status, set())
+
+
+def statuses_moving_to(to_status: str) -> list[str]:
+    """The statuses from which a hold may move to ``to_status`` (the condition of its write)."""
+    return [status for status in HOLD_TRANSITIONS if can_move(status, to_status)]
 
 
 def codes_in(codes: list[str], vocabulary: dict[str, str]) -> bool:

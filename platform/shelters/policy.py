@@ -14,7 +14,8 @@ from fristad.i18n import gettext as _
 
 BOARD_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.OFFICER)
 HOLDING_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
-OPERATOR_PAGE_ROLES = (Role.SHELTER_STAFF, Role.ORG_ADMIN)
+# A shelter operator's people: services take their reach (and whom to notify) from this too.
+OPERATOR_ROLES = (Role.SHELTER_STAFF, Role.ORG_ADMIN)
 
 
 def _operates(actor: Actor, operator_id: int | None, *roles: Role) -> bool:
@@ -32,14 +33,14 @@ def _board(actor: Actor, _obj: Any) -> Decision:
 def _operate(actor: Actor, _obj: Any) -> Decision:
     """The operator pages: staff and administrators of a shelter operator."""
     membership = actor.membership
-    if membership and membership.is_shelter_operator and actor.has_role(*OPERATOR_PAGE_ROLES):
+    if membership and membership.is_shelter_operator and actor.has_role(*OPERATOR_ROLES):
         return ALLOW
     return deny(_("Only a shelter operator's staff keep its shelters."))
 
 
 @rule("shelter.update", scope="write")
 def _update(actor: Actor, operator_id: int | None) -> Decision:
-    if _operates(actor, operator_id, Role.SHELTER_STAFF, Role.ORG_ADMIN):
+    if _operates(actor, operator_id, *OPERATOR_ROLES):
         return ALLOW
     return deny(_("Only the shelter's own staff update its availability."))
 
@@ -60,7 +61,7 @@ def _hold(actor: Actor, _obj: Any) -> Decision:
 
 @rule("hold.answer", scope="write")
 def _answer(actor: Actor, operator_id: int | None) -> Decision:
-    if _operates(actor, operator_id, Role.SHELTER_STAFF, Role.ORG_ADMIN):
+    if _operates(actor, operator_id, *OPERATOR_ROLES):
         return ALLOW
     return deny(_("Only the shelter's staff answer a hold."))
 
@@ -74,6 +75,6 @@ def _release(actor: Actor, organisation_id: int | None) -> Decision:
 
 @rule("placement.discharge", scope="write")
 def _discharge(actor: Actor, operator_id: int | None) -> Decision:
-    if _operates(actor, operator_id, Role.SHELTER_STAFF, Role.ORG_ADMIN):
+    if _operates(actor, operator_id, *OPERATOR_ROLES):
         return ALLOW
     return deny(_("Only the shelter's staff discharge a resident."))

@@ -12,26 +12,23 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
-from litestar.response import Redirect, ServerSentEvent, Template
+from litestar.response import ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 
 from accounts.domain import Actor
-from accounts.policy import has_permission, require
-from accounts.web import require_actor, signed_in
+from accounts.policy import has_permission
+from accounts.web import permitted, signed_in
 from fristad import i18n
 from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS, municipalities
 from fristad.settings import Settings
-from fristad.web import Id, flash, page, wants_fragment
+from fristad.web import Id, as_list, flash, form_errors, page, see_other, wants_fragment
 from shelters import events, services
-from shelters.domain import (
-    SECURITY_LEVELS,
-    TARGET_GROUPS,
-)
+from shelters.domain import SECURITY_LEVELS, TARGET_GROUPS
 from shelters.schemas import (
     AcceptForm,
     AdjustForm,
@@ -42,10 +39,6 @@ from shelters.schemas import (
 )
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
-
-
-def _see_other(path: str) -> Redirect:
-    return Redirect(path=path, status_code=303)
 
 
 def _filters(
@@ -75,13 +68,13 @@ class BoardController(Controller):
     async def board(
         self,
         request: Request[Any, Any, Any],
+        actor: Actor,
         region: FromQuery[str] = "",
         target_group: FromQuery[str] = "",
         children: FromQuery[str] = "",
         accessible: FromQuery[str] = "",
         language: FromQuery[str] = "",
     ) -> Template:
-        actor = require_actor(request)
         filters = _filters(region, target_group, children, accessible, language)
         shelters = await services.board(actor, filters)
         return page(
@@ -94,10 +87,12 @@ class BoardController(Controller):
             can_hold=_can_hold(actor),
         )
 
-    @get("/board/events")
+    @get("/board/events", guards=[permitted("shelter.board")])
     async def board_events(
         self,
         request: Request[Any, Any, Any],
+        actor: Actor,
+        settings: Settings,
         region: FromQuery[str] = "",
         target_group: FromQuery[str] = "",
         children: FromQuery[str] = "",
@@ -105,10 +100,7 @@ class BoardController(Controller):
         language: FromQuery[str] = "",
     ) -> ServerSentEvent:
         """Board rows as they change, through Redis pub/sub (so from every web process)."""
-        actor = require_actor(request)
-        require(actor, "shelter.board")
         filters = _filters(region, target_group, children, accessible, language)
-        settings: Settings = request.app.state.settings
         engine = request.app.template_engine
         assert engine is not None
         template = engine.get_template("shelters/partials/board_row.html")
@@ -133,68 +125,51 @@ class BoardController(Controller):
         return ServerSentEvent(stream(), headers={"X-Accel-Buffering": "no"})
 
     @get("/holds", name="shelter_holds")
-    async def holds(self, request: Request[Any, Any, Any]) -> Template:
-        actor = require_actor(request)
+    async def holds(self, actor: Actor) -> Template:
         holds = await services.holds_of_organisation(actor)
         return page("shelters/holds.html", holds=holds, notices=await services.take_notices(actor))
 
     @get("/categories/{category_id:int}/hold")
-    async def hold_form(self, request: Request[Any, Any, Any], category_id: Id) -> Template:
-        return await _hold_page(request, category_id, HoldForm())
+    async def hold_form(self, actor: Actor, category_id: Id) -> Template:
+        return await _hold_page(actor, category_id, HoldForm())
 
     @post("/categories/{category_id:int}/hold")
     async def hold(
         self,
         request: Request[Any, Any, Any],
+        actor: Actor,
         category_id: Id,
         data: Annotated[HoldForm, Form],
-    ) -> Template | Redirect:
-        actor = require_actor(request)
+    ) -> Template | Response[Any]:
         try:
             beneficiary_id = await services.own_case_id(actor, data.code)
             await services.hold_bed(
                 actor, category_id, beneficiary_id, idempotency_key=data.idempotency_key
             )
-        except InvalidInput as error:
-            return await _hold_page(request, category_id, data, errors=error.errors)
-        except Conflict as error:
-            return await _hold_page(request, category_id, data, errors={"": error.message})
+        except (InvalidInput, Conflict) as error:
+            return await _hold_page(actor, category_id, data, errors=form_errors(error))
         flash(request, _("The bed is held. The shelter has been asked to answer."))
-        return _see_other("/shelters/holds")
+        return see_other(request, "/shelters/holds")
 
     @post("/holds/{hold_id:int}/release")
-    async def release(self, request: Request[Any, Any, Any], hold_id: Id) -> Redirect:
-        await services.release_hold(require_actor(request), hold_id)
+    async def release(
+        self, request: Request[Any, Any, Any], actor: Actor, hold_id: Id
+    ) -> Response[Any]:
+        await services.release_hold(actor, hold_id)
         flash(request, _("The hold has been released; the bed is free again."))
-        return _see_other("/shelters/holds")
+        return see_other(request, "/shelters/holds")
 
     @post("/{shelter_id:int}/address")
-    async def address(self, request: Request[Any, Any, Any], shelter_id: Id) -> Template:
+    async def address(self, actor: Actor, shelter_id: Id) -> Template:
         """The address of a shelter where the caseworker placed someone (the read is audited)."""
-        actor = require_actor(request)
         address = await services.shelter_address(actor, shelter_id)
         return page("shelters/address.html", address=address)
 
 
 async def _hold_page(
-    request: Request[Any, Any, Any],
-    category_id: int,
-    form: HoldForm,
-    errors: dict[str, str] | None = None,
+    actor: Actor, category_id: int, form: HoldForm, errors: dict[str, str] | None = None
 ) -> Template:
-    actor = require_actor(request)
-    require(actor, "hold.create")
-    found = [
-        (shelter, category)
-        for shelter in await services.board(actor, services.BoardFilters())
-        for category in shelter.categories
-        if category.id == category_id
-    ]
-    if not found:
-        from fristad.errors import NotFound
-
-        raise NotFound
-    shelter, category = found[0]
+    shelter, category = await services.bed_to_hold(actor, category_id)
     if not form.idempotency_key:
         form.idempotency_key = secrets.token_urlsafe(16)
     return page(
@@ -210,19 +185,18 @@ class OperatorController(Controller):
     """A shelter's own staff: availability in a click or two, holds, residents."""
 
     path = "/shelters/operate"
-    guards = [signed_in]
+    guards = [permitted("shelter.operate")]
     include_in_schema = False
 
     @get("/", name="shelter_operate")
-    async def index(self, request: Request[Any, Any, Any]) -> Template:
-        return await _operator_index(request, ShelterForm())
+    async def index(self, actor: Actor) -> Template:
+        return await _operator_index(actor, ShelterForm())
 
     @post("/")
     async def create_shelter(
-        self, request: Request[Any, Any, Any], data: Annotated[ShelterForm, Form]
-    ) -> Template | Redirect:
+        self, request: Request[Any, Any, Any], actor: Actor, data: Annotated[ShelterForm, Form]
+    ) -> Template | Response[Any]:
         """An operator's administrator registers a shelter (its address is stored encrypted)."""
-        actor = require_actor(request)
         try:
             shelter_id = await services.create_shelter(
                 actor,
@@ -240,18 +214,19 @@ class OperatorController(Controller):
                 ),
             )
         except InvalidInput as error:
-            return await _operator_index(request, data, errors=error.errors)
+            return await _operator_index(actor, data, errors=form_errors(error))
         flash(request, _("The shelter is registered. Add its bed categories."))
-        return _see_other(f"/shelters/operate/{shelter_id}")
+        return see_other(request, f"/shelters/operate/{shelter_id}")
 
     @post("/{shelter_id:int}/categories")
     async def add_category(
         self,
         request: Request[Any, Any, Any],
+        actor: Actor,
+        settings: Settings,
         shelter_id: Id,
         data: Annotated[CategoryForm, Form],
-    ) -> Template | Redirect:
-        actor = require_actor(request)
+    ) -> Template | Response[Any]:
         try:
             await services.add_category(
                 actor,
@@ -265,91 +240,97 @@ class OperatorController(Controller):
                 ),
             )
         except InvalidInput as error:
-            return await _operator_page(request, shelter_id, form=data, errors=error.errors)
+            return await _operator_page(
+                actor, settings, shelter_id, form=data, errors=form_errors(error)
+            )
         flash(request, _("The bed category has been added."))
-        return _see_other(f"/shelters/operate/{shelter_id}")
+        return see_other(request, f"/shelters/operate/{shelter_id}")
 
     @get("/{shelter_id:int}")
-    async def shelter(self, request: Request[Any, Any, Any], shelter_id: Id) -> Template:
-        return await _operator_page(request, shelter_id)
+    async def shelter(self, actor: Actor, settings: Settings, shelter_id: Id) -> Template:
+        return await _operator_page(actor, settings, shelter_id)
 
     @post("/categories/{category_id:int}/adjust")
     async def adjust(
         self,
         request: Request[Any, Any, Any],
+        actor: Actor,
+        settings: Settings,
         category_id: Id,
         data: Annotated[AdjustForm, Form],
-    ) -> Template | Redirect:
-        actor = require_actor(request)
+    ) -> Template | Response[Any]:
         notice, kind = "", "ok"
         try:
-            row = await services.adjust(
+            category = await services.adjust(
                 actor, category_id, data.what, data.delta, version=data.version
             )
         except services.StaleEdit as error:
-            row, notice, kind = error.category, error.message, "error"
+            category, notice, kind = error.category, error.message, "error"
         except Conflict as error:
-            row = await services.operator_category(actor, category_id)
+            category = await services.operator_category(actor, category_id)
             notice, kind = error.message, "error"
-        return _category_answer(request, row, notice, kind)
+        return _category_answer(request, settings, category, notice, kind)
 
     @post("/categories/{category_id:int}/confirm")
     async def confirm(
-        self, request: Request[Any, Any, Any], category_id: Id
-    ) -> Template | Redirect:
-        row = await services.confirm(require_actor(request), category_id)
-        return _category_answer(request, row, _("Confirmed. Thank you."), "ok")
+        self, request: Request[Any, Any, Any], actor: Actor, settings: Settings, category_id: Id
+    ) -> Template | Response[Any]:
+        category = await services.confirm(actor, category_id)
+        return _category_answer(request, settings, category, _("Confirmed. Thank you."), "ok")
 
     @post("/holds/{hold_id:int}/accept")
     async def accept(
         self,
         request: Request[Any, Any, Any],
+        actor: Actor,
         hold_id: Id,
         data: Annotated[AcceptForm, Form],
-    ) -> Redirect:
-        actor = require_actor(request)
+    ) -> Response[Any]:
         expected = _date(data.expected_discharge)
         try:
             hold = await services.accept_hold(actor, hold_id, expected_discharge=expected)
         except Conflict as error:
             flash(request, error.message, "error")
-            return _see_other("/shelters/operate/")
+            return see_other(request, "/shelters/operate/")
         flash(request, _("The hold is accepted and the person is registered as a resident."))
-        return _see_other(f"/shelters/operate/{hold['shelter']}")
+        return see_other(request, f"/shelters/operate/{hold.shelter_id}")
 
     @post("/holds/{hold_id:int}/decline")
     async def decline(
         self,
         request: Request[Any, Any, Any],
+        actor: Actor,
         hold_id: Id,
         data: Annotated[ReasonForm, Form],
-    ) -> Redirect:
-        actor = require_actor(request)
+    ) -> Response[Any]:
         try:
             hold = await services.decline_hold(actor, hold_id, data.reason)
         except (Conflict, InvalidInput) as error:
-            message = error.message if isinstance(error, Conflict) else _("Choose a reason.")
-            flash(request, message, "error")
-            return _see_other("/shelters/operate/")
+            flash(request, _refusal(error), "error")
+            return see_other(request, "/shelters/operate/")
         flash(request, _("The hold is declined and the bed is free again."))
-        return _see_other(f"/shelters/operate/{hold['shelter']}")
+        return see_other(request, f"/shelters/operate/{hold.shelter_id}")
 
     @post("/placements/{placement_id:int}/discharge")
     async def discharge(
         self,
         request: Request[Any, Any, Any],
+        actor: Actor,
         placement_id: Id,
         data: Annotated[ReasonForm, Form],
-    ) -> Redirect:
-        actor = require_actor(request)
+    ) -> Response[Any]:
         try:
-            placement = await services.discharge(actor, placement_id, data.reason)
+            stay = await services.discharge(actor, placement_id, data.reason)
         except (Conflict, InvalidInput) as error:
-            message = error.message if isinstance(error, Conflict) else _("Choose a reason.")
-            flash(request, message, "error")
-            return _see_other("/shelters/operate/")
+            flash(request, _refusal(error), "error")
+            return see_other(request, "/shelters/operate/")
         flash(request, _("The stay has ended and the bed is free again."))
-        return _see_other(f"/shelters/operate/{placement['shelter']}")
+        return see_other(request, f"/shelters/operate/{stay.shelter_id}")
+
+
+def _refusal(error: Conflict | InvalidInput) -> str:
+    """A refused answer's notice: the conflict as it is; a missing reason asks for one."""
+    return error.message if isinstance(error, Conflict) else _("Choose a reason.")
 
 
 def _date(text: str) -> date | None:
@@ -360,25 +341,24 @@ def _date(text: str) -> date | None:
 
 
 def _category_answer(
-    request: Request[Any, Any, Any], row: dict[str, Any], notice: str, kind: str
-) -> Template | Redirect:
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    category: services.OperatorCategory,
+    notice: str,
+    kind: str,
+) -> Template | Response[Any]:
     """htmx gets the category's row in place; a plain form post goes back to the page."""
     if wants_fragment(request):
         return page(
             "shelters/partials/category.html",
-            category=row,
+            category=category,
             notice=notice,
             notice_kind=kind,
-            stale_hours=request.app.state.settings.stale_hours,
+            stale_hours=settings.stale_hours,
         )
     if notice:
         flash(request, notice, kind)
-    return _see_other(f"/shelters/operate/{row['shelter']}")
-
-
-def as_list(value: list[str] | str) -> list[str]:
-    """A checkbox group arrives as a string when one box is ticked."""
-    return [value] if isinstance(value, str) else list(value)
+    return see_other(request, f"/shelters/operate/{category.shelter_id}")
 
 
 def _ore(kronor: str) -> int:
@@ -393,9 +373,8 @@ def _groups() -> list[tuple[str, str]]:
 
 
 async def _operator_index(
-    request: Request[Any, Any, Any], form: ShelterForm, errors: dict[str, str] | None = None
+    actor: Actor, form: ShelterForm, errors: dict[str, str] | None = None
 ) -> Template:
-    actor = require_actor(request)
     return page(
         "shelters/operate_index.html",
         shelters=await services.operated_shelters(actor),
@@ -414,19 +393,19 @@ async def _operator_index(
 
 
 async def _operator_page(
-    request: Request[Any, Any, Any],
+    actor: Actor,
+    settings: Settings,
     shelter_id: int,
     *,
     form: CategoryForm | None = None,
     errors: dict[str, str] | None = None,
 ) -> Template:
-    actor = require_actor(request)
     view = await services.operator_view(actor, shelter_id)
     form = form or CategoryForm()
     return page(
         "shelters/operate.html",
         view=view,
-        can_manage=bool(has_permission(actor, "shelter.manage", view.shelter["operator"])),
+        can_manage=bool(has_permission(actor, "shelter.manage", view.shelter.operator_id)),
         form=form,
         selected_groups=as_list(form.target_groups),
         groups=_groups(),
@@ -436,5 +415,5 @@ async def _operator_page(
         notices=await services.take_notices(actor),
         notice="",
         notice_kind="ok",
-        stale_hours=request.app.state.settings.stale_hours,
+        stale_hours=settings.stale_hours,
     )

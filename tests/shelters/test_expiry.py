@@ -29,10 +29,10 @@ async def test_a_hold_schedules_its_expiry_job_at_the_deadline(jobs: Redis) -> N
     hold = (
         await services.hold_bed(world.caseworker_actor, world.category_id, await make_case(world))
     ).hold
-    score = await jobs.zscore(QUEUE_NAME, f"hold-expiry:{hold['id']}")
+    score = await jobs.zscore(QUEUE_NAME, f"hold-expiry:{hold.id}")
     assert score is not None
-    assert abs(score / 1000 - hold["expires_at"].timestamp()) < 1
-    assert hold["expires_at"] - hold["created_at"] == timedelta(hours=4)
+    assert abs(score / 1000 - hold.expires_at.timestamp()) < 1
+    assert hold.expires_at - hold.created_at == timedelta(hours=4)
 
 
 async def test_sweep_releases_a_hold_past_its_deadline_when_its_job_was_lost(
@@ -43,11 +43,11 @@ async def test_sweep_releases_a_hold_past_its_deadline_when_its_job_was_lost(
         await services.hold_bed(world.caseworker_actor, world.category_id, await make_case(world))
     ).hold
     await jobs.flushdb()  # the scheduled job is lost
-    await _past_deadline(hold["id"])
+    await _past_deadline(hold.id)
 
     assert await shelter_jobs.sweep_expired_holds({}) == 1
 
-    row = await Hold.select(Hold.status).where(Hold.id == hold["id"]).first()
+    row = await Hold.select(Hold.status).where(Hold.id == hold.id).first()
     assert row == {"status": "expired"}
     assert (await category(world.category_id))["free"] == 1
     assert await services.broken_invariants() == []
@@ -58,11 +58,11 @@ async def test_expiry_job_and_sweep_are_idempotent(jobs: Redis) -> None:
     hold = (
         await services.hold_bed(world.caseworker_actor, world.category_id, await make_case(world))
     ).hold
-    assert await shelter_jobs.expire_hold({}, hold["id"]) is False  # not yet due
-    await _past_deadline(hold["id"])
+    assert await shelter_jobs.expire_hold({}, hold.id) is False  # not yet due
+    await _past_deadline(hold.id)
 
-    assert await shelter_jobs.expire_hold({}, hold["id"]) is True
-    assert await shelter_jobs.expire_hold({}, hold["id"]) is False
+    assert await shelter_jobs.expire_hold({}, hold.id) is True
+    assert await shelter_jobs.expire_hold({}, hold.id) is False
     assert await shelter_jobs.sweep_expired_holds({}) == 0
     assert (await category(world.category_id))["free"] == 1
     assert await services.broken_invariants() == []
@@ -73,9 +73,9 @@ async def test_an_expired_hold_can_no_longer_be_accepted(jobs: Redis) -> None:
     hold = (
         await services.hold_bed(world.caseworker_actor, world.category_id, await make_case(world))
     ).hold
-    await _past_deadline(hold["id"])
+    await _past_deadline(hold.id)
     with pytest.raises(Conflict):
-        await services.accept_hold(world.staff_actor, hold["id"])
+        await services.accept_hold(world.staff_actor, hold.id)
     assert (await category(world.category_id))["occupied"] == 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -52,12 +51,12 @@ async def test_two_operators_accepting_the_same_hold_make_one_placement(jobs: Re
     colleague_actor = await actor_of(colleague.id)
 
     results = await asyncio.gather(
-        services.accept_hold(world.staff_actor, hold["id"]),
-        services.accept_hold(colleague_actor, hold["id"]),
+        services.accept_hold(world.staff_actor, hold.id),
+        services.accept_hold(colleague_actor, hold.id),
         return_exceptions=True,
     )
 
-    assert sum(isinstance(result, dict) for result in results) == 1
+    assert sum(isinstance(result, services.BedHold) for result in results) == 1
     assert sum(isinstance(result, Conflict) for result in results) == 1
     assert await Placement.count() == 1
     row = await category(world.category_id)
@@ -81,10 +80,10 @@ async def test_two_operators_taking_the_last_bed_at_once_one_wins(jobs: Redis) -
         return_exceptions=True,
     )
 
-    assert sum(isinstance(result, dict) for result in results) == 1
+    assert sum(isinstance(result, services.OperatorCategory) for result in results) == 1
     stale = [result for result in results if isinstance(result, services.StaleEdit)]
     assert len(stale) == 1
-    assert stale[0].category["free"] == 0  # the second sees the fresh numbers
+    assert stale[0].category.free == 0  # the second sees the fresh numbers
     row = await category(world.category_id)
     assert (row["free"], row["external"]) == (0, 2)
     assert await services.broken_invariants() == []
@@ -107,7 +106,7 @@ async def test_repeated_request_with_the_same_idempotency_key_holds_one_bed(jobs
         services.hold_bed(world.caseworker_actor, world.category_id, case, idempotency_key="k-1"),
         services.hold_bed(world.caseworker_actor, world.category_id, case, idempotency_key="k-1"),
     )
-    assert first.hold["id"] == second.hold["id"]
+    assert first.hold.id == second.hold.id
     assert sorted([first.created, second.created]) == [False, True]
     assert (await category(world.category_id))["free"] == 2
     assert await services.broken_invariants() == []
@@ -128,11 +127,12 @@ async def test_unique_index_allows_one_pending_hold_per_person(jobs: Redis) -> N
     case = await make_case(world)
     hold = (await services.hold_bed(world.caseworker_actor, world.category_id, case)).hold
     names = {column._meta.name for column in Hold._meta.columns} - {"id"}
-    copy = {key: value for key, value in hold.items() if key in names}
+    row = await Hold.select().where(Hold.id == hold.id).first()
+    copy = {key: value for key, value in row.items() if key in names}
     with pytest.raises(Exception) as refused:  # noqa: PT011 - sqlite3 or asyncpg error
         async with write_transaction():
             await Hold.insert(Hold(**copy))
-    assert services._is_constraint_error(refused.value)
+    assert services.is_constraint_error(refused.value)
 
 
 async def test_check_constraint_refuses_counts_that_do_not_add_up(jobs: Redis) -> None:
@@ -144,7 +144,7 @@ async def test_check_constraint_refuses_counts_that_do_not_add_up(jobs: Redis) -
         with pytest.raises(Exception) as refused:  # noqa: PT011 - sqlite3 or asyncpg error
             async with write_transaction():
                 await BedCategory.update(change).where(BedCategory.id == world.category_id)
-        assert services._is_constraint_error(refused.value)
+        assert services.is_constraint_error(refused.value)
     assert await services.broken_invariants() == []
 
 
@@ -171,7 +171,7 @@ async def test_shelter_staff_of_another_operator_cannot_answer(jobs: Redis) -> N
         await services.hold_bed(world.caseworker_actor, world.category_id, await make_case(world))
     ).hold
     with pytest.raises(NotFound):
-        await services.accept_hold(world.caseworker_actor, hold["id"])
+        await services.accept_hold(world.caseworker_actor, hold.id)
 
 
 async def test_accept_then_discharge_frees_the_bed_at_once_and_reopens_the_case(
@@ -180,7 +180,7 @@ async def test_accept_then_discharge_frees_the_bed_at_once_and_reopens_the_case(
     world = await make_world(capacity=1)
     case = await make_case(world)
     hold = (await services.hold_bed(world.caseworker_actor, world.category_id, case)).hold
-    await services.accept_hold(world.staff_actor, hold["id"])
+    await services.accept_hold(world.staff_actor, hold.id)
     placement = await Placement.select().first()
     assert placement is not None
     with pytest.raises(Conflict):  # a placed person cannot be held elsewhere
@@ -207,15 +207,15 @@ async def test_decline_and_release_free_the_bed(jobs: Redis, answer: str) -> Non
     hold = (
         await services.hold_bed(world.caseworker_actor, world.category_id, await make_case(world))
     ).hold
-    result: dict[str, Any]
+    result: services.BedHold
     if answer == "decline":
-        result = await services.decline_hold(world.staff_actor, hold["id"], "not_suitable")
+        result = await services.decline_hold(world.staff_actor, hold.id, "not_suitable")
     else:
-        result = await services.release_hold(world.caseworker_actor, hold["id"])
-    assert result["status"] == {"decline": "declined", "release": "released"}[answer]
+        result = await services.release_hold(world.caseworker_actor, hold.id)
+    assert result.status == {"decline": "declined", "release": "released"}[answer]
     assert (await category(world.category_id))["free"] == 1
     with pytest.raises(Conflict):
-        await services.release_hold(world.caseworker_actor, hold["id"])
+        await services.release_hold(world.caseworker_actor, hold.id)
     assert await AuditEvent.count().where(AuditEvent.action.like("hold.%")) == 2
     assert await services.broken_invariants() == []
 

@@ -141,7 +141,7 @@ async def test_caseworker_holds_through_the_page_and_sees_the_address_only_once_
         await client.get("/shelters/holds"),
         await client.get(form_page),
     ]
-    hold_id = (await services.holds_of_organisation(world.caseworker_actor))[0]["id"]
+    hold_id = (await services.holds_of_organisation(world.caseworker_actor))[0].id
     refused = await post_form(
         client, f"/shelters/{world.shelter_id}/address", {}, from_page="/shelters/holds"
     )
@@ -320,7 +320,7 @@ async def test_everyone_involved_gets_an_in_app_notice_once(client: Client, jobs
     second = await client.get("/shelters/operate/")
     assert "has been held" not in second.text  # shown once
 
-    await services.accept_hold(world.staff_actor, hold["id"])
+    await services.accept_hold(world.staff_actor, hold.id)
     await sign_in(client, world.caseworker)
     client.cookies.set(i18n.LOCALE_COOKIE, "en")
     holds = await client.get("/shelters/holds")

@@ -1,0 +1,111 @@
+"""Shelter use cases: registration, the operator's page, the live board, holds, placements, the
+secret address, notices and the invariants; callers write ``services.hold_bed(...)``.
+
+No double booking: a bed moves between counts by one conditional write (``UPDATE … SET free =
+free - 1 … WHERE free > 0 RETURNING``, see ``_common.move_bed``) inside ``write_transaction()``;
+the CHECK constraints on ``bed_category`` and the partial UNIQUE indexes on holds and placements
+are the backstop, on SQLite and PostgreSQL alike. Every count change writes a history row and an
+audit event in the same transaction; board events, jobs and e-mails go out only after the commit.
+
+Who sees what: the board (region, municipality, free beds, freshness) is for caseworkers,
+coordinators and officers; a shelter's staff see their own shelters, the holds on them with the
+person's minimal profile (audited), and the address; the placing caseworker sees the address of
+a confirmed placement (audited). Objects out of reach are a NotFound.
+"""
+
+from shelters.services._common import is_constraint_error
+from shelters.services.address import shelter_address
+from shelters.services.answers import (
+    accept_hold,
+    decline_hold,
+    expire_due_holds,
+    expire_hold,
+    hold_for_api,
+    holds_of_organisation,
+    incoming_holds,
+    release_hold,
+)
+from shelters.services.board import (
+    BoardCategory,
+    BoardFilters,
+    BoardShelter,
+    availability,
+    bed_to_hold,
+    board,
+    board_shelter,
+)
+from shelters.services.holds import HoldResult, hold_bed, own_case_id
+from shelters.services.invariants import broken_invariants
+from shelters.services.models import (
+    BedHold,
+    CaseHold,
+    IncomingHold,
+    OperatorCategory,
+    OperatorShelter,
+    OperatorView,
+    Resident,
+    ShelterNotice,
+    Stay,
+)
+from shelters.services.notices import remind_stale_shelters, take_notices
+from shelters.services.operators import (
+    CategoryNumbers,
+    StaleEdit,
+    adjust,
+    confirm,
+    operated_shelters,
+    operator_category,
+    operator_view,
+    set_availability,
+)
+from shelters.services.placements import discharge, placements
+from shelters.services.registration import NewCategory, NewShelter, add_category, create_shelter
+
+__all__ = [
+    "BedHold",
+    "BoardCategory",
+    "BoardFilters",
+    "BoardShelter",
+    "CaseHold",
+    "CategoryNumbers",
+    "HoldResult",
+    "IncomingHold",
+    "NewCategory",
+    "NewShelter",
+    "OperatorCategory",
+    "OperatorShelter",
+    "OperatorView",
+    "Resident",
+    "ShelterNotice",
+    "StaleEdit",
+    "Stay",
+    "accept_hold",
+    "add_category",
+    "adjust",
+    "availability",
+    "bed_to_hold",
+    "board",
+    "board_shelter",
+    "broken_invariants",
+    "confirm",
+    "create_shelter",
+    "decline_hold",
+    "discharge",
+    "expire_due_holds",
+    "expire_hold",
+    "hold_bed",
+    "hold_for_api",
+    "holds_of_organisation",
+    "incoming_holds",
+    "is_constraint_error",
+    "operated_shelters",
+    "operator_category",
+    "operator_view",
+    "own_case_id",
+    "placements",
+    "release_hold",
+    "remind_stale_shelters",
+    "set_availability",
+    "shelter_address",
+    "take_notices",
+]
