@@ -37,7 +37,7 @@ class BeneficiariesApi(Controller):
         region: FromQuery[str] = "",
         page_number: Annotated[int, QueryParameter(name="page", ge=1, le=MAX_PAGE)] = 1,
     ) -> list[BeneficiaryOut]:
-        records, _total = await services.list_records(
+        records = await services.list_records(
             actor,
             services.Filters(code=code, status=status, need=need, region=region, page=page_number),
         )

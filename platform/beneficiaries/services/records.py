@@ -217,40 +217,39 @@ def _filtered(actor: Actor, filters: Filters, query: Select[Any]) -> Select[Any]
 
 async def _page_of(
     actor: Actor, filters: Filters, columns: tuple[Column, ...]
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of the records in reach that match, newest change first, and the total."""
+) -> list[dict[str, Any]]:
+    """One page of the records in reach that match, newest change first."""
     page = max(filters.page, 1)
-    rows = (
+    return list(
         await _filtered(actor, filters, Beneficiary.select(*columns))
         .order_by(Beneficiary.updated_at, ascending=False)
         .order_by(Beneficiary.id, ascending=False)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
-    total = await _filtered(actor, filters, Beneficiary.select(Count(alias="total"))).first()
-    return list(rows), int(total["total"]) if total else 0
 
 
 async def list_beneficiaries(actor: Actor, filters: Filters) -> tuple[list[ListRow], int]:
     """A page of the records in reach (no identity, no free text) and the total count."""
     require(actor, "beneficiary.read")
-    rows, total = await _page_of(actor, filters, LIST_COLUMNS)
-    return [ListRow.of(row) for row in rows], total
+    rows = await _page_of(actor, filters, LIST_COLUMNS)
+    total = await _filtered(actor, filters, Beneficiary.select(Count(alias="total"))).first()
+    return [ListRow.of(row) for row in rows], int(total["total"]) if total else 0
 
 
-async def list_records(actor: Actor, filters: Filters) -> tuple[list[BeneficiaryRecord], int]:
-    """A page of whole records in reach (no identity, no gap) and the total count, read in one
-    query and audited once as a list read (the API's list)."""
+async def list_records(actor: Actor, filters: Filters) -> list[BeneficiaryRecord]:
+    """A page of whole records in reach (no identity, no gap), newest change first: the API's
+    list. One query, audited once as a read of the records it returns."""
     require(actor, "beneficiary.read")
     async with write_transaction():
-        rows, total = await _page_of(actor, filters, RECORD_COLUMNS)
+        rows = await _page_of(actor, filters, RECORD_COLUMNS)
         await audit.record(
             "beneficiary.listed",
             actor=actor,
             object_type="beneficiary",
-            detail={"ids": [row["id"] for row in rows], "total": total},
+            detail={"ids": [row["id"] for row in rows]},
         )
-    return [BeneficiaryRecord.of(row) for row in rows], total
+    return [BeneficiaryRecord.of(row) for row in rows]
 
 
 async def trail(actor: Actor, beneficiary_id: int) -> list[TrailEvent]:
