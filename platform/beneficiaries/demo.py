@@ -123,7 +123,7 @@ async def populate() -> list[str]:
             if number % 3 == 0
             else None
         )
-        beneficiary_id = await services.create_beneficiary(actor, form, identity)
+        beneficiary_id = (await services.create_beneficiary(actor, form, identity)).id
         for scope in ("store_data", "share_shelter", "share_funder"):
             if scope == "store_data" or generator.random() < 0.8:
                 await services.record_consent(actor, beneficiary_id, ConsentForm(scope=scope))

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from babel import Locale
+from piccolo.columns import Column
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import personnummer
 
+from beneficiaries.tables import Beneficiary
+from fristad.errors import InvalidInput
 from fristad.i18n import N_, active_locale, gettext
+from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS, municipalities
+
+if TYPE_CHECKING:
+    from beneficiaries.schemas import BeneficiaryForm, IdentityForm
+
+# A record's values by column, as Piccolo's update takes them.
+ColumnValues: TypeAlias = dict[Column | str, Any]
 
 # 23 characters without look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B): easy to read aloud and type.
 CODE_ALPHABET: Final = "ACDEFHJKMNPQRTUVWXY3469"
@@ -108,7 +119,6 @@ CONSENT_SCOPES: Final = {
     "share_organisation": N_("Share with a named organisation"),
     "share_iom": N_("Share with IOM for a return"),
 }
-AGE_BANDS: Final = ("0-17", "18-24", "25-34", "35-49", "50+", "unknown")
 
 # The status machine, as data: from -> allowed targets.
 STATUS_TRANSITIONS: Final = {
@@ -265,3 +275,187 @@ class MinimalProfile:
     languages: list[str]
     shelter_requirements: list[str]
     protected_identity: bool
+
+
+@dataclass(frozen=True)
+class ReadModel:
+    """Base of the read models services return. Fields are read as attributes (``note.text``);
+    reading one by name (``note["text"]``) works as well, as on the rows these replaced."""
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def __contains__(self, name: object) -> bool:
+        return any(field.name == name for field in dataclasses.fields(self))
+
+
+@dataclass(frozen=True)
+class Identity(ReadModel):
+    """Who the person is: stored encrypted as one JSON document, shown only on request."""
+
+    name: str = ""
+    date_of_birth: str = ""  # ISO date, or ""
+    personal_number: str = ""  # normalised YYYYMMDD-NNNN, or ""
+    contact: str = ""
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def validate_record(form: BeneficiaryForm, today: dt.date | None = None) -> ColumnValues:
+    """Check a record; returns the column values (all but the gap, which services encrypt), or
+    raises InvalidInput naming the fields."""
+    errors: dict[str, str] = {}
+    this_year = (today or _today()).year
+
+    def one_of(field: str, value: str, vocabulary: dict[str, str], message: str) -> None:
+        if value not in vocabulary:
+            errors[field] = message
+
+    def all_of(field: str, values: list[str], vocabulary: dict[str, str], message: str) -> None:
+        if any(value not in vocabulary for value in values):
+            errors[field] = message
+
+    one_of("gender", form.gender, GENDERS, _("Choose a gender."))
+    if form.birth_year is not None and not this_year - 110 <= form.birth_year <= this_year:
+        errors["birth_year"] = _("Enter a year of birth between {first} and {last}.").format(
+            first=this_year - 110, last=this_year
+        )
+    citizenship = form.citizenship.strip().upper()
+    if citizenship and not is_country(citizenship):
+        errors["citizenship"] = _("Choose a country.")
+    if any(not is_language(code) for code in form.languages):
+        errors["languages"] = _("Choose languages from the list.")
+    if not 0 <= form.children_count <= 20:
+        errors["children_count"] = _("Enter the number of accompanying children (0–20).")
+    if len(form.children_ages) > form.children_count or any(
+        not 0 <= age <= 17 for age in form.children_ages
+    ):
+        errors["children_ages"] = _("Give one age (0–17) per child, at most one per child.")
+    if not form.exploitation_types:
+        errors["exploitation_types"] = _("Choose at least one form of exploitation.")
+    all_of(
+        "exploitation_types",
+        form.exploitation_types,
+        EXPLOITATION_TYPES,
+        _("Choose forms of exploitation from the list."),
+    )
+    one_of(
+        "trafficking_status", form.trafficking_status, TRAFFICKING_STATUSES, _("Choose a status.")
+    )
+    if form.identified_by:
+        one_of("identified_by", form.identified_by, IDENTIFIED_BY, _("Choose who identified it."))
+    if not is_region(form.region):
+        errors["region"] = _("Choose the police region.")
+    elif form.municipality and not is_municipality(form.municipality, form.region):
+        errors["municipality"] = _("Choose a municipality in the chosen region.")
+    if form.migration_status:
+        one_of(
+            "migration_status",
+            form.migration_status,
+            MIGRATION_STATUSES,
+            _("Choose a migration status."),
+        )
+    if len(form.gap) > 4000:
+        errors["gap"] = _("Keep the explanation under 4,000 characters.")
+    all_of("needs", form.needs, NEEDS, _("Choose needs from the list."))
+    all_of(
+        "shelter_requirements",
+        form.shelter_requirements,
+        SHELTER_REQUIREMENTS,
+        _("Choose requirements from the list."),
+    )
+    if "interpreter" in form.needs and not form.interpreter_language:
+        errors["interpreter_language"] = _("Choose the language to interpret.")
+    if form.interpreter_language and not is_language(form.interpreter_language):
+        errors["interpreter_language"] = _("Choose a language from the list.")
+    one_of(
+        "protected_identity",
+        form.protected_identity,
+        PROTECTED_IDENTITY,
+        _("Choose a level of protection."),
+    )
+    if any(not is_region(code) for code in form.avoid_regions):
+        errors["avoid_regions"] = _("Choose regions from the list.")
+    if errors:
+        raise InvalidInput(errors)
+    # With the year alone the birthday may still be ahead: count the younger age, so nobody
+    # who may be a child is taken for an adult.
+    age = None if form.birth_year is None else this_year - form.birth_year - 1
+    return {
+        Beneficiary.gender: form.gender,
+        Beneficiary.birth_year: form.birth_year,
+        Beneficiary.age_band: age_band(age),
+        Beneficiary.is_minor: age is not None and age < 18,
+        Beneficiary.citizenship: citizenship or None,
+        Beneficiary.languages: join_codes(form.languages),
+        Beneficiary.children_count: form.children_count,
+        Beneficiary.children_ages: " ".join(str(age) for age in sorted(form.children_ages)),
+        Beneficiary.exploitation_types: join_codes(form.exploitation_types),
+        Beneficiary.trafficking_status: form.trafficking_status,
+        Beneficiary.identified_by: form.identified_by or None,
+        Beneficiary.region: form.region,
+        Beneficiary.municipality: form.municipality or None,
+        Beneficiary.migration_status: form.migration_status or None,
+        Beneficiary.needs: join_codes(form.needs),
+        Beneficiary.shelter_requirements: join_codes(form.shelter_requirements),
+        Beneficiary.interpreter_language: form.interpreter_language or None,
+        Beneficiary.protected_identity: form.protected_identity,
+        Beneficiary.avoid_regions: join_codes(form.avoid_regions),
+    }
+
+
+def validate_identity(form: IdentityForm, today: dt.date | None = None) -> Identity | None:
+    """The identity to encrypt, or None when nothing was given."""
+    errors = {}
+    number = ""
+    if form.personal_number.strip():
+        number = normalise_identity_number(form.personal_number) or ""
+        if not number:
+            errors["personal_number"] = _(
+                "Enter a valid personal identity number or coordination number."
+            )
+    if form.date_of_birth and form.date_of_birth > (today or _today()):
+        errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+    if errors:
+        raise InvalidInput(errors)
+    birth = form.date_of_birth or (birth_date_of(number) if number else None)
+    identity = Identity(
+        name=form.name.strip()[:200],
+        date_of_birth=birth.isoformat() if birth else "",
+        personal_number=number,
+        contact=form.contact.strip()[:500],
+    )
+    return identity if identity != Identity() else None
+
+
+def identity_facts(identity: Identity | None, today: dt.date | None = None) -> ColumnValues:
+    """A known date of birth decides birth year, age band and the minor flag."""
+    if identity is None or not identity.date_of_birth:
+        return {}
+    birth = dt.date.fromisoformat(identity.date_of_birth)
+    age = age_on(birth, today or _today())
+    return {
+        Beneficiary.birth_year: birth.year,
+        Beneficiary.age_band: age_band(age),
+        Beneficiary.is_minor: age < 18,
+    }
+
+
+def months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    """The same moment ``months`` earlier (a day past the 28th counts as the 28th)."""
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(moment.day, 28)
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def start_of(day: dt.date) -> dt.datetime:
+    """Midnight UTC at the start of ``day``: consents are given and end on whole days."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)

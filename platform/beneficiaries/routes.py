@@ -19,7 +19,6 @@ PARTS = AppParts(
         "language_name": domain.language_name,
         "region_names": POLICE_REGIONS,
         "municipality_name": municipality_name,
-        "split_codes": domain.split_codes,
     },
     jobs=jobs.FUNCTIONS,
     cron_jobs=jobs.CRON_JOBS,

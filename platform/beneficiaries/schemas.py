@@ -8,7 +8,7 @@ import msgspec
 
 
 class BeneficiaryForm(msgspec.Struct, kw_only=True):
-    """The case record as entered (form and API); validated by services.validate_record."""
+    """The case record as entered (form and API); validated by domain.validate_record."""
 
     gender: str = "unknown"
     birth_year: int | None = None
@@ -42,6 +42,26 @@ class ConsentForm(msgspec.Struct, kw_only=True):
     organisation_id: int | None = None
     given_at: date | None = None
     expires_at: date | None = None
+
+
+class NoteForm(msgspec.Struct, kw_only=True):
+    text: str = ""
+
+
+class RevealForm(msgspec.Struct, kw_only=True):
+    """Why the identity is needed (required when the actor's organisation does not own the case)."""
+
+    reason: str = ""
+
+
+class ShareForm(msgspec.Struct, kw_only=True):
+    organisation_id: int = 0
+    kind: str = "share"  # share | transfer
+
+
+class StatusForm(msgspec.Struct, kw_only=True):
+    status: str = ""
+    reason: str = ""
 
 
 class BeneficiaryOut(msgspec.Struct, kw_only=True):

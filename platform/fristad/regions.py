@@ -11,8 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-from fristad.i18n import gettext
-
 # code -> name (proper names: the same in both languages).
 POLICE_REGIONS: Final = {
     "nord": "Region Nord",
@@ -35,12 +33,6 @@ class Municipality:
     name: str
     county: str
     region: str  # police region code
-
-
-def region_name(code: str | None) -> str:
-    if code is None:
-        return gettext("National")
-    return POLICE_REGIONS.get(code, code)
 
 
 @cache

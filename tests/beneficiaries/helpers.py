@@ -42,7 +42,7 @@ async def make_beneficiary(
     **overrides: Any,
 ) -> int:
     """Register a person as ``actor`` (a caseworker) with the given consents in force."""
-    beneficiary_id = await services.create_beneficiary(actor, record(**overrides), identity)
+    beneficiary_id = (await services.create_beneficiary(actor, record(**overrides), identity)).id
     for scope in consents:
         await services.record_consent(actor, beneficiary_id, ConsentForm(scope=scope))
     return beneficiary_id

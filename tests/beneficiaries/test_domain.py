@@ -15,9 +15,9 @@ from beneficiaries.domain import (
     new_code,
     normalise_code,
     normalise_identity_number,
+    validate_record,
 )
 from beneficiaries.schemas import BeneficiaryForm
-from beneficiaries.services import validate_record
 
 
 def test_codes_are_random_unambiguous_and_well_formed() -> None:

@@ -1,0 +1,102 @@
+"""Beneficiary use cases: records, identity, notes, consent, sharing, status, export, retention.
+
+Callers write ``from beneficiaries import services; services.get_beneficiary(...)``; each use
+case lives in its own module (reach decides who sees what, see ``reach``).
+"""
+
+from beneficiaries.services.consent import (
+    consents_of,
+    member_organisations,
+    record_consent,
+    withdraw_consent,
+)
+from beneficiaries.services.for_apps import (
+    case_for,
+    case_id_by_code,
+    end_placement,
+    gap_of,
+    minimal_profile,
+)
+from beneficiaries.services.models import (
+    Access,
+    BeneficiaryRecord,
+    BeneficiaryView,
+    CaseCounts,
+    ConsentEntry,
+    Filters,
+    IncomingShare,
+    ListRow,
+    Note,
+    ShareEntry,
+    StatusEntry,
+    SubjectData,
+    TrailEvent,
+)
+from beneficiaries.services.notes import add_note, list_notes
+from beneficiaries.services.reach import has_valid_consent
+from beneficiaries.services.records import (
+    PAGE_SIZE,
+    create_beneficiary,
+    get_beneficiary,
+    list_beneficiaries,
+    list_records,
+    reveal_identity,
+    trail,
+    update_beneficiary,
+)
+from beneficiaries.services.sharing import answer_share, incoming_shares, share_case, shares_of
+from beneficiaries.services.status import change_status, status_history
+from beneficiaries.services.subject import (
+    erase,
+    export_subject_data,
+    rotate_keys,
+    run_retention,
+    statistics,
+)
+
+__all__ = [
+    "PAGE_SIZE",
+    "Access",
+    "BeneficiaryRecord",
+    "BeneficiaryView",
+    "CaseCounts",
+    "ConsentEntry",
+    "Filters",
+    "IncomingShare",
+    "ListRow",
+    "Note",
+    "ShareEntry",
+    "StatusEntry",
+    "SubjectData",
+    "TrailEvent",
+    "add_note",
+    "answer_share",
+    "case_for",
+    "case_id_by_code",
+    "change_status",
+    "consents_of",
+    "create_beneficiary",
+    "end_placement",
+    "erase",
+    "export_subject_data",
+    "gap_of",
+    "get_beneficiary",
+    "has_valid_consent",
+    "incoming_shares",
+    "list_beneficiaries",
+    "list_notes",
+    "list_records",
+    "member_organisations",
+    "minimal_profile",
+    "record_consent",
+    "reveal_identity",
+    "rotate_keys",
+    "run_retention",
+    "share_case",
+    "shares_of",
+    "statistics",
+    "status_history",
+    "trail",
+    "update_beneficiary",
+    "withdraw_consent",
+]
