@@ -152,17 +152,13 @@ def password_problems(password: str, *, user_inputs: list[str]) -> list[str]:
     return []
 
 
-def token_problems(
-    name: str, scopes: list[str], expires_in_days: int | None, *, may_administer: bool
-) -> dict[str, str]:
-    """Why a new API token is refused, by field (translated), or {} when it may be created."""
+def token_problems(name: str, scopes: list[str], expires_in_days: int | None) -> dict[str, str]:
+    """What is wrong with a new API token's form, by field (translated), or {}."""
     errors = {}
     if not name.strip():
         errors["name"] = _("Give the token a name.")
     if not scopes or any(scope not in TOKEN_SCOPES for scope in scopes):
         errors["scopes"] = _("Choose what the token may do.")
-    if "admin" in scopes and not may_administer:
-        errors["scopes"] = _("Only organisation administrators can create admin tokens.")
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
         errors["expires_in_days"] = _("Choose how long the token is valid.")
     return errors

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from accounts import audit
-from accounts.domain import TOKEN_PREFIX, Actor, Role, token_problems
+from accounts.domain import TOKEN_PREFIX, Actor, token_problems
+from accounts.policy import has_permission
 from accounts.services._common import now
 from accounts.tables import ApiToken
 from fristad import crypto
@@ -48,9 +49,9 @@ async def create_token(
         raise PermissionDenied(_("A token cannot create tokens."))
     if actor.membership is None:
         raise Conflict(_("Choose an organisation before creating a token."))
-    errors = token_problems(
-        name, scopes, expires_in_days, may_administer=actor.has_role(Role.ORG_ADMIN)
-    )
+    errors = token_problems(name, scopes, expires_in_days)
+    if "admin" in scopes and not (admin := has_permission(actor, "token.admin_scope")):
+        errors["scopes"] = admin.reason
     if errors:
         raise InvalidInput(errors)
     token = TOKEN_PREFIX + crypto.new_token()
