@@ -66,5 +66,5 @@ async def create_token(
         )
     actor = await services.load_actor(user_id, session_epoch=None, membership_id=rows[0]["id"])
     assert actor is not None
-    _id, token = await services.create_token(actor, name, scopes, expires_in_days=days or None)
-    return token
+    created = await services.create_token(actor, name, scopes, expires_in_days=days or None)
+    return created.token

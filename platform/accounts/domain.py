@@ -13,6 +13,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
 from zxcvbn import zxcvbn
 
+from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
 
 PASSWORD_MIN_LENGTH: Final = 12
@@ -21,6 +22,9 @@ PASSWORD_MIN_SCORE: Final = 3  # zxcvbn: 3 = "safely unguessable: moderate prote
 TOTP_PERIOD_SECONDS: Final = 30
 RECOVERY_CODE_COUNT: Final = 10
 RECOVERY_ALPHABET: Final = "23456789abcdefghjkmnpqrstuvwxyz"
+TOKEN_PREFIX: Final = "fri_"  # noqa: S105 - a marker, not a secret
+TOKEN_SCOPES: Final = ("read", "write", "admin")
+MAX_TOKEN_DAYS: Final = 3650
 
 
 class Role(StrEnum):
@@ -43,6 +47,14 @@ def role_label(role: str) -> str:
         return labels[Role(role)]
     except ValueError:
         return role
+
+
+def parse_role(value: str) -> Role:
+    """The role a form names; an unknown one is the form's error."""
+    try:
+        return Role(value)
+    except ValueError:
+        raise InvalidInput({"role": _("Choose a role.")}) from None
 
 
 # Roles that must sign in with a second factor, whatever the configuration says.
@@ -138,6 +150,18 @@ def password_problems(password: str, *, user_inputs: list[str]) -> list[str]:
     if result["score"] < PASSWORD_MIN_SCORE:
         return [_("This password is too easy to guess. Try a longer phrase of unrelated words.")]
     return []
+
+
+def token_problems(name: str, scopes: list[str], expires_in_days: int | None) -> dict[str, str]:
+    """What is wrong with a new API token's form, by field (translated), or {}."""
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("Give the token a name.")
+    if not scopes or any(scope not in TOKEN_SCOPES for scope in scopes):
+        errors["scopes"] = _("Choose what the token may do.")
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        errors["expires_in_days"] = _("Choose how long the token is valid.")
+    return errors
 
 
 def normalise_org_number(value: str) -> str | None:

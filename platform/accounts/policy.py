@@ -130,6 +130,13 @@ def _manage_profile(actor: Actor, user_id: int | None) -> Decision:
     return deny(_("You can only change your own profile."))
 
 
+@rule("token.admin_scope")
+def _create_admin_token(actor: Actor, _obj: Any) -> Decision:
+    if actor.has_role(Role.ORG_ADMIN):
+        return ALLOW
+    return deny(_("Only organisation administrators can create admin tokens."))
+
+
 @rule("user.manage")
 def _manage_users(actor: Actor, _obj: Any) -> Decision:
     return ALLOW if actor.is_admin else deny(_("Only system administrators manage accounts."))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import msgspec
 
 
@@ -78,18 +76,9 @@ class AuditFilterForm(msgspec.Struct):
     actor: str = ""
     object_type: str = ""
     object_id: str = ""
-    page: int = 1
 
 
 # --- API -----------------------------------------------------------------------------------
-
-
-class MembershipOut(msgspec.Struct):
-    id: int
-    organisation_id: int
-    organisation_name: str
-    role: str
-    region: str | None
 
 
 class MeOut(msgspec.Struct):
@@ -100,16 +89,6 @@ class MeOut(msgspec.Struct):
     scopes: list[str] | None
 
 
-class OrganisationOut(msgspec.Struct):
-    id: int
-    name: str
-    org_number: str
-    is_member_ngo: bool
-    is_authority: bool
-    is_shelter_operator: bool
-    region: str | None
-
-
 class MemberOut(msgspec.Struct):
     membership_id: int
     user_id: int
@@ -117,17 +96,3 @@ class MemberOut(msgspec.Struct):
     role: str
     region: str | None
     active: bool
-
-
-class TokenOut(msgspec.Struct):
-    id: int
-    name: str
-    prefix: str
-    scopes: list[str]
-    created_at: datetime
-    expires_at: datetime | None
-
-
-def as_list(value: list[str] | str) -> list[str]:
-    """A checkbox group arrives as a string when one box is ticked."""
-    return [value] if isinstance(value, str) else list(value)
