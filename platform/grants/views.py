@@ -188,7 +188,7 @@ async def _request_page(
     return page(
         "grants/request.html",
         view=view,
-        r=support_request,
+        support_request=support_request,
         amount_value=(
             decision_form.amount if decision_form else domain.kronor_input(support_request.total)
         ),
@@ -225,7 +225,9 @@ def _form_of(view: services.RequestView) -> RequestForm:
 class GrantsController(Controller):
     path = "/grants"
     include_in_schema = False
-    guards = [permitted("support_request.read")]
+    # Whoever may see the programmes (applicants, officers, admins) may open grants' pages;
+    # each page's own guard and the services decide the rest.
+    guards = [permitted("programme.read")]
 
     @get("/")
     async def index(self, actor: Actor) -> Redirect:

@@ -157,9 +157,7 @@ async def test_executable_renamed_pdf_is_refused_and_other_organisations_get_404
     )
     assert accepted.status_code == 303
     view = await services.get_request(world.caseworker, request_id)
-    assert [(a.content_type, a.size) for a in view.attachments] == [
-        ("application/pdf", len(PDF))
-    ]
+    assert [(a.content_type, a.size) for a in view.attachments] == [("application/pdf", len(PDF))]
     attachment_path = f"{path}/attachments/{view.attachments[0].id}"
     own = await client.get(attachment_path)
     assert own.status_code == 200

@@ -11,8 +11,6 @@ from accounts.policy import require
 from beneficiaries import services as beneficiaries
 from beneficiaries.domain import MinimalProfile
 from fristad.database import write_transaction
-from fristad.errors import PermissionDenied
-from fristad.i18n import gettext as _
 from grants.domain import FUNDED, QUEUE, State, actions_from, may_attach, may_edit
 from grants.services._common import decrypt, is_officer, support_request_in_reach
 from grants.services.models import (
@@ -168,8 +166,7 @@ async def my_requests(actor: Actor, *, limit: int = 200) -> list[SupportRequestR
 
 async def review_queue(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
     """Requests waiting for officers: acute first, then the oldest submission."""
-    if not is_officer(actor):
-        raise PermissionDenied(_("Only officers decide support requests."))
+    require(actor, "support_request.decide")
     rows = (
         await support_request_query()
         .where(SupportRequest.state.is_in(list(QUEUE)))
