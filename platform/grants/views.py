@@ -46,7 +46,7 @@ async def _form_page(
     lines = form.rows(extra_lines)
     return page(
         "grants/new_request.html",
-        request_id=support_request_id,
+        support_request_id=support_request_id,
         form_action=(
             f"/grants/requests/{support_request_id}/edit"
             if support_request_id
@@ -54,7 +54,7 @@ async def _form_page(
         ),
         values=form,
         lines=lines,
-        total=sum(line.total or 0 for line in lines),
+        total=form.total,
         programmes=await services.open_programmes(),
         categories=[(code, _(label)) for code, label in domain.CATEGORIES.items()],
         urgencies=[(code, _(label)) for code, label in domain.URGENCIES.items()],
