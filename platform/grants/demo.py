@@ -155,14 +155,13 @@ async def _advance(
     await services.submit(caseworker, request_id)
     if target == State.SUBMITTED:
         return target
-    await services.start_review(officer, request_id)
+    in_review = await services.start_review(officer, request_id)
     if target == State.IN_REVIEW:
         return target
     if target == State.INFO_REQUESTED:
         await services.request_info(officer, request_id, "Bifoga en offert (demo).")
         return target
-    view = await services.get_request(officer, request_id)
-    total = int(view.request["total"])
+    total = in_review.total
     if target == State.REJECTED:
         await services.decide(officer, request_id, 0, "Kostnaderna ryms inte i programmet (demo).")
         return target

@@ -6,10 +6,12 @@ Money is integer öre throughout; amounts typed by people are parsed here (``par
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Final
+from typing import Final, Protocol, TypeVar
 
 from num2words import num2words
 
@@ -45,19 +47,30 @@ class State(StrEnum):
     CLOSED = "closed"
 
 
-STATE_LABELS: Final = {
-    State.DRAFT: N_("Draft"),
-    State.SUBMITTED: N_("Submitted"),
-    State.IN_REVIEW: N_("In review"),
-    State.INFO_REQUESTED: N_("More information requested"),
-    State.AWAITING_CONFIRMATION: N_("Awaiting second officer"),
-    State.APPROVED: N_("Approved"),
-    State.PARTIALLY_APPROVED: N_("Partially approved"),
-    State.REJECTED: N_("Rejected"),
-    State.WITHDRAWN: N_("Withdrawn"),
-    State.PAID: N_("Paid"),
-    State.REPORTED: N_("Reported"),
-    State.CLOSED: N_("Closed"),
+@dataclass(frozen=True)
+class StateFacts:
+    """What a state means beyond its transitions; pages and services read it, never restate it."""
+
+    label: str
+    # The applying organisation may still change the request's content.
+    editable: bool = False
+    # The applying organisation may still add attachments (before the decision).
+    takes_attachments: bool = False
+
+
+STATES: Final = {
+    State.DRAFT: StateFacts(N_("Draft"), editable=True, takes_attachments=True),
+    State.SUBMITTED: StateFacts(N_("Submitted"), takes_attachments=True),
+    State.IN_REVIEW: StateFacts(N_("In review")),
+    State.INFO_REQUESTED: StateFacts(N_("More information requested"), takes_attachments=True),
+    State.AWAITING_CONFIRMATION: StateFacts(N_("Awaiting second officer")),
+    State.APPROVED: StateFacts(N_("Approved")),
+    State.PARTIALLY_APPROVED: StateFacts(N_("Partially approved")),
+    State.REJECTED: StateFacts(N_("Rejected")),
+    State.WITHDRAWN: StateFacts(N_("Withdrawn")),
+    State.PAID: StateFacts(N_("Paid")),
+    State.REPORTED: StateFacts(N_("Reported")),
+    State.CLOSED: StateFacts(N_("Closed")),
 }
 
 # States in which money is committed to the request.
@@ -116,6 +129,8 @@ TRANSITIONS: Final = (
     _t("close", {State.REPORTED, State.REJECTED, State.WITHDRAWN}, State.CLOSED, OFFICER_ROLES),
 )
 _BY_ACTION: Final = {transition.action: transition for transition in TRANSITIONS}
+# States in which the organisation owes its report: those the report step leaves from.
+AWAITING_REPORT: Final = _BY_ACTION["report"].sources
 
 
 class TransitionRefused(Exception):
@@ -148,9 +163,23 @@ def actions_from(state: str, role: Role | None) -> set[str]:
 
 def state_label(state: str) -> str:
     try:
-        return _(STATE_LABELS[State(state)])
+        return _(STATES[State(state)].label)
     except ValueError:
         return state
+
+
+def may_edit(state: str, role: Role | None) -> bool:
+    """May the role change the request's content (the applying organisation, on a draft)?"""
+    return role in APPLICANT_ROLES and STATES[State(state)].editable
+
+
+def takes_attachments(state: str) -> bool:
+    return STATES[State(state)].takes_attachments
+
+
+def may_attach(state: str, role: Role | None) -> bool:
+    """May the role add a file (the applying organisation, before the decision)?"""
+    return role in APPLICANT_ROLES and takes_attachments(state)
 
 
 def category_label(category: str) -> str:
@@ -167,6 +196,75 @@ def decision_outcome(amount: int, requested: int) -> State:
 def needs_second_officer(amount: int, threshold: int) -> bool:
     """Four eyes: an approval above the programme's threshold waits for a second officer."""
     return amount > threshold
+
+
+def decision_deadline(submitted: datetime, urgency: str) -> datetime:
+    """When a request submitted at ``submitted`` must be decided: acute ones within a day."""
+    if urgency == "acute":
+        return submitted + timedelta(hours=ACUTE_DECISION_HOURS)
+    return submitted + timedelta(days=NORMAL_DECISION_DAYS)
+
+
+# --- checking what was entered -------------------------------------------------------------
+
+
+def programme_errors(
+    name: str, starts_on: date, ends_on: date, four_eyes_threshold: int, budgets: Mapping[str, int]
+) -> dict[str, str]:
+    """What is wrong with a new programme, by field ({} when nothing)."""
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = _("Enter a name.")
+    if starts_on > ends_on:
+        errors["ends_on"] = _("The end must not be before the start.")
+    if four_eyes_threshold < 0:
+        errors["four_eyes_threshold"] = _("Enter an amount of zero or more.")
+    for category, amount in budgets.items():
+        if category not in CATEGORIES:
+            errors[category] = _("Unknown category.")
+        elif amount < 0:
+            errors[category] = _("Enter an amount of zero or more.")
+    return errors
+
+
+class CostLineLike(Protocol):
+    @property
+    def description(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def unit_price(self) -> int: ...
+
+
+LineT = TypeVar("LineT", bound=CostLineLike)
+
+
+def checked_cost_lines(lines: Sequence[LineT]) -> tuple[list[LineT], dict[str, str]]:
+    """The lines to keep (an empty row is dropped) and what is wrong with them, by field."""
+    errors: dict[str, str] = {}
+    kept = [line for line in lines if line.description.strip() or line.unit_price]
+    if not kept:
+        errors["lines"] = _("Add at least one cost line.")
+    if len(kept) > MAX_COST_LINES:
+        errors["lines"] = _("At most 20 cost lines.")
+    for index, line in enumerate(kept):
+        if not line.description.strip():
+            errors[f"line_{index}"] = _("Describe each cost.")
+        elif line.quantity <= 0 or line.quantity > 100_000:
+            errors[f"line_{index}"] = _("The quantity must be a whole number above zero.")
+        elif line.unit_price < 0 or line.unit_price > 100_000_000_00:
+            errors[f"line_{index}"] = _("Enter a price of zero or more.")
+    return kept, errors
+
+
+# Which running total of a budget each kind of ledger entry moves.
+LEDGER_FIELDS: Final = {
+    "allocation": "allocated",
+    "adjustment": "allocated",
+    "commitment": "committed",
+    "release": "committed",
+    "payment": "paid",
+}
 
 
 # --- money ---------------------------------------------------------------------------------

@@ -1,11 +1,55 @@
 """Forms and API payloads of grants (msgspec). Amounts in forms are kronor as typed; the API
-takes and gives integer öre."""
+takes and gives integer öre.
+
+Forms are read with ``fristad.web.parse_form``; the two forms it cannot read alone (the cost
+lines' repeated fields, a field per budget category) have a ``parse_…`` here that starts from it.
+Each form turns what was typed into the services' values, with a message per field it cannot read.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
+
+from fristad.errors import InvalidInput
+from fristad.i18n import gettext as _
+from fristad.web import parse_form
+from grants.domain import CATEGORIES, MAX_COST_LINES, line_total, parse_kronor
+
+if TYPE_CHECKING:
+    from litestar import Request
+
+# Empty cost-line rows the request form offers below the filled ones.
+BLANK_LINES: Final = 2
+_LINE_FIELDS: Final = ("line_description", "line_quantity", "line_unit", "line_unit_price")
+
+
+def parse_date(text: str, field_name: str, errors: dict[str, str]) -> date:
+    """A typed date; when it is none, the field's message goes into ``errors``."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        errors[field_name] = _("Enter a date (YYYY-MM-DD).")
+        return date.min
+
+
+def _kronor(text: str, field_name: str, errors: dict[str, str]) -> int:
+    """Typed kronor as öre; when they are none, the field's message goes into ``errors``."""
+    amount = parse_kronor(text)
+    if amount is None:
+        errors[field_name] = _("Enter an amount in kronor.")
+        return 0
+    return amount
+
+
+def _kronor_or_refuse(text: str, field_name: str) -> int:
+    errors: dict[str, str] = {}
+    amount = _kronor(text, field_name, errors)
+    if errors:
+        raise InvalidInput(errors)
+    return amount
 
 
 class CostLineIn(msgspec.Struct, kw_only=True):
@@ -31,21 +75,107 @@ class RequestIn(msgspec.Struct, kw_only=True):
     lines: list[CostLineIn] = msgspec.field(default_factory=list)
 
 
-class RequestForm(msgspec.Struct, kw_only=True):
-    """The new-request page: parallel lists of cost-line fields, prices in kronor."""
+class CostLineForm(msgspec.Struct, kw_only=True):
+    """A cost line as typed on the request form: quantity and price (kronor) as text."""
 
-    programme_id: int = 0
-    beneficiary_id: int = 0
+    description: str = ""
+    quantity: str = "1"
+    unit: str = ""
+    unit_price: str = ""
+
+    @property
+    def filled(self) -> bool:
+        return bool(self.description.strip() or self.unit_price.strip())
+
+    @property
+    def total(self) -> int | None:
+        """The line's sum in öre, when its quantity and price can be read."""
+        price = parse_kronor(self.unit_price) if self.unit_price.strip() else None
+        if self.quantity.strip().isdigit() and price is not None:
+            return line_total(int(self.quantity), price)
+        return None
+
+
+class RequestForm(msgspec.Struct, kw_only=True):
+    """The new-request and edit pages as typed (read with ``parse_request_form``)."""
+
+    programme_id: str = ""
+    beneficiary_code: str = ""
     category: str = ""
     period_start: str = ""
     period_end: str = ""
     justification: str = ""
     gap: str = ""
     urgency: str = "normal"
-    line_description: list[str] | str = msgspec.field(default_factory=list)
-    line_quantity: list[str] | str = msgspec.field(default_factory=list)
-    line_unit: list[str] | str = msgspec.field(default_factory=list)
-    line_unit_price: list[str] | str = msgspec.field(default_factory=list)
+    # "Add a line" was pressed: the form comes back with one more empty row.
+    add_line: str = ""
+    lines: list[CostLineForm] = msgspec.field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(line.total or 0 for line in self.lines)
+
+    def rows(self, extra: int = 0) -> list[CostLineForm]:
+        """The filled lines and the empty rows below them, for showing the form."""
+        blank = [CostLineForm() for _row in range(BLANK_LINES + extra)]
+        return [line for line in self.lines if line.filled] + blank
+
+    def request_in(self, beneficiary_id: int) -> tuple[RequestIn, dict[str, str]]:
+        """The request for the services, and what could not be read, by field."""
+        errors: dict[str, str] = {}
+        cost_lines = []
+        for index, line in enumerate(line for line in self.lines if line.filled):
+            price = parse_kronor(line.unit_price or "0")
+            if price is None or not line.quantity.strip().isdigit():
+                errors[f"line_{index}"] = _(
+                    "Enter the quantity as a whole number and the price in kronor."
+                )
+                continue
+            cost_lines.append(
+                CostLineIn(
+                    description=line.description,
+                    quantity=int(line.quantity),
+                    unit=line.unit,
+                    unit_price=price,
+                )
+            )
+        start = parse_date(self.period_start, "period_start", errors)
+        end = parse_date(self.period_end, "period_end", errors)
+        data = RequestIn(
+            programme_id=int(self.programme_id) if self.programme_id.isdigit() else 0,
+            beneficiary_id=beneficiary_id,
+            category=self.category,
+            period_start=start,
+            period_end=end,
+            justification=self.justification,
+            gap=self.gap,
+            urgency=self.urgency,
+            lines=cost_lines,
+        )
+        return data, errors
+
+
+async def parse_request_form(request: Request[Any, Any, Any]) -> RequestForm:
+    """``parse_form``, plus the cost lines: each of their four fields is sent once per row, an
+    empty one too, and a description keeps its spaces, so row n is the n-th value of each
+    field (``parse_form`` would split repeated values at spaces)."""
+    form = await parse_form(request, RequestForm)
+    sent = await request.form()
+    columns = [
+        [str(value) for value in sent.getall(name)] if name in sent else [] for name in _LINE_FIELDS
+    ]
+    count = min(max(len(column) for column in columns), MAX_COST_LINES + BLANK_LINES)
+    lines = []
+    for index in range(count):
+        description, quantity, unit, price = (
+            column[index] if index < len(column) else "" for column in columns
+        )
+        lines.append(
+            CostLineForm(
+                description=description, quantity=quantity or "1", unit=unit, unit_price=price
+            )
+        )
+    return msgspec.structs.replace(form, lines=lines)
 
 
 class DecisionIn(msgspec.Struct, kw_only=True):
@@ -59,6 +189,10 @@ class DecisionForm(msgspec.Struct, kw_only=True):
     reason: str = ""
     outcome: str = "approve"
 
+    def amount_in_ore(self) -> int:
+        """What is granted: nothing for a rejection."""
+        return 0 if self.outcome == "reject" else _kronor_or_refuse(self.amount, "amount")
+
 
 class TextForm(msgspec.Struct, kw_only=True):
     text: str = ""
@@ -69,27 +203,64 @@ class PaymentForm(msgspec.Struct, kw_only=True):
     amount: str = ""
     reference: str = ""
 
+    def checked(self) -> tuple[date, int]:
+        """The payment's date and amount (öre)."""
+        errors: dict[str, str] = {}
+        paid_on = parse_date(self.paid_on, "paid_on", errors)
+        amount = _kronor(self.amount, "amount", errors)
+        if errors:
+            raise InvalidInput(errors)
+        return paid_on, amount
+
 
 class ReportForm(msgspec.Struct, kw_only=True):
     actual_costs: str = ""
     outcome: str = ""
+
+    def actual_costs_in_ore(self) -> int:
+        return _kronor_or_refuse(self.actual_costs, "actual_costs")
 
 
 class AdjustForm(msgspec.Struct, kw_only=True):
     amount: str = ""
     reason: str = ""
 
+    def amount_in_ore(self) -> int:
+        return _kronor_or_refuse(self.amount, "amount")
+
 
 class ProgrammeForm(msgspec.Struct, kw_only=True):
+    """A new programme as typed (read with ``parse_programme_form``); amounts in kronor."""
+
     name: str = ""
     starts_on: str = ""
     ends_on: str = ""
     four_eyes_threshold: str = "0"
-    legal_aid: str = "0"
-    shelter: str = "0"
-    rehabilitation: str = "0"
-    return_: str = msgspec.field(default="0", name="return")
-    other: str = "0"
+    # By category code
+    budgets: dict[str, str] = msgspec.field(default_factory=dict)
+
+    def checked(self) -> tuple[date, date, int, dict[str, int]]:
+        """Start, end, the four-eyes threshold and the budgets in öre."""
+        errors: dict[str, str] = {}
+        starts_on = parse_date(self.starts_on, "starts_on", errors)
+        ends_on = parse_date(self.ends_on, "ends_on", errors)
+        threshold = _kronor(self.four_eyes_threshold, "four_eyes_threshold", errors)
+        budgets = {
+            category: _kronor(self.budgets.get(category) or "0", category, errors)
+            for category in CATEGORIES
+        }
+        if errors:
+            raise InvalidInput(errors)
+        return starts_on, ends_on, threshold, budgets
+
+
+async def parse_programme_form(request: Request[Any, Any, Any]) -> ProgrammeForm:
+    """``parse_form``, plus a field per budget category, named by its code (``return`` is no
+    name a Struct field can have)."""
+    form = await parse_form(request, ProgrammeForm)
+    sent = await request.form()
+    budgets = {category: str(sent.get(category) or "0") for category in CATEGORIES}
+    return msgspec.structs.replace(form, budgets=budgets)
 
 
 class CostLineOut(msgspec.Struct):
@@ -134,8 +305,3 @@ class ProgrammeOut(msgspec.Struct):
     status: str
     four_eyes_threshold: int
     budgets: list[BudgetOut]
-
-
-def as_list(value: list[str] | str) -> list[str]:
-    """A form field sent once arrives as a string, several times as a list."""
-    return [value] if isinstance(value, str) else list(value)

@@ -3,7 +3,7 @@ review and decisions, budgets, payments and their export, the decision letter.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -12,137 +12,49 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from accounts.domain import Role
-from accounts.web import has_role, require_actor
+from accounts.domain import Actor
+from accounts.policy import has_permission
+from accounts.web import permitted
 from fristad import i18n
-from fristad.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from fristad.errors import Conflict, InvalidInput, PermissionDenied
 from fristad.i18n import gettext as _
-from fristad.web import Id, flash, form_errors, page, see_other
-from grants import domain, services
-from grants.schemas import CostLineIn, RequestIn
+from fristad.web import Id, flash, form_errors, page, parse_form, see_other
+from grants import domain, export, services
+from grants.schemas import (
+    AdjustForm,
+    CostLineForm,
+    DecisionForm,
+    PaymentForm,
+    ReportForm,
+    RequestForm,
+    TextForm,
+    parse_date,
+    parse_programme_form,
+    parse_request_form,
+)
 
-APPLICANTS = has_role(Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN)
-OFFICERS = has_role(Role.OFFICER)
-ANYONE_IN_GRANTS = has_role(Role.CASEWORKER, Role.COORDINATOR, Role.ORG_ADMIN, Role.OFFICER)
-BLANK_LINES = 2
-
-
-@dataclass
-class LineValues:
-    description: str = ""
-    quantity: str = "1"
-    unit: str = ""
-    unit_price: str = ""
-    total: int | None = None
-
-
-@dataclass
-class RequestValues:
-    programme_id: str = ""
-    beneficiary_code: str = ""
-    category: str = ""
-    period_start: str = ""
-    period_end: str = ""
-    justification: str = ""
-    gap: str = ""
-    urgency: str = "normal"
-
-
-async def _form(request: Request[Any, Any, Any]) -> Any:
-    return await request.form()
-
-
-def _text(form: Any, name: str) -> str:
-    return str(form.get(name, "") or "")
-
-
-def _lines_from(form: Any) -> list[LineValues]:
-    """Cost lines as typed (parallel fields, one per row), with each line's total when the
-    row can be computed."""
-    columns = [
-        form.getall(name) if name in form else []
-        for name in ("line_description", "line_quantity", "line_unit", "line_unit_price")
-    ]
-    count = max((len(column) for column in columns), default=0)
-    lines = []
-    for index in range(min(count, domain.MAX_COST_LINES + BLANK_LINES)):
-        description, quantity, unit, price = (
-            str(column[index]) if index < len(column) else "" for column in columns
-        )
-        line = LineValues(description, quantity or "1", unit, price)
-        parsed_price = domain.parse_kronor(price) if price.strip() else None
-        if quantity.strip().isdigit() and parsed_price is not None:
-            line.total = domain.line_total(int(quantity), parsed_price)
-        lines.append(line)
-    return lines
-
-
-def _with_blank_lines(lines: list[LineValues], extra: int = 0) -> list[LineValues]:
-    filled = [line for line in lines if line.description.strip() or line.unit_price.strip()]
-    return filled + [LineValues() for _ in range(BLANK_LINES + extra)]
-
-
-def _parse_date(text: str, field_name: str, errors: dict[str, str]) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        errors[field_name] = _("Enter a date (YYYY-MM-DD).")
-        return date.min
-
-
-def _request_in(
-    values: RequestValues, lines: list[LineValues], beneficiary_id: int
-) -> tuple[RequestIn, dict[str, str]]:
-    errors: dict[str, str] = {}
-    cost_lines = []
-    for index, line in enumerate(
-        line for line in lines if line.description.strip() or line.unit_price.strip()
-    ):
-        price = domain.parse_kronor(line.unit_price or "0")
-        if price is None or not line.quantity.strip().isdigit():
-            errors[f"line_{index}"] = _(
-                "Enter the quantity as a whole number and the price in kronor."
-            )
-            continue
-        cost_lines.append(
-            CostLineIn(
-                description=line.description,
-                quantity=int(line.quantity),
-                unit=line.unit,
-                unit_price=price,
-            )
-        )
-    start = _parse_date(values.period_start, "period_start", errors)
-    end = _parse_date(values.period_end, "period_end", errors)
-    programme_id = int(values.programme_id) if values.programme_id.isdigit() else 0
-    data = RequestIn(
-        programme_id=programme_id,
-        beneficiary_id=beneficiary_id,
-        category=values.category,
-        period_start=start,
-        period_end=end,
-        justification=values.justification,
-        gap=values.gap,
-        urgency=values.urgency,
-        lines=cost_lines,
-    )
-    return data, errors
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def _form_page(
-    values: RequestValues,
-    lines: list[LineValues],
+    form: RequestForm,
     errors: dict[str, str] | None = None,
     *,
-    request_id: int | None = None,
+    support_request_id: int | None = None,
+    extra_lines: int = 0,
 ) -> Template:
+    lines = form.rows(extra_lines)
     return page(
         "grants/new_request.html",
-        request_id=request_id,
-        form_action=f"/grants/requests/{request_id}/edit" if request_id else "/grants/requests/new",
-        values=values,
+        support_request_id=support_request_id,
+        form_action=(
+            f"/grants/requests/{support_request_id}/edit"
+            if support_request_id
+            else "/grants/requests/new"
+        ),
+        values=form,
         lines=lines,
-        total=sum(line.total or 0 for line in lines),
+        total=form.total,
         programmes=await services.open_programmes(),
         categories=[(code, _(label)) for code, label in domain.CATEGORIES.items()],
         urgencies=[(code, _(label)) for code, label in domain.URGENCIES.items()],
@@ -150,295 +62,361 @@ async def _form_page(
     )
 
 
-def _values_from(form: Any) -> RequestValues:
-    return RequestValues(**{name: _text(form, name) for name in RequestValues.__dataclass_fields__})
+async def _save_draft(
+    request: Request[Any, Any, Any], actor: Actor, support_request_id: int | None
+) -> Template | Response[Any]:
+    """The new-request and edit forms: one more row, or the draft saved (or the form again with
+    every message: the person's code, what could not be read, what the services refused)."""
+    form = await parse_request_form(request)
+    if form.add_line:
+        return await _form_page(form, support_request_id=support_request_id, extra_lines=1)
+    errors: dict[str, str] = {}
+    beneficiary_id = 0
+    try:
+        beneficiary_id = await services.beneficiary_by_code(actor, form.beneficiary_code)
+    except InvalidInput as error:
+        errors |= error.errors
+    data, parse_errors = form.request_in(beneficiary_id)
+    errors |= parse_errors
+    if not errors:
+        try:
+            saved = await services.save_draft(actor, data, support_request_id)
+        except (InvalidInput, Conflict) as error:
+            errors = form_errors(error)
+    if errors:
+        return await _form_page(form, errors, support_request_id=support_request_id)
+    if support_request_id is None:
+        flash(request, _("The request has been saved as a draft. Submit it when it is complete."))
+    else:
+        flash(request, _("The draft has been saved."))
+    return see_other(request, f"/grants/requests/{saved.id}")
+
+
+# A workflow form: its path's last part, the service call it makes, the notice after it.
+Step = Callable[[Request[Any, Any, Any], Actor, int], Awaitable[str]]
+
+
+async def _submit(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    await services.submit(actor, support_request_id)
+    return _("The request has been submitted.")
+
+
+async def _withdraw(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    await services.withdraw(actor, support_request_id)
+    return _("The request has been withdrawn.")
+
+
+async def _review(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    await services.start_review(actor, support_request_id)
+    return _("You are reviewing the request.")
+
+
+async def _ask(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    form = await parse_form(request, TextForm)
+    await services.request_info(actor, support_request_id, form.text)
+    return _("The organisation has been asked for more information.")
+
+
+async def _answer(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    form = await parse_form(request, TextForm)
+    await services.answer_info(actor, support_request_id, form.text)
+    return _("Your answer has been sent.")
+
+
+async def _decide(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    form = await parse_form(request, DecisionForm)
+    result = await services.decide(actor, support_request_id, form.amount_in_ore(), form.reason)
+    if not result.takes_effect:
+        return _("The decision waits for a second officer's confirmation.")
+    return _("The decision has been recorded.")
+
+
+async def _confirm(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    await services.confirm(actor, support_request_id)
+    return _("The decision has been confirmed and takes effect.")
+
+
+async def _send_back(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    form = await parse_form(request, TextForm)
+    await services.send_back(actor, support_request_id, form.text)
+    return _("The proposal has been sent back for review.")
+
+
+async def _pay(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    form = await parse_form(request, PaymentForm)
+    paid_on, amount = form.checked()
+    await services.record_payment(actor, support_request_id, paid_on, amount, form.reference)
+    return _("The payment has been recorded.")
+
+
+async def _report(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    form = await parse_form(request, ReportForm)
+    await services.report(actor, support_request_id, form.actual_costs_in_ore(), form.outcome)
+    return _("Thank you. The report has been sent.")
+
+
+async def _close(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    await services.close(actor, support_request_id)
+    return _("The request has been closed.")
+
+
+STEPS: dict[str, Step] = {
+    "submit": _submit,
+    "withdraw": _withdraw,
+    "review": _review,
+    "info": _ask,
+    "answer": _answer,
+    "decide": _decide,
+    "confirm": _confirm,
+    "send-back": _send_back,
+    "payments": _pay,
+    "report": _report,
+    "close": _close,
+}
+
+
+async def _request_page(
+    actor: Actor,
+    support_request_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    decision_form: DecisionForm | None = None,
+) -> Template:
+    """The request page; after a refused form, with its messages and the decision as typed."""
+    view = await services.get_request(actor, support_request_id)
+    support_request = view.support_request
+    return page(
+        "grants/request.html",
+        view=view,
+        support_request=support_request,
+        amount_value=(
+            decision_form.amount if decision_form else domain.kronor_input(support_request.total)
+        ),
+        reason_value=decision_form.reason if decision_form else "",
+        today=date.today().isoformat(),
+        errors=errors,
+    )
+
+
+def _form_of(view: services.RequestView) -> RequestForm:
+    """A saved draft as the edit form shows it."""
+    support_request = view.support_request
+    return RequestForm(
+        programme_id=str(support_request.programme_id),
+        beneficiary_code=support_request.beneficiary_code,
+        category=support_request.category,
+        period_start=support_request.period_start.isoformat(),
+        period_end=support_request.period_end.isoformat(),
+        justification=view.justification,
+        gap=view.gap,
+        urgency=support_request.urgency,
+        lines=[
+            CostLineForm(
+                description=line.description,
+                quantity=str(line.quantity),
+                unit=line.unit,
+                unit_price=domain.kronor_input(line.unit_price),
+            )
+            for line in support_request.lines
+        ],
+    )
 
 
 class GrantsController(Controller):
     path = "/grants"
     include_in_schema = False
-    guards = [ANYONE_IN_GRANTS]
+    # Whoever may see the programmes (applicants, officers, admins) may open grants' pages;
+    # each page's own guard and the services decide the rest.
+    guards = [permitted("programme.read")]
 
     @get("/")
-    async def index(self, request: Request[Any, Any, Any]) -> Redirect:
-        actor = require_actor(request)
-        return Redirect(
-            "/grants/queue" if actor.role == Role.OFFICER else "/grants/requests", status_code=303
-        )
+    async def index(self, actor: Actor) -> Redirect:
+        deciding = has_permission(actor, "support_request.decide")
+        return Redirect("/grants/queue" if deciding else "/grants/requests", status_code=303)
 
     # --- caseworkers ---------------------------------------------------------------------
 
-    @get("/requests", guards=[APPLICANTS])
-    async def my_requests(self, request: Request[Any, Any, Any]) -> Template:
-        rows = await services.my_requests(require_actor(request))
+    @get("/requests", guards=[permitted("support_request.create")])
+    async def my_requests(self, actor: Actor) -> Template:
+        rows = await services.my_requests(actor)
         return page("grants/my_requests.html", rows=rows)
 
-    @get("/requests/new", guards=[APPLICANTS])
-    async def new_request(
-        self, request: Request[Any, Any, Any], beneficiary: FromQuery[str] = ""
-    ) -> Template:
+    @get("/requests/new", guards=[permitted("support_request.create")])
+    async def new_request(self, beneficiary: FromQuery[str] = "") -> Template:
         programmes = await services.open_programmes()
-        values = RequestValues(
+        form = RequestForm(
             beneficiary_code=beneficiary,
-            programme_id=str(programmes[0]["id"]) if programmes else "",
+            programme_id=str(programmes[0].id) if programmes else "",
         )
-        return await _form_page(values, _with_blank_lines([]))
+        return await _form_page(form)
 
-    @post("/requests/totals", guards=[APPLICANTS])
+    @post("/requests/totals", guards=[permitted("support_request.create")])
     async def totals(self, request: Request[Any, Any, Any]) -> Template:
         """htmx: the lines' totals and the sum while the caseworker types."""
-        lines = _lines_from(await _form(request))
-        return page(
-            "grants/partials/totals.html",
-            lines=lines,
-            total=sum(line.total or 0 for line in lines),
-        )
+        form = await parse_request_form(request)
+        return page("grants/partials/totals.html", lines=form.lines, total=form.total)
 
-    @post("/requests/new", guards=[APPLICANTS])
-    async def create_request(self, request: Request[Any, Any, Any]) -> Template | Response[Any]:
-        actor = require_actor(request)
-        form = await _form(request)
-        values, lines = _values_from(form), _lines_from(form)
-        if form.get("add_line"):
-            return await _form_page(values, _with_blank_lines(lines, extra=1))
-        errors: dict[str, str] = {}
-        beneficiary_id = 0
-        try:
-            beneficiary_id = await services.beneficiary_by_code(actor, values.beneficiary_code)
-        except (NotFound, PermissionDenied):
-            errors["beneficiary_code"] = _("No person with this code in your organisation.")
-        data, parse_errors = _request_in(values, lines, beneficiary_id)
-        errors |= parse_errors
-        if not errors:
-            try:
-                request_id = await services.create_request(actor, data)
-            except InvalidInput as error:
-                errors = error.errors
-        if errors:
-            return await _form_page(values, _with_blank_lines(lines), errors)
-        flash(request, _("The request has been saved as a draft. Submit it when it is complete."))
-        return see_other(request, f"/grants/requests/{request_id}")
-
-    @get("/requests/{request_id:int}/edit", guards=[APPLICANTS])
-    async def edit_request(self, request: Request[Any, Any, Any], request_id: Id) -> Template:
-        view = await services.get_request(require_actor(request), request_id)
-        row = view.request
-        values = RequestValues(
-            programme_id=str(row["programme"]),
-            beneficiary_code=view.beneficiary_code,
-            category=row["category"],
-            period_start=row["period_start"].isoformat(),
-            period_end=row["period_end"].isoformat(),
-            justification=view.justification,
-            gap=view.gap,
-            urgency=row["urgency"],
-        )
-        lines = [
-            LineValues(
-                line["description"],
-                str(line["quantity"]),
-                line["unit"],
-                domain.kronor_input(line["unit_price"]),
-                line["total"],
-            )
-            for line in view.lines
-        ]
-        return await _form_page(values, _with_blank_lines(lines), request_id=request_id)
-
-    @post("/requests/{request_id:int}/edit", guards=[APPLICANTS])
-    async def update_request(
-        self, request: Request[Any, Any, Any], request_id: Id
+    @post("/requests/new", guards=[permitted("support_request.create")])
+    async def create_request(
+        self, request: Request[Any, Any, Any], actor: Actor
     ) -> Template | Response[Any]:
-        actor = require_actor(request)
-        form = await _form(request)
-        values, lines = _values_from(form), _lines_from(form)
-        if form.get("add_line"):
-            return await _form_page(values, _with_blank_lines(lines, 1), request_id=request_id)
-        errors: dict[str, str] = {}
-        beneficiary_id = 0
-        try:
-            beneficiary_id = await services.beneficiary_by_code(actor, values.beneficiary_code)
-        except (NotFound, PermissionDenied):
-            errors["beneficiary_code"] = _("No person with this code in your organisation.")
-        data, parse_errors = _request_in(values, lines, beneficiary_id)
-        errors |= parse_errors
-        if not errors:
-            try:
-                await services.update_draft(actor, request_id, data)
-            except InvalidInput as error:
-                errors = error.errors
-            except Conflict as error:
-                errors = {"": error.message}
-        if errors:
-            return await _form_page(values, _with_blank_lines(lines), errors, request_id=request_id)
-        flash(request, _("The draft has been saved."))
-        return see_other(request, f"/grants/requests/{request_id}")
+        return await _save_draft(request, actor, None)
+
+    @get("/requests/{support_request_id:int}/edit", guards=[permitted("support_request.create")])
+    async def edit_request(self, actor: Actor, support_request_id: Id) -> Template:
+        view = await services.get_request(actor, support_request_id)
+        return await _form_page(_form_of(view), support_request_id=support_request_id)
+
+    @post("/requests/{support_request_id:int}/edit", guards=[permitted("support_request.create")])
+    async def update_request(
+        self, request: Request[Any, Any, Any], actor: Actor, support_request_id: Id
+    ) -> Template | Response[Any]:
+        return await _save_draft(request, actor, support_request_id)
 
     # --- one request ---------------------------------------------------------------------
 
-    @get("/requests/{request_id:int}")
-    async def show(self, request: Request[Any, Any, Any], request_id: Id) -> Template:
-        return await _request_page(request, request_id)
+    @get("/requests/{support_request_id:int}")
+    async def show(self, actor: Actor, support_request_id: Id) -> Template:
+        return await _request_page(actor, support_request_id)
 
-    @post("/requests/{request_id:int}/{action:str}")
+    @post("/requests/{support_request_id:int}/{action:str}")
     async def act(
-        self, request: Request[Any, Any, Any], request_id: Id, action: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        actor: Actor,
+        support_request_id: Id,
+        action: FromPath[str],
     ) -> Template | Response[Any]:
         """One workflow step; the service checks role and state (a repeated form is refused)."""
-        actor = require_actor(request)
-        form = await _form(request)
-        text = _text(form, "text")
         try:
-            message = await _do(actor, request_id, action, form, text)
+            step = STEPS.get(action)
+            if step is None:
+                raise Conflict(_("Unknown action."))
+            message = await step(request, actor, support_request_id)
         except (InvalidInput, Conflict, PermissionDenied) as error:
-            errors = form_errors(error)
-            return await _request_page(request, request_id, errors=errors, form=form)
+            return await _request_page(
+                actor,
+                support_request_id,
+                errors=form_errors(error),
+                decision_form=await parse_form(request, DecisionForm),
+            )
         flash(request, message)
-        return see_other(request, f"/grants/requests/{request_id}")
+        return see_other(request, f"/grants/requests/{support_request_id}")
 
     # Room for the form around a file at the size limit; larger files get the page's message.
     @post(
-        "/requests/{request_id:int}/attachments",
-        guards=[APPLICANTS],
+        "/requests/{support_request_id:int}/attachments",
+        guards=[permitted("support_request.create")],
         request_max_body_size=domain.MAX_ATTACHMENT_BYTES + 1024 * 1024,
     )
     async def upload(
-        self, request: Request[Any, Any, Any], request_id: Id
+        self, request: Request[Any, Any, Any], actor: Actor, support_request_id: Id
     ) -> Template | Response[Any]:
-        actor = require_actor(request)
-        form = await request.form()
-        upload = form.get("file")
+        # A file is no Struct field: it is read from the multipart form as it is.
+        upload = (await request.form()).get("file")
         try:
             if not isinstance(upload, UploadFile):
                 raise InvalidInput({"file": _("Choose a file.")})
             content = await upload.read(domain.MAX_ATTACHMENT_BYTES + 1)
-            await services.add_attachment(actor, request_id, upload.filename or "", content)
+            await services.add_attachment(actor, support_request_id, upload.filename or "", content)
         except (InvalidInput, Conflict, PermissionDenied) as error:
-            errors = form_errors(error)
-            return await _request_page(request, request_id, errors=errors)
+            return await _request_page(actor, support_request_id, errors=form_errors(error))
         flash(request, _("The file has been attached."))
-        return see_other(request, f"/grants/requests/{request_id}")
+        return see_other(request, f"/grants/requests/{support_request_id}")
 
-    @get("/requests/{request_id:int}/attachments/{attachment_id:int}")
+    @get("/requests/{support_request_id:int}/attachments/{attachment_id:int}")
     async def attachment(
-        self,
-        request: Request[Any, Any, Any],
-        request_id: Id,
-        attachment_id: Id,
+        self, actor: Actor, support_request_id: Id, attachment_id: Id
     ) -> Response[bytes]:
-        meta, content = await services.open_attachment(
-            require_actor(request), request_id, attachment_id
+        attachment, content = await services.open_attachment(
+            actor, support_request_id, attachment_id
         )
         return Response(
             content,
-            media_type=meta["content_type"],
+            media_type=attachment.content_type,
             headers={
-                "Content-Disposition": f'attachment; filename="{meta["filename"]}"',
+                "Content-Disposition": f'attachment; filename="{attachment.filename}"',
                 "Cache-Control": "no-store",
                 "X-Content-Type-Options": "nosniff",
             },
         )
 
-    @get("/requests/{request_id:int}/letter")
-    async def letter(self, request: Request[Any, Any, Any], request_id: Id) -> Template:
+    @get("/requests/{support_request_id:int}/letter")
+    async def letter(self, actor: Actor, support_request_id: Id) -> Template:
         """The decision letter, printable, in the applicant's language."""
-        letter = await services.decision_letter(require_actor(request), request_id)
+        letter = await services.decision_letter(actor, support_request_id)
+        # The page renders after this returns, so the language is switched, not scoped.
         i18n.activate(letter.locale)
         return page(
             "grants/letter.html",
             letter=letter,
-            words=domain.amount_in_words(letter.decision["amount"], letter.locale),
+            words=domain.amount_in_words(letter.decision.amount, letter.locale),
         )
 
     # --- officers ------------------------------------------------------------------------
 
-    @get("/queue", guards=[OFFICERS])
-    async def queue(self, request: Request[Any, Any, Any]) -> Template:
-        rows = await services.review_queue(require_actor(request))
+    @get("/queue", guards=[permitted("support_request.decide")])
+    async def queue(self, actor: Actor) -> Template:
+        rows = await services.review_queue(actor)
         return page("grants/queue.html", rows=rows)
 
-    @get("/programmes", guards=[OFFICERS])
-    async def programmes(self, request: Request[Any, Any, Any]) -> Template:
-        actor = require_actor(request)
-        programmes = await services.list_programmes(actor)
-        overviews = [(p, await services.budgets_of(p["id"])) for p in programmes]
+    @get("/programmes", guards=[permitted("programme.manage")])
+    async def programmes(self, actor: Actor) -> Template:
         return page(
             "grants/programmes.html",
-            overviews=overviews,
+            programmes=await services.list_programmes(actor),
             categories=[(code, _(label)) for code, label in domain.CATEGORIES.items()],
         )
 
-    @post("/programmes", guards=[OFFICERS])
-    async def create_programme(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        actor = require_actor(request)
-        form = await _form(request)
-        errors: dict[str, str] = {}
-        starts = _parse_date(_text(form, "starts_on"), "starts_on", errors)
-        ends = _parse_date(_text(form, "ends_on"), "ends_on", errors)
-        amounts = {}
-        for name in ("four_eyes_threshold", *domain.CATEGORIES):
-            parsed = domain.parse_kronor(_text(form, name) or "0")
-            if parsed is None:
-                errors[name] = _("Enter an amount in kronor.")
-            amounts[name] = parsed or 0
-        if not errors:
-            try:
-                await services.create_programme(
-                    actor,
-                    _text(form, "name"),
-                    starts,
-                    ends,
-                    amounts.pop("four_eyes_threshold"),
-                    amounts,
-                )
-            except InvalidInput as error:
-                errors = error.errors
-        if errors:
-            flash(request, "; ".join(errors.values()), "error")
+    @post("/programmes", guards=[permitted("programme.manage")])
+    async def create_programme(
+        self, request: Request[Any, Any, Any], actor: Actor
+    ) -> Response[Any]:
+        form = await parse_programme_form(request)
+        try:
+            starts_on, ends_on, threshold, budgets = form.checked()
+            await services.create_programme(
+                actor, form.name, starts_on, ends_on, threshold, budgets
+            )
+        except InvalidInput as error:
+            flash(request, "; ".join(error.errors.values()), "error")
         else:
             flash(request, _("The programme has been created."))
         return see_other(request, "/grants/programmes")
 
-    @post("/budgets/{budget_id:int}/adjust", guards=[OFFICERS])
-    async def adjust(self, request: Request[Any, Any, Any], budget_id: Id) -> Response[Any]:
-        actor = require_actor(request)
-        form = await _form(request)
-        amount = domain.parse_kronor(_text(form, "amount"))
+    @post("/budgets/{budget_id:int}/adjust", guards=[permitted("programme.manage")])
+    async def adjust(
+        self, request: Request[Any, Any, Any], actor: Actor, budget_id: Id
+    ) -> Response[Any]:
+        form = await parse_form(request, AdjustForm)
         try:
-            if amount is None:
-                raise InvalidInput({"amount": _("Enter an amount in kronor.")})
-            await services.adjust_budget(actor, budget_id, amount, _text(form, "reason"))
-        except InvalidInput as error:
-            flash(request, "; ".join(error.errors.values()), "error")
-        except Conflict as error:
-            flash(request, error.message, "error")
+            await services.adjust_budget(actor, budget_id, form.amount_in_ore(), form.reason)
+        except (InvalidInput, Conflict) as error:
+            flash(request, "; ".join(form_errors(error).values()), "error")
         else:
             flash(request, _("The budget has been adjusted."))
         return see_other(request, "/grants/programmes")
 
-    @get("/payments/export", guards=[OFFICERS])
+    @get("/payments/export", guards=[permitted("payment.export")])
     async def export(
         self,
-        request: Request[Any, Any, Any],
+        actor: Actor,
         start: FromQuery[str] = "",
         end: FromQuery[str] = "",
         format: FromQuery[str] = "csv",
     ) -> Response[bytes] | Template:
-        actor = require_actor(request)
         errors: dict[str, str] = {}
-        first = _parse_date(start, "start", errors) if start else None
-        last = _parse_date(end, "end", errors) if end else None
+        first = parse_date(start, "start", errors) if start else None
+        last = parse_date(end, "end", errors) if end else None
         if first is None or last is None or errors:
             return page("grants/export.html", start=start, end=end, errors=errors)
-        rows = await services.payments_in_period(actor, first, last)
+        payments = await services.payments_in_period(actor, first, last)
         name = f"fristad-payments-{first.isoformat()}-{last.isoformat()}"
         if format == "xlsx":
-            body = services.payments_xlsx(rows)
-            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            name += ".xlsx"
+            body, media, name = export.payments_xlsx(payments), XLSX, name + ".xlsx"
         else:
             body, media, name = (
-                services.payments_csv(rows),
+                export.payments_csv(payments),
                 "text/csv; charset=utf-8",
                 name + ".csv",
             )
@@ -450,82 +428,3 @@ class GrantsController(Controller):
                 "Cache-Control": "no-store",
             },
         )
-
-
-async def _do(actor: Any, request_id: int, action: str, form: Any, text: str) -> str:
-    """Dispatch a workflow form to its service; returns the notice to show."""
-    if action == "submit":
-        await services.submit(actor, request_id)
-        return _("The request has been submitted.")
-    if action == "withdraw":
-        await services.withdraw(actor, request_id)
-        return _("The request has been withdrawn.")
-    if action == "review":
-        await services.start_review(actor, request_id)
-        return _("You are reviewing the request.")
-    if action == "info":
-        await services.request_info(actor, request_id, text)
-        return _("The organisation has been asked for more information.")
-    if action == "answer":
-        await services.answer_info(actor, request_id, text)
-        return _("Your answer has been sent.")
-    if action == "decide":
-        amount = (
-            0 if _text(form, "outcome") == "reject" else domain.parse_kronor(_text(form, "amount"))
-        )
-        if amount is None:
-            raise InvalidInput({"amount": _("Enter an amount in kronor.")})
-        result = await services.decide(actor, request_id, amount, _text(form, "reason"))
-        if not result.takes_effect:
-            return _("The decision waits for a second officer's confirmation.")
-        return _("The decision has been recorded.")
-    if action == "confirm":
-        await services.confirm(actor, request_id)
-        return _("The decision has been confirmed and takes effect.")
-    if action == "send-back":
-        await services.send_back(actor, request_id, text)
-        return _("The proposal has been sent back for review.")
-    if action == "payments":
-        errors: dict[str, str] = {}
-        paid_on = _parse_date(_text(form, "paid_on"), "paid_on", errors)
-        amount = domain.parse_kronor(_text(form, "amount"))
-        if amount is None:
-            errors["amount"] = _("Enter an amount in kronor.")
-        if errors:
-            raise InvalidInput(errors)
-        assert amount is not None
-        await services.record_payment(actor, request_id, paid_on, amount, _text(form, "reference"))
-        return _("The payment has been recorded.")
-    if action == "report":
-        actual = domain.parse_kronor(_text(form, "actual_costs"))
-        if actual is None:
-            raise InvalidInput({"actual_costs": _("Enter an amount in kronor.")})
-        await services.report(actor, request_id, actual, _text(form, "outcome"))
-        return _("Thank you. The report has been sent.")
-    if action == "close":
-        await services.close(actor, request_id)
-        return _("The request has been closed.")
-    raise Conflict(_("Unknown action."))
-
-
-async def _request_page(
-    request: Request[Any, Any, Any],
-    request_id: int,
-    *,
-    errors: dict[str, str] | None = None,
-    form: Any = None,
-) -> Template:
-    actor = require_actor(request)
-    view = await services.get_request(actor, request_id)
-    row = view.request
-    return page(
-        "grants/request.html",
-        view=view,
-        r=row,
-        actions=domain.actions_from(row["state"], actor.role),
-        is_officer=actor.role == Role.OFFICER,
-        amount_value=_text(form, "amount") if form else domain.kronor_input(row["total"]),
-        reason_value=_text(form, "reason") if form else "",
-        today=date.today().isoformat(),
-        errors=errors,
-    )

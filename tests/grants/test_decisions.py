@@ -179,7 +179,7 @@ async def test_information_request_and_answer_return_the_request_to_the_queue() 
     await services.answer_info(world.caseworker, request_id, "Offerten bifogas.")
     assert await _state(request_id) == State.SUBMITTED
     queue = await services.review_queue(world.officer)
-    assert [row["id"] for row in queue] == [request_id]
+    assert [row.id for row in queue] == [request_id]
 
 
 async def test_queue_shows_acute_requests_first_then_the_oldest() -> None:
@@ -188,7 +188,7 @@ async def test_queue_shows_acute_requests_first_then_the_oldest() -> None:
     second = await submitted_request(world, review=False)
     acute = await submitted_request(world, urgency="acute", review=False)
     queue = await services.review_queue(world.officer)
-    assert [row["id"] for row in queue] == [acute, first, second]
+    assert [row.id for row in queue] == [acute, first, second]
 
 
 async def test_payments_never_exceed_the_approved_amount_and_withdrawal_releases() -> None:

@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 from accounts import services as accounts
 from accounts.domain import Role
 from accounts.tables import User
+from beneficiaries import services as beneficiaries
 from grants import services
 from grants.tables import Budget, LedgerEntry, SupportRequest
 from tests.accounts.helpers import csrf, make_org, make_user, post_form, sign_in
@@ -49,7 +50,7 @@ async def test_caseworker_applies_officer_asks_caseworker_answers_officer_approv
 ) -> None:
     world = await make_world()
     beneficiary_id = await make_beneficiary(world.caseworker, consents=("share_funder",))
-    code = (await services.beneficiaries.case_for(world.caseworker, beneficiary_id))["code"]
+    code = (await beneficiaries.case_for(world.caseworker, beneficiary_id))["code"]
     await _as(client, world.caseworker_user)
 
     totals = await client.post(
@@ -156,10 +157,8 @@ async def test_executable_renamed_pdf_is_refused_and_other_organisations_get_404
     )
     assert accepted.status_code == 303
     view = await services.get_request(world.caseworker, request_id)
-    assert [(a["content_type"], a["size"]) for a in view.attachments] == [
-        ("application/pdf", len(PDF))
-    ]
-    attachment_path = f"{path}/attachments/{view.attachments[0]['id']}"
+    assert [(a.content_type, a.size) for a in view.attachments] == [("application/pdf", len(PDF))]
+    attachment_path = f"{path}/attachments/{view.attachments[0].id}"
     own = await client.get(attachment_path)
     assert own.status_code == 200
     assert own.content == PDF
@@ -312,7 +311,7 @@ async def test_caseworker_edits_a_draft_but_not_a_submitted_request(client: Clie
     request_id = await services.create_request(
         world.caseworker, request_in(world.programme_id, beneficiary_id)
     )
-    code = (await services.beneficiaries.case_for(world.caseworker, beneficiary_id))["code"]
+    code = (await beneficiaries.case_for(world.caseworker, beneficiary_id))["code"]
     path = f"/grants/requests/{request_id}/edit"
     await _as(client, world.caseworker_user)
     form_page = await client.get(path)

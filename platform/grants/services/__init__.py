@@ -1,0 +1,105 @@
+"""Grants use cases: programmes and budgets, support requests and their workflow, decisions with
+four eyes, the ledger, payments, attachments, follow-up.
+
+Each write runs in ``write_transaction()`` with its audit event; mail is enqueued after the
+transaction has committed. Callers import this package (``from grants import services``); each
+use case lives in a module of its own.
+"""
+
+from grants.services._common import BudgetExhausted
+from grants.services.attachments import add_attachment, open_attachment
+from grants.services.decisions import DecisionResult, confirm, decide, send_back
+from grants.services.follow_up import (
+    close,
+    payments_in_period,
+    record_payment,
+    release_unspent,
+    report,
+    send_report_reminders,
+)
+from grants.services.ledger import LedgerDifference, ledger_check
+from grants.services.letter import Letter, decision_letter
+from grants.services.models import (
+    AttachmentRecord,
+    BudgetLine,
+    CostLineRecord,
+    DecisionRecord,
+    ExportedPayment,
+    PaymentRecord,
+    ProgrammeRecord,
+    SupportRequestRecord,
+)
+from grants.services.programmes import (
+    adjust_budget,
+    create_programme,
+    get_programme,
+    list_programmes,
+    open_programmes,
+)
+from grants.services.reading import (
+    OrganisationHistory,
+    RequestView,
+    get_request,
+    list_requests,
+    my_requests,
+    organisation_history,
+    review_queue,
+)
+from grants.services.support_requests import (
+    answer_info,
+    beneficiary_by_code,
+    create_request,
+    request_info,
+    save_draft,
+    start_review,
+    submit,
+    withdraw,
+)
+
+__all__ = [
+    "AttachmentRecord",
+    "BudgetExhausted",
+    "BudgetLine",
+    "CostLineRecord",
+    "DecisionRecord",
+    "DecisionResult",
+    "ExportedPayment",
+    "LedgerDifference",
+    "Letter",
+    "OrganisationHistory",
+    "PaymentRecord",
+    "ProgrammeRecord",
+    "RequestView",
+    "SupportRequestRecord",
+    "add_attachment",
+    "adjust_budget",
+    "answer_info",
+    "beneficiary_by_code",
+    "close",
+    "confirm",
+    "create_programme",
+    "create_request",
+    "decide",
+    "decision_letter",
+    "get_programme",
+    "get_request",
+    "ledger_check",
+    "list_programmes",
+    "list_requests",
+    "my_requests",
+    "open_attachment",
+    "open_programmes",
+    "organisation_history",
+    "payments_in_period",
+    "record_payment",
+    "release_unspent",
+    "report",
+    "request_info",
+    "review_queue",
+    "save_draft",
+    "send_back",
+    "send_report_reminders",
+    "start_review",
+    "submit",
+    "withdraw",
+]

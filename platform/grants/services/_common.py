@@ -1,0 +1,100 @@
+"""What several grants use cases share: the clock, reach, the one workflow step, the budget of a
+request."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from accounts.domain import Actor
+from accounts.policy import require
+from fristad import crypto
+from fristad.errors import Conflict, NotFound
+from fristad.i18n import gettext as _
+from grants.domain import APPLICANT_ROLES, OFFICER_ROLES, State, TransitionRefused, transition
+from grants.services.models import SupportRequestRecord, support_request_query, support_requests_of
+from grants.tables import Budget, SupportRequest
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class BudgetExhausted(Conflict):
+    """The category has less left than the amount to commit."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Budget exhausted: the category has not enough money left."))
+
+
+def is_officer(actor: Actor) -> bool:
+    return actor.role in OFFICER_ROLES
+
+
+async def read_support_request(support_request_id: int) -> SupportRequestRecord:
+    """The request as stored now, without asking who reads it (callers have checked reach)."""
+    row = await support_request_query().where(SupportRequest.id == support_request_id).first()
+    if row is None:
+        raise NotFound
+    (record,) = await support_requests_of([row])
+    return record
+
+
+async def support_request_in_reach(actor: Actor, support_request_id: int) -> SupportRequestRecord:
+    """The request when the actor may see it: its organisation's caseworkers, or an officer
+    (not drafts). Anything else is NotFound, as if it did not exist."""
+    require(actor, "support_request.read")
+    record = await read_support_request(support_request_id)
+    if is_officer(actor):
+        if record.state == State.DRAFT:
+            raise NotFound
+        return record
+    if actor.role in APPLICANT_ROLES and record.organisation_id == actor.organisation_id:
+        return record
+    raise NotFound
+
+
+async def move(
+    actor: Actor,
+    support_request: SupportRequestRecord,
+    action: str,
+    values: dict[Any, Any] | None = None,
+) -> State:
+    """Take the workflow step ``action`` as one conditional write: the state must still be the
+    one read, so a double-submitted form or a race changes nothing the second time."""
+    try:
+        step = transition(support_request.state, action, actor.role)
+    except TransitionRefused as refused:
+        raise Conflict(refused.message) from None
+    changed = (
+        await SupportRequest.update(
+            {SupportRequest.state: step.target, SupportRequest.updated_at: now(), **(values or {})}
+        )
+        .where(
+            (SupportRequest.id == support_request.id)
+            & (SupportRequest.state == support_request.state)
+        )
+        .returning(SupportRequest.id)
+    )
+    if not changed:
+        raise Conflict(_("The request was changed in the meantime. Reload the page."))
+    return step.target
+
+
+async def budget_id_of(support_request: SupportRequestRecord) -> int:
+    """The budget (programme and category) the request draws on."""
+    budget = (
+        await Budget.select(Budget.id)
+        .where(
+            (Budget.programme == support_request.programme_id)
+            & (Budget.category == support_request.category)
+        )
+        .first()
+    )
+    if budget is None:
+        raise BudgetExhausted
+    return int(budget["id"])
+
+
+def decrypt(value: str | None) -> str:
+    return crypto.decrypt(value) if value else ""

@@ -1,0 +1,136 @@
+"""Programmes and their budgets: creating a programme, adjusting a category, reading them.
+
+Every change of an allocation is a ledger entry with a reason, never an edit of a number.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from accounts import audit
+from accounts.domain import Actor
+from accounts.policy import require
+from fristad.database import write_transaction
+from fristad.errors import InvalidInput, NotFound
+from fristad.i18n import gettext as _
+from grants.domain import CATEGORIES, programme_errors
+from grants.services._common import BudgetExhausted, now
+from grants.services.models import BudgetLine, ProgrammeRecord, programme_of
+from grants.tables import Budget, LedgerEntry, Programme
+
+
+async def create_programme(
+    actor: Actor,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    four_eyes_threshold: int,
+    budgets: dict[str, int],
+) -> int:
+    """A programme with a budget per category; each allocation is a ledger entry. Its id."""
+    require(actor, "programme.manage")
+    errors = programme_errors(name, starts_on, ends_on, four_eyes_threshold, budgets)
+    if errors:
+        raise InvalidInput(errors)
+    async with write_transaction():
+        programme = Programme(
+            name=name.strip(),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            four_eyes_threshold=four_eyes_threshold,
+            created_at=now(),
+        )
+        await programme.save()
+        for category in CATEGORIES:
+            amount = budgets.get(category, 0)
+            budget = Budget(programme=programme.id, category=category, allocated=amount)
+            await budget.save()
+            await LedgerEntry.insert(
+                LedgerEntry(
+                    budget=budget.id,
+                    kind="allocation",
+                    amount=amount,
+                    key=f"allocation:{budget.id}",
+                    reason="",
+                    created_by=actor.user_id,
+                    created_at=now(),
+                )
+            )
+        await audit.record(
+            "programme.created",
+            actor=actor,
+            object_type="programme",
+            object_id=programme.id,
+            detail={"budgets": budgets, "threshold": four_eyes_threshold},
+        )
+    return int(programme.id)
+
+
+async def adjust_budget(actor: Actor, budget_id: int, delta: int, reason: str) -> BudgetLine:
+    """Raise or lower a category's allocation: a ledger entry with a reason, never an edit.
+    Lowering stops at what is committed already."""
+    require(actor, "programme.manage")
+    errors = {}
+    if delta == 0:
+        errors["amount"] = _("Enter an amount other than zero.")
+    if not reason.strip():
+        errors["reason"] = _("Give a reason.")
+    if errors:
+        raise InvalidInput(errors)
+    async with write_transaction():
+        rows = await Budget.raw(
+            "UPDATE budget SET allocated = allocated + {} "
+            "WHERE id = {} AND allocated + {} >= committed RETURNING id",
+            delta,
+            budget_id,
+            delta,
+        )
+        if not rows:
+            if not await Budget.exists().where(Budget.id == budget_id):
+                raise NotFound
+            raise BudgetExhausted
+        await LedgerEntry.insert(
+            LedgerEntry(
+                budget=budget_id,
+                kind="adjustment",
+                amount=delta,
+                key=f"adjustment:{budget_id}:{secrets.token_hex(8)}",
+                reason=reason.strip(),
+                created_by=actor.user_id,
+                created_at=now(),
+            )
+        )
+        await audit.record(
+            "budget.adjusted",
+            actor=actor,
+            object_type="budget",
+            object_id=budget_id,
+            reason=reason.strip(),
+            detail={"amount": delta},
+        )
+    row = await Budget.select().where(Budget.id == budget_id).first()
+    assert row is not None  # budgets are never deleted
+    return BudgetLine.of(row)
+
+
+async def list_programmes(actor: Actor) -> list[ProgrammeRecord]:
+    """Every programme with its budgets, the newest first."""
+    require(actor, "programme.read")
+    rows = await Programme.select().order_by(Programme.starts_on, ascending=False)
+    return [await programme_of(row) for row in rows]
+
+
+async def open_programmes() -> list[ProgrammeRecord]:
+    """The programmes that take applications."""
+    rows = await Programme.select().where(Programme.status == "open").order_by(Programme.id)
+    return [await programme_of(row) for row in rows]
+
+
+async def get_programme(actor: Actor, programme_id: int) -> ProgrammeRecord:
+    """One programme with allocated, committed, paid and remaining per category."""
+    require(actor, "programme.read")
+    row = await Programme.select().where(Programme.id == programme_id).first()
+    if row is None:
+        raise NotFound
+    return await programme_of(row)

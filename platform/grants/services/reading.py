@@ -1,0 +1,191 @@
+"""Reading support requests: the request page, the caseworkers' list, the officers' queue and
+the API's listing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts import audit
+from accounts.domain import Actor
+from accounts.policy import require
+from beneficiaries import services as beneficiaries
+from beneficiaries.domain import MinimalProfile
+from fristad.database import write_transaction
+from grants.domain import FUNDED, QUEUE, State, actions_from, may_attach, may_edit
+from grants.services._common import decrypt, is_officer, support_request_in_reach
+from grants.services.models import (
+    ENCRYPTED_COLUMNS,
+    AttachmentRecord,
+    BudgetLine,
+    DecisionRecord,
+    PaymentRecord,
+    ProgrammeRecord,
+    SupportRequestRecord,
+    attachment_of,
+    decision_of,
+    decision_query,
+    payment_of,
+    programme_of,
+    support_request_query,
+    support_requests_of,
+)
+from grants.tables import Attachment, Decision, Payment, Programme, SupportRequest
+
+
+@dataclass(frozen=True)
+class OrganisationHistory:
+    """The applying organisation's earlier requests, for the officer deciding a new one."""
+
+    requests: int
+    rejected: int
+    approved_amount: int
+    paid_amount: int
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """Everything the request page shows, and what the reader may do with it."""
+
+    support_request: SupportRequestRecord
+    programme: ProgrammeRecord
+    # The category's budget
+    budget: BudgetLine | None
+    decisions: tuple[DecisionRecord, ...]
+    payments: tuple[PaymentRecord, ...]
+    attachments: tuple[AttachmentRecord, ...]
+    justification: str
+    gap: str
+    question: str
+    answer: str
+    outcome: str
+    # Workflow steps the reader's role may take now (grants.domain.TRANSITIONS)
+    actions: frozenset[str]
+    may_edit: bool
+    may_attach: bool
+    # Officers only: the person's minimal profile and the organisation's history
+    profile: MinimalProfile | None = None
+    history: OrganisationHistory | None = None
+
+    @property
+    def has_effective_decision(self) -> bool:
+        return any(decision.status == "effective" for decision in self.decisions)
+
+
+async def get_request(actor: Actor, support_request_id: int) -> RequestView:
+    """Everything on the request page; an officer also gets the person's minimal profile and
+    the organisation's history (the read is audited)."""
+    support_request = await support_request_in_reach(actor, support_request_id)
+    texts = (
+        await SupportRequest.select(*ENCRYPTED_COLUMNS)
+        .where(SupportRequest.id == support_request_id)
+        .first()
+    )
+    assert texts is not None  # requests are never deleted
+    decisions = (
+        await decision_query().where(Decision.request == support_request_id).order_by(Decision.id)
+    )
+    payments = (
+        await Payment.select().where(Payment.request == support_request_id).order_by(Payment.id)
+    )
+    attachments = (
+        await Attachment.select()
+        .where(Attachment.request == support_request_id)
+        .order_by(Attachment.id)
+    )
+    programme_row = (
+        await Programme.select().where(Programme.id == support_request.programme_id).first()
+    )
+    assert programme_row is not None
+    programme = await programme_of(programme_row)
+    profile, history = None, None
+    if is_officer(actor):
+        profile = await beneficiaries.minimal_profile(support_request.beneficiary_id)
+        history = await organisation_history(
+            support_request.organisation_id, exclude=support_request_id
+        )
+        async with write_transaction():
+            await audit.record(
+                "support_request.read",
+                actor=actor,
+                object_type="support_request",
+                object_id=support_request_id,
+                detail={"beneficiary": support_request.beneficiary_id},
+            )
+    return RequestView(
+        support_request=support_request,
+        programme=programme,
+        budget=programme.budget_for(support_request.category),
+        decisions=tuple(decision_of(row) for row in decisions),
+        payments=tuple(payment_of(row) for row in payments),
+        attachments=tuple(attachment_of(row) for row in attachments),
+        justification=decrypt(texts["justification_encrypted"]),
+        gap=decrypt(texts["gap_encrypted"]),
+        question=decrypt(texts["question_encrypted"]),
+        answer=decrypt(texts["answer_encrypted"]),
+        outcome=decrypt(texts["outcome_encrypted"]),
+        actions=frozenset(actions_from(support_request.state, actor.role)),
+        may_edit=may_edit(support_request.state, actor.role),
+        may_attach=may_attach(support_request.state, actor.role),
+        profile=profile,
+        history=history,
+    )
+
+
+async def organisation_history(organisation_id: int, *, exclude: int = 0) -> OrganisationHistory:
+    """How many of the organisation's earlier requests are in each state, and what they got."""
+    rows = await SupportRequest.select(
+        SupportRequest.state, SupportRequest.approved_amount, SupportRequest.paid_amount
+    ).where(
+        (SupportRequest.organisation == organisation_id)
+        & (SupportRequest.id != exclude)
+        & (SupportRequest.state != State.DRAFT)
+    )
+    return OrganisationHistory(
+        requests=len(rows),
+        rejected=sum(row["state"] == State.REJECTED for row in rows),
+        approved_amount=sum(
+            row["approved_amount"]
+            for row in rows
+            if row["state"] in FUNDED or row["state"] == State.CLOSED
+        ),
+        paid_amount=sum(row["paid_amount"] for row in rows),
+    )
+
+
+async def my_requests(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
+    """The requests of the actor's organisation, newest first."""
+    require(actor, "support_request.create")
+    rows = (
+        await support_request_query()
+        .where(SupportRequest.organisation == actor.organisation_id)
+        .order_by(SupportRequest.id, ascending=False)
+        .limit(limit)
+    )
+    return await support_requests_of(rows)
+
+
+async def review_queue(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
+    """Requests waiting for officers: acute first, then the oldest submission."""
+    require(actor, "support_request.decide")
+    rows = (
+        await support_request_query()
+        .where(SupportRequest.state.is_in(list(QUEUE)))
+        .order_by(SupportRequest.urgency)  # "acute" sorts before "normal"
+        .order_by(SupportRequest.submitted_at)
+        .limit(limit)
+    )
+    return await support_requests_of(rows)
+
+
+async def list_requests(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
+    """For the API: an officer sees every submitted request, others their organisation's."""
+    if not is_officer(actor):
+        return await my_requests(actor, limit=limit)
+    require(actor, "support_request.read")
+    rows = (
+        await support_request_query()
+        .where(SupportRequest.state != State.DRAFT)
+        .order_by(SupportRequest.id, ascending=False)
+        .limit(limit)
+    )
+    return await support_requests_of(rows)
