@@ -5,9 +5,8 @@ from __future__ import annotations
 from litestar import Controller, get
 
 from accounts import services
-from accounts.domain import Actor
 from accounts.schemas import MemberOut, MeOut
-from accounts.web import signed_in
+from accounts.web import CurrentActor, signed_in
 from fristad.web import Id
 
 
@@ -18,7 +17,7 @@ class AccountsApi(Controller):
     security = [{"BearerToken": []}]
 
     @get("/me", summary="The token's user, organisation, role and scopes")
-    async def me(self, actor: Actor) -> MeOut:
+    async def me(self, actor: CurrentActor) -> MeOut:
         return MeOut(
             user_id=actor.user_id,
             name=actor.name,
@@ -28,11 +27,13 @@ class AccountsApi(Controller):
         )
 
     @get("/organisations/{organisation_id:int}", summary="An organisation (only one's own)")
-    async def organisation(self, actor: Actor, organisation_id: Id) -> services.OrganisationDetails:
+    async def organisation(
+        self, actor: CurrentActor, organisation_id: Id
+    ) -> services.OrganisationDetails:
         return await services.get_organisation(actor, organisation_id)
 
     @get("/organisations/{organisation_id:int}/members", summary="An organisation's members")
-    async def members(self, actor: Actor, organisation_id: Id) -> list[MemberOut]:
+    async def members(self, actor: CurrentActor, organisation_id: Id) -> list[MemberOut]:
         # Not the Member read model as it is: the API shows no e-mail addresses, and one
         # "active" (the role and the account both).
         return [

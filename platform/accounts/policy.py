@@ -71,6 +71,12 @@ def deny(reason: str) -> Decision:
     return Decision(False, reason)
 
 
+def may(request: Any, action: str) -> bool:
+    """For templates: whether the request's actor may do ``action`` (e.g. show a link)."""
+    actor = request.scope.get("user")
+    return isinstance(actor, Actor) and bool(has_permission(actor, action))
+
+
 def allows(action: str, obj: Callable[[Actor], Any] | None = None) -> Callable[[Actor], bool]:
     """Whether an actor may do ``action`` (to ``obj(actor)``): for menu items and page guards,
     so which roles see what is said once, in the rule."""

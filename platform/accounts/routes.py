@@ -29,6 +29,6 @@ PARTS = AppParts(
         NavItem(N_("Organisations"), "/admin/organisations", policy.allows("organisation.create")),
         NavItem(N_("Audit log"), "/admin/audit", policy.allows("audit.read")),
     ],
-    template_globals={"role_label": role_label},
+    template_globals={"role_label": role_label, "may": policy.may},
     demo=demo.populate,
 )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, TypeAlias
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
@@ -19,6 +20,10 @@ from accounts.policy import has_permission
 from fristad.i18n import gettext as _
 from fristad.sessions import ROTATE
 from fristad.web import session_data
+
+# Handler parameters filled by the app-level dependencies of fristad.app (by name).
+CurrentActor: TypeAlias = NamedDependency[Actor]
+Viewer: TypeAlias = NamedDependency[Actor | None]
 
 # What a session holds. Identifiers and times only.
 USER = "uid"

@@ -9,8 +9,7 @@ from litestar import Controller, get, post, put
 from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from accounts.domain import Actor
-from accounts.web import signed_in
+from accounts.web import CurrentActor, signed_in
 from beneficiaries import services
 from beneficiaries.schemas import BeneficiaryIn, BeneficiaryOut
 from fristad.web import MAX_PAGE, Id
@@ -30,7 +29,7 @@ class BeneficiariesApi(Controller):
     @get("/", summary="Records in reach (no identity), newest change first")
     async def index(
         self,
-        actor: Actor,
+        actor: CurrentActor,
         code: FromQuery[str] = "",
         status: FromQuery[str] = "",
         need: FromQuery[str] = "",
@@ -44,15 +43,15 @@ class BeneficiariesApi(Controller):
         return [_out(record) for record in records]
 
     @post("/", status_code=HTTP_201_CREATED, summary="Register a person")
-    async def create(self, actor: Actor, data: JSONBody[BeneficiaryIn]) -> BeneficiaryOut:
+    async def create(self, actor: CurrentActor, data: JSONBody[BeneficiaryIn]) -> BeneficiaryOut:
         return _out(await services.create_beneficiary(actor, data, data.identity))
 
     @get("/{beneficiary_id:int}", summary="One record (audited)")
-    async def show(self, actor: Actor, beneficiary_id: Id) -> BeneficiaryOut:
+    async def show(self, actor: CurrentActor, beneficiary_id: Id) -> BeneficiaryOut:
         return _out((await services.get_beneficiary(actor, beneficiary_id)).record)
 
     @put("/{beneficiary_id:int}", summary="Change a record (owning organisation)")
     async def update(
-        self, actor: Actor, beneficiary_id: Id, data: JSONBody[BeneficiaryIn]
+        self, actor: CurrentActor, beneficiary_id: Id, data: JSONBody[BeneficiaryIn]
     ) -> BeneficiaryOut:
         return _out(await services.update_beneficiary(actor, beneficiary_id, data, data.identity))

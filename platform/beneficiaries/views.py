@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from accounts.domain import Actor
 from accounts.policy import has_permission
-from accounts.web import permitted
+from accounts.web import CurrentActor, permitted
 from beneficiaries import domain, services
 from beneficiaries.schemas import (
     BeneficiaryForm,
@@ -94,7 +94,7 @@ class BeneficiaryController(Controller):
     @get("/", name="beneficiaries")
     async def index(
         self,
-        actor: Actor,
+        actor: CurrentActor,
         code: FromQuery[str] = "",
         status: FromQuery[str] = "",
         need: FromQuery[str] = "",
@@ -129,7 +129,7 @@ class BeneficiaryController(Controller):
         return _record_form(BeneficiaryForm(), IdentityForm(), None)
 
     @post("/")
-    async def create(self, request: Request[Any, Any, Any], actor: Actor) -> Response[Any]:
+    async def create(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
         form = identity = None
         try:
             form = await parse_form(request, BeneficiaryForm)
@@ -143,17 +143,17 @@ class BeneficiaryController(Controller):
         return see_other(request, f"/beneficiaries/{record.id}")
 
     @get("/{beneficiary_id:int}", name="beneficiary")
-    async def show(self, actor: Actor, beneficiary_id: Id) -> Template:
+    async def show(self, actor: CurrentActor, beneficiary_id: Id) -> Template:
         return await _record_page(actor, beneficiary_id)
 
     @get("/{beneficiary_id:int}/edit")
-    async def edit(self, actor: Actor, beneficiary_id: Id) -> Template:
+    async def edit(self, actor: CurrentActor, beneficiary_id: Id) -> Template:
         view = await services.get_beneficiary(actor, beneficiary_id)
         return _record_form(_form_from_record(view.record, view.gap), IdentityForm(), view.record)
 
     @post("/{beneficiary_id:int}")
     async def update(
-        self, request: Request[Any, Any, Any], actor: Actor, beneficiary_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, beneficiary_id: Id
     ) -> Response[Any]:
         form = None
         try:
@@ -176,7 +176,7 @@ class BeneficiaryController(Controller):
 
     @post("/{beneficiary_id:int}/identity")
     async def identity(
-        self, request: Request[Any, Any, Any], actor: Actor, beneficiary_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, beneficiary_id: Id
     ) -> Template:
         """Show the identity (POST: never in a URL, never cached); a reason where required."""
         try:
@@ -200,13 +200,13 @@ class BeneficiaryController(Controller):
         )
 
     @get("/{beneficiary_id:int}/notes")
-    async def notes(self, actor: Actor, beneficiary_id: Id) -> Template:
+    async def notes(self, actor: CurrentActor, beneficiary_id: Id) -> Template:
         notes = await services.list_notes(actor, beneficiary_id)
         return page("beneficiaries/partials/notes.html", notes=notes, beneficiary_id=beneficiary_id)
 
     @post("/{beneficiary_id:int}/notes")
     async def add_note(
-        self, request: Request[Any, Any, Any], actor: Actor, beneficiary_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, beneficiary_id: Id
     ) -> Response[Any]:
         try:
             data = await parse_form(request, NoteForm)
@@ -218,7 +218,7 @@ class BeneficiaryController(Controller):
 
     @post("/{beneficiary_id:int}/consents")
     async def add_consent(
-        self, request: Request[Any, Any, Any], actor: Actor, beneficiary_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, beneficiary_id: Id
     ) -> Response[Any]:
         try:
             form = await parse_form(request, ConsentForm)
@@ -230,7 +230,11 @@ class BeneficiaryController(Controller):
 
     @post("/{beneficiary_id:int}/consents/{consent_id:int}/withdraw")
     async def withdraw_consent(
-        self, request: Request[Any, Any, Any], actor: Actor, beneficiary_id: Id, consent_id: Id
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        beneficiary_id: Id,
+        consent_id: Id,
     ) -> Response[Any]:
         await services.withdraw_consent(actor, beneficiary_id, consent_id)
         flash(request, _("The consent has been withdrawn."))
@@ -238,7 +242,7 @@ class BeneficiaryController(Controller):
 
     @post("/{beneficiary_id:int}/shares")
     async def share(
-        self, request: Request[Any, Any, Any], actor: Actor, beneficiary_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, beneficiary_id: Id
     ) -> Response[Any]:
         try:
             data = await parse_form(request, ShareForm)
@@ -250,7 +254,11 @@ class BeneficiaryController(Controller):
 
     @post("/shares/{share_id:int}/{answer:str}")
     async def answer_share(
-        self, request: Request[Any, Any, Any], actor: Actor, share_id: Id, answer: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        share_id: Id,
+        answer: FromPath[str],
     ) -> Response[Any]:
         await services.answer_share(actor, share_id, answer == "accept")
         flash(
@@ -260,13 +268,13 @@ class BeneficiaryController(Controller):
         return see_other(request, "/beneficiaries/")
 
     @get("/{beneficiary_id:int}/close")
-    async def confirm_close(self, actor: Actor, beneficiary_id: Id) -> Template:
+    async def confirm_close(self, actor: CurrentActor, beneficiary_id: Id) -> Template:
         view = await services.get_beneficiary(actor, beneficiary_id)
         return _close_page(view.record)
 
     @post("/{beneficiary_id:int}/status")
     async def change_status(
-        self, request: Request[Any, Any, Any], actor: Actor, beneficiary_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, beneficiary_id: Id
     ) -> Response[Any]:
         try:
             data = await parse_form(request, StatusForm)
@@ -278,20 +286,20 @@ class BeneficiaryController(Controller):
         return see_other(request, f"/beneficiaries/{beneficiary_id}")
 
     @get("/{beneficiary_id:int}/erase")
-    async def confirm_erase(self, actor: Actor, beneficiary_id: Id) -> Template:
+    async def confirm_erase(self, actor: CurrentActor, beneficiary_id: Id) -> Template:
         view = await services.get_beneficiary(actor, beneficiary_id)
         return page("beneficiaries/confirm_erase.html", beneficiary=view.record)
 
     @post("/{beneficiary_id:int}/erase")
     async def erase(
-        self, request: Request[Any, Any, Any], actor: Actor, beneficiary_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, beneficiary_id: Id
     ) -> Response[Any]:
         await services.erase(actor, beneficiary_id)
         flash(request, _("The person's data has been erased."))
         return see_other(request, f"/beneficiaries/{beneficiary_id}")
 
     @post("/{beneficiary_id:int}/export")
-    async def export(self, actor: Actor, beneficiary_id: Id) -> Response[bytes]:
+    async def export(self, actor: CurrentActor, beneficiary_id: Id) -> Response[bytes]:
         """Everything stored about the person, as JSON (a subject-access request)."""
         data = await services.export_subject_data(actor, beneficiary_id)
         code = data["record"]["code"]

@@ -44,7 +44,10 @@ from litestar.types import (
 import accounts.routes
 import beneficiaries.routes
 import grants.routes
+import matching.routes
+import matching.services
 import shelters.routes
+import shelters.services
 from accounts.web import ActorMiddleware, provide_actor, provide_viewer
 from fristad import database, queue, redisconn
 from fristad import jobs as fristad_jobs
@@ -72,7 +75,12 @@ APPS: tuple[AppParts, ...] = (
     beneficiaries.routes.PARTS,
     grants.routes.PARTS,
     shelters.routes.PARTS,
+    matching.routes.PARTS,
 )
+
+# Every hold asks matching's rules (shelters may not import matching): nothing can be held that
+# matching would exclude, whichever page, API call or demo holds it.
+shelters.services.guard_holds_with(matching.services.HOLD_GUARD)
 
 JOBS = Jobs(
     functions=[*fristad_jobs.FUNCTIONS, *(job for app in APPS for job in app.jobs)],

@@ -66,6 +66,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     hold_hours: int = 4
     # Grants: after its period, a funded request is reported on within this many days.
     report_days: int = 30
+    # Matching: a shelter that declined a person as not suitable or for security is left out of
+    # that person's matches for this many days.
+    match_decline_days: int = 30
 
     @property
     def var_path(self) -> Path:

@@ -14,11 +14,13 @@ from urllib.parse import urlencode
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import MediaType, Request, Response
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import PathParameter
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from redis.asyncio import Redis
 
 from fristad import i18n
 from fristad.errors import (
@@ -30,11 +32,16 @@ from fristad.errors import (
     TooManyAttempts,
 )
 from fristad.security import scrub
+from fristad.settings import Settings
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
 
 log = logging.getLogger("fristad.web")
+
+# Handler parameters filled by the app-level dependencies of fristad.app (by name).
+AppSettings: TypeAlias = NamedDependency[Settings]
+AppRedis: TypeAlias = NamedDependency[Redis]
 
 # A database id in a path: bounded, so an absurd number is a 400, never an overflow in a query.
 Id: TypeAlias = Annotated[int, PathParameter(ge=1, le=2_147_483_647)]

@@ -7,8 +7,7 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import JSONBody
 
-from accounts.domain import Actor
-from accounts.web import signed_in
+from accounts.web import CurrentActor, signed_in
 from fristad.web import Id
 from grants import services
 from grants.schemas import DecisionIn, ProgrammeOut, RequestIn, RequestOut, TextForm
@@ -31,24 +30,24 @@ class GrantsApi(Controller):
     security = [{"BearerToken": []}]
 
     @get("/programmes", summary="Support programmes with their budgets (amounts in öre)")
-    async def programmes(self, actor: Actor) -> list[ProgrammeOut]:
+    async def programmes(self, actor: CurrentActor) -> list[ProgrammeOut]:
         return [_programme_out(programme) for programme in await services.list_programmes(actor)]
 
     @get("/programmes/{programme_id:int}", summary="One programme with its budgets")
-    async def programme(self, actor: Actor, programme_id: Id) -> ProgrammeOut:
+    async def programme(self, actor: CurrentActor, programme_id: Id) -> ProgrammeOut:
         return _programme_out(await services.get_programme(actor, programme_id))
 
     @get("/support-requests", summary="Support requests in reach (officers: all submitted)")
-    async def support_requests(self, actor: Actor) -> list[RequestOut]:
+    async def support_requests(self, actor: CurrentActor) -> list[RequestOut]:
         return [_request_out(found) for found in await services.list_requests(actor)]
 
     @get("/support-requests/{request_id:int}", summary="One support request")
-    async def support_request(self, actor: Actor, request_id: Id) -> RequestOut:
+    async def support_request(self, actor: CurrentActor, request_id: Id) -> RequestOut:
         view = await services.get_request(actor, request_id)
         return _request_out(view.support_request)
 
     @post("/support-requests", summary="Create a draft request (totals computed)", status_code=201)
-    async def create(self, actor: Actor, data: JSONBody[RequestIn]) -> RequestOut:
+    async def create(self, actor: CurrentActor, data: JSONBody[RequestIn]) -> RequestOut:
         return _request_out(await services.save_draft(actor, data))
 
     @post(
@@ -56,7 +55,7 @@ class GrantsApi(Controller):
         summary="Submit a draft",
         status_code=200,
     )
-    async def submit(self, actor: Actor, request_id: Id) -> RequestOut:
+    async def submit(self, actor: CurrentActor, request_id: Id) -> RequestOut:
         return _request_out(await services.submit(actor, request_id))
 
     @post(
@@ -64,7 +63,7 @@ class GrantsApi(Controller):
         summary="Start the review",
         status_code=200,
     )
-    async def review(self, actor: Actor, request_id: Id) -> RequestOut:
+    async def review(self, actor: CurrentActor, request_id: Id) -> RequestOut:
         return _request_out(await services.start_review(actor, request_id))
 
     @post(
@@ -73,7 +72,7 @@ class GrantsApi(Controller):
         status_code=200,
     )
     async def info_request(
-        self, actor: Actor, request_id: Id, data: JSONBody[TextForm]
+        self, actor: CurrentActor, request_id: Id, data: JSONBody[TextForm]
     ) -> RequestOut:
         return _request_out(await services.request_info(actor, request_id, data.text))
 
@@ -82,7 +81,9 @@ class GrantsApi(Controller):
         summary="Decide: amount in öre (0 rejects) and a reason; four eyes above the threshold",
         status_code=200,
     )
-    async def decide(self, actor: Actor, request_id: Id, data: JSONBody[DecisionIn]) -> RequestOut:
+    async def decide(
+        self, actor: CurrentActor, request_id: Id, data: JSONBody[DecisionIn]
+    ) -> RequestOut:
         result = await services.decide(actor, request_id, data.amount, data.reason)
         return _request_out(result.support_request)
 
@@ -91,6 +92,6 @@ class GrantsApi(Controller):
         summary="Confirm another officer's decision (second officer)",
         status_code=200,
     )
-    async def confirm(self, actor: Actor, request_id: Id) -> RequestOut:
+    async def confirm(self, actor: CurrentActor, request_id: Id) -> RequestOut:
         result = await services.confirm(actor, request_id)
         return _request_out(result.support_request)

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from accounts.domain import Actor
 from accounts.policy import has_permission
-from accounts.web import permitted
+from accounts.web import CurrentActor, permitted
 from fristad import i18n
 from fristad.errors import Conflict, InvalidInput, PermissionDenied
 from fristad.i18n import gettext as _
@@ -230,14 +230,14 @@ class GrantsController(Controller):
     guards = [permitted("programme.read")]
 
     @get("/")
-    async def index(self, actor: Actor) -> Redirect:
+    async def index(self, actor: CurrentActor) -> Redirect:
         deciding = has_permission(actor, "support_request.decide")
         return Redirect("/grants/queue" if deciding else "/grants/requests", status_code=303)
 
     # --- caseworkers ---------------------------------------------------------------------
 
     @get("/requests", guards=[permitted("support_request.create")])
-    async def my_requests(self, actor: Actor) -> Template:
+    async def my_requests(self, actor: CurrentActor) -> Template:
         rows = await services.my_requests(actor)
         return page("grants/my_requests.html", rows=rows)
 
@@ -258,32 +258,32 @@ class GrantsController(Controller):
 
     @post("/requests/new", guards=[permitted("support_request.create")])
     async def create_request(
-        self, request: Request[Any, Any, Any], actor: Actor
+        self, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Template | Response[Any]:
         return await _save_draft(request, actor, None)
 
     @get("/requests/{support_request_id:int}/edit", guards=[permitted("support_request.create")])
-    async def edit_request(self, actor: Actor, support_request_id: Id) -> Template:
+    async def edit_request(self, actor: CurrentActor, support_request_id: Id) -> Template:
         view = await services.get_request(actor, support_request_id)
         return await _form_page(_form_of(view), support_request_id=support_request_id)
 
     @post("/requests/{support_request_id:int}/edit", guards=[permitted("support_request.create")])
     async def update_request(
-        self, request: Request[Any, Any, Any], actor: Actor, support_request_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, support_request_id: Id
     ) -> Template | Response[Any]:
         return await _save_draft(request, actor, support_request_id)
 
     # --- one request ---------------------------------------------------------------------
 
     @get("/requests/{support_request_id:int}")
-    async def show(self, actor: Actor, support_request_id: Id) -> Template:
+    async def show(self, actor: CurrentActor, support_request_id: Id) -> Template:
         return await _request_page(actor, support_request_id)
 
     @post("/requests/{support_request_id:int}/{action:str}")
     async def act(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
+        actor: CurrentActor,
         support_request_id: Id,
         action: FromPath[str],
     ) -> Template | Response[Any]:
@@ -310,7 +310,7 @@ class GrantsController(Controller):
         request_max_body_size=domain.MAX_ATTACHMENT_BYTES + 1024 * 1024,
     )
     async def upload(
-        self, request: Request[Any, Any, Any], actor: Actor, support_request_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, support_request_id: Id
     ) -> Template | Response[Any]:
         # A file is no Struct field: it is read from the multipart form as it is.
         upload = (await request.form()).get("file")
@@ -326,7 +326,7 @@ class GrantsController(Controller):
 
     @get("/requests/{support_request_id:int}/attachments/{attachment_id:int}")
     async def attachment(
-        self, actor: Actor, support_request_id: Id, attachment_id: Id
+        self, actor: CurrentActor, support_request_id: Id, attachment_id: Id
     ) -> Response[bytes]:
         attachment, content = await services.open_attachment(
             actor, support_request_id, attachment_id
@@ -342,7 +342,7 @@ class GrantsController(Controller):
         )
 
     @get("/requests/{support_request_id:int}/letter")
-    async def letter(self, actor: Actor, support_request_id: Id) -> Template:
+    async def letter(self, actor: CurrentActor, support_request_id: Id) -> Template:
         """The decision letter, printable, in the applicant's language."""
         letter = await services.decision_letter(actor, support_request_id)
         # The page renders after this returns, so the language is switched, not scoped.
@@ -356,12 +356,12 @@ class GrantsController(Controller):
     # --- officers ------------------------------------------------------------------------
 
     @get("/queue", guards=[permitted("support_request.decide")])
-    async def queue(self, actor: Actor) -> Template:
+    async def queue(self, actor: CurrentActor) -> Template:
         rows = await services.review_queue(actor)
         return page("grants/queue.html", rows=rows)
 
     @get("/programmes", guards=[permitted("programme.manage")])
-    async def programmes(self, actor: Actor) -> Template:
+    async def programmes(self, actor: CurrentActor) -> Template:
         return page(
             "grants/programmes.html",
             programmes=await services.list_programmes(actor),
@@ -370,7 +370,7 @@ class GrantsController(Controller):
 
     @post("/programmes", guards=[permitted("programme.manage")])
     async def create_programme(
-        self, request: Request[Any, Any, Any], actor: Actor
+        self, request: Request[Any, Any, Any], actor: CurrentActor
     ) -> Response[Any]:
         form = await parse_programme_form(request)
         try:
@@ -386,7 +386,7 @@ class GrantsController(Controller):
 
     @post("/budgets/{budget_id:int}/adjust", guards=[permitted("programme.manage")])
     async def adjust(
-        self, request: Request[Any, Any, Any], actor: Actor, budget_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, budget_id: Id
     ) -> Response[Any]:
         form = await parse_form(request, AdjustForm)
         try:
@@ -400,7 +400,7 @@ class GrantsController(Controller):
     @get("/payments/export", guards=[permitted("payment.export")])
     async def export(
         self,
-        actor: Actor,
+        actor: CurrentActor,
         start: FromQuery[str] = "",
         end: FromQuery[str] = "",
         format: FromQuery[str] = "csv",

@@ -3,11 +3,12 @@
 from piccolo.conf.apps import AppConfig
 
 from fristad.database import migrations_folder
+from matching.tables import BedAlert, FundingLink, MatchingCursor, UnmetDemand
 
 APP_CONFIG = AppConfig(
     app_name="matching",
     migrations_folder_path=migrations_folder("matching"),
-    table_classes=[],
-    migration_dependencies=[],
+    table_classes=[FundingLink, UnmetDemand, BedAlert, MatchingCursor],
+    migration_dependencies=["shelters.piccolo_app", "grants.piccolo_app"],
     commands=[],
 )

@@ -12,8 +12,7 @@ from litestar.params import FromQuery, JSONBody
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from accounts.domain import Actor
-from accounts.web import signed_in
+from accounts.web import CurrentActor, signed_in
 from fristad.web import Id
 from shelters import services
 from shelters.schemas import (
@@ -43,7 +42,7 @@ class SheltersApi(Controller):
     @get("/shelters", summary="Active shelters with free beds per category (no addresses)")
     async def shelters(
         self,
-        actor: Actor,
+        actor: CurrentActor,
         region: FromQuery[str] = "",
         target_group: FromQuery[str] = "",
         children: FromQuery[bool] = False,
@@ -64,7 +63,7 @@ class SheltersApi(Controller):
         status_code=HTTP_200_OK,
     )
     async def set_availability(
-        self, actor: Actor, shelter_id: Id, data: JSONBody[AvailabilityIn]
+        self, actor: CurrentActor, shelter_id: Id, data: JSONBody[AvailabilityIn]
     ) -> list[OperatorCategoryOut]:
         categories = await services.set_availability(
             actor,
@@ -77,7 +76,7 @@ class SheltersApi(Controller):
         return [_out(category, OperatorCategoryOut) for category in categories]
 
     @get("/holds", summary="The holds of the token's organisation's cases")
-    async def holds(self, actor: Actor) -> list[HoldOut]:
+    async def holds(self, actor: CurrentActor) -> list[HoldOut]:
         return [_out(hold, HoldOut) for hold in await services.holds_of_organisation(actor)]
 
     @post(
@@ -85,20 +84,20 @@ class SheltersApi(Controller):
         summary="Hold a bed for a case (201; 409 with the reason when no bed is free)",
         status_code=HTTP_201_CREATED,
     )
-    async def create_hold(self, actor: Actor, data: JSONBody[HoldIn]) -> Response[HoldOut]:
+    async def create_hold(self, actor: CurrentActor, data: JSONBody[HoldIn]) -> Response[HoldOut]:
         result = await services.hold_bed(
             actor, data.category_id, data.beneficiary_id, idempotency_key=data.idempotency_key
         )
         return Response(_out(result.hold, HoldOut), status_code=201 if result.created else 200)
 
     @get("/holds/{hold_id:int}", summary="One hold (the holder's or the shelter's)")
-    async def hold(self, actor: Actor, hold_id: Id) -> HoldOut:
+    async def hold(self, actor: CurrentActor, hold_id: Id) -> HoldOut:
         return _out(await services.hold_for_api(actor, hold_id), HoldOut)
 
     @post(
         "/holds/{hold_id:int}/accept", summary="The shelter accepts: a placement", status_code=200
     )
-    async def accept(self, actor: Actor, hold_id: Id, data: JSONBody[AcceptIn]) -> HoldOut:
+    async def accept(self, actor: CurrentActor, hold_id: Id, data: JSONBody[AcceptIn]) -> HoldOut:
         hold = await services.accept_hold(
             actor, hold_id, expected_discharge=data.expected_discharge
         )
@@ -109,11 +108,11 @@ class SheltersApi(Controller):
         summary="The shelter declines, with a reason",
         status_code=200,
     )
-    async def decline(self, actor: Actor, hold_id: Id, data: JSONBody[DeclineIn]) -> HoldOut:
+    async def decline(self, actor: CurrentActor, hold_id: Id, data: JSONBody[DeclineIn]) -> HoldOut:
         return _out(await services.decline_hold(actor, hold_id, data.reason), HoldOut)
 
     @post(
         "/holds/{hold_id:int}/release", summary="The caseworker releases the bed", status_code=200
     )
-    async def release(self, actor: Actor, hold_id: Id) -> HoldOut:
+    async def release(self, actor: CurrentActor, hold_id: Id) -> HoldOut:
         return _out(await services.release_hold(actor, hold_id), HoldOut)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 from fristad.i18n import N_
 
@@ -59,6 +59,8 @@ HOLD_TRANSITIONS: Final = {
 }
 # A single shelter's category never has more beds than this (keeps typos out of the board).
 MAX_CAPACITY: Final = 500
+# … nor lets one placement bring more accompanying children than this.
+MAX_CHILDREN: Final = 20
 # The counts a bed moves between when it is held, released, taken in and left.
 BedCount = Literal["free", "held", "occupied"]
 
@@ -107,3 +109,79 @@ def statuses_moving_to(to_status: str) -> list[str]:
 
 def codes_in(codes: list[str], vocabulary: dict[str, str]) -> bool:
     return all(code in vocabulary for code in codes)
+
+
+@dataclass(frozen=True)
+class OfferFacts:
+    """A bed category with its shelter's facts, for matching (never the address).
+
+    Empty lists and None mean "not stated". The category's target groups are used when it has
+    any, else the shelter's; a category or its shelter may be wheelchair accessible.
+    """
+
+    category_id: int
+    shelter_id: int
+    operator_id: int
+    shelter_name: str
+    category_name: str
+    region: str
+    municipality: str
+    target_groups: list[str]
+    children_allowed: bool
+    max_children: int | None
+    accessible: bool
+    security_level: str
+    languages: list[str]
+    experience: list[str]
+    price_per_night: int
+    free: int
+    confirmed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DeclineFacts:
+    """A shelter's refusal of a hold for a person."""
+
+    beneficiary_id: int
+    shelter_id: int
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class FreedBed:
+    """A change of a category's numbers after which a bed may be free (reverse matching)."""
+
+    event_id: int
+    category_id: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class HoldOutcome:
+    """What became of a hold: its status and the placement it led to, if any."""
+
+    hold_id: int
+    hold_status: str
+    shelter_name: str
+    placement_id: int | None
+    admitted_at: datetime | None
+    discharged_at: datetime | None
+
+
+class HoldGuard(Protocol):
+    """What the composition root hands shelters so that no hold breaks matching's rules
+    (shelters may not import matching; see matching.services.holds)."""
+
+    async def refusal(self, category_id: int, beneficiary_id: int) -> str | None:
+        """The sentence of the hard rule that keeps the person out of the category, or None."""
+
+    async def no_bed(self, category_id: int, beneficiary_id: int) -> None:
+        """A hold found no free bed (unmet demand)."""
+
+
+# Changes after which a bed may have become free: a new category, a discharge, a hold that
+# ended without a placement, more free beds or fewer out of service, a set of the numbers.
+FREEING_KINDS: Final = frozenset(
+    {"created", "discharge", "release", "decline", "expire", "set", "free+", "out_of_service-"}
+)

@@ -124,6 +124,7 @@ class ShelterForm(msgspec.Struct):
     security_level: str = "standard"
     price_kronor: str = "0"
     referral_contact: str = ""
+    experience: list[str] | str = msgspec.field(default_factory=list)
 
 
 class CategoryForm(msgspec.Struct):
@@ -131,4 +132,5 @@ class CategoryForm(msgspec.Struct):
     capacity: str = ""
     target_groups: list[str] | str = msgspec.field(default_factory=list)
     children_allowed: str = ""
+    max_children: str = ""
     accessible: str = ""

@@ -38,6 +38,8 @@ class Shelter(Table):
     accessible = Boolean(default=False)
     security_level = Varchar(length=20, default="standard")
     price_per_night = Integer(default=0)  # öre
+    # Exploitation types (beneficiaries' codes) the staff have experience with; "" = not stated.
+    experience = Text(default="")
     # How to reach the referral desk (a phone number or a function mailbox, not a person's).
     referral_contact = Text(default="")
     active = Boolean(default=True)
@@ -52,6 +54,8 @@ class BedCategory(Table, tablename="bed_category"):
     name = Varchar(length=100)
     target_groups = Text(default="")
     children_allowed = Boolean(default=False)
+    # How many accompanying children one placement may bring; None = not stated.
+    max_children = Integer(null=True, default=None)
     accessible = Boolean(default=False)
     capacity = Integer(default=0)
     out_of_service = Integer(default=0)

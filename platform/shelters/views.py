@@ -20,13 +20,23 @@ from litestar.response.sse import ServerSentEventMessage
 
 from accounts.domain import Actor
 from accounts.policy import has_permission
-from accounts.web import permitted, signed_in
+from accounts.web import CurrentActor, permitted, signed_in
+from beneficiaries.domain import EXPLOITATION_TYPES
 from fristad import i18n
 from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS, municipalities
 from fristad.settings import Settings
-from fristad.web import Id, as_list, flash, form_errors, page, see_other, wants_fragment
+from fristad.web import (
+    AppSettings,
+    Id,
+    as_list,
+    flash,
+    form_errors,
+    page,
+    see_other,
+    wants_fragment,
+)
 from shelters import events, services
 from shelters.domain import SECURITY_LEVELS, TARGET_GROUPS
 from shelters.schemas import (
@@ -68,7 +78,7 @@ class BoardController(Controller):
     async def board(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
+        actor: CurrentActor,
         region: FromQuery[str] = "",
         target_group: FromQuery[str] = "",
         children: FromQuery[str] = "",
@@ -91,8 +101,8 @@ class BoardController(Controller):
     async def board_events(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
-        settings: Settings,
+        actor: CurrentActor,
+        settings: AppSettings,
         region: FromQuery[str] = "",
         target_group: FromQuery[str] = "",
         children: FromQuery[str] = "",
@@ -125,19 +135,19 @@ class BoardController(Controller):
         return ServerSentEvent(stream(), headers={"X-Accel-Buffering": "no"})
 
     @get("/holds", name="shelter_holds")
-    async def holds(self, actor: Actor) -> Template:
+    async def holds(self, actor: CurrentActor) -> Template:
         holds = await services.holds_of_organisation(actor)
         return page("shelters/holds.html", holds=holds, notices=await services.take_notices(actor))
 
     @get("/categories/{category_id:int}/hold")
-    async def hold_form(self, actor: Actor, category_id: Id) -> Template:
+    async def hold_form(self, actor: CurrentActor, category_id: Id) -> Template:
         return await _hold_page(actor, category_id, HoldForm())
 
     @post("/categories/{category_id:int}/hold")
     async def hold(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
+        actor: CurrentActor,
         category_id: Id,
         data: Annotated[HoldForm, Form],
     ) -> Template | Response[Any]:
@@ -153,14 +163,14 @@ class BoardController(Controller):
 
     @post("/holds/{hold_id:int}/release")
     async def release(
-        self, request: Request[Any, Any, Any], actor: Actor, hold_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, hold_id: Id
     ) -> Response[Any]:
         await services.release_hold(actor, hold_id)
         flash(request, _("The hold has been released; the bed is free again."))
         return see_other(request, "/shelters/holds")
 
     @post("/{shelter_id:int}/address")
-    async def address(self, actor: Actor, shelter_id: Id) -> Template:
+    async def address(self, actor: CurrentActor, shelter_id: Id) -> Template:
         """The address of a shelter where the caseworker placed someone (the read is audited)."""
         address = await services.shelter_address(actor, shelter_id)
         return page("shelters/address.html", address=address)
@@ -189,12 +199,15 @@ class OperatorController(Controller):
     include_in_schema = False
 
     @get("/", name="shelter_operate")
-    async def index(self, actor: Actor) -> Template:
+    async def index(self, actor: CurrentActor) -> Template:
         return await _operator_index(actor, ShelterForm())
 
     @post("/")
     async def create_shelter(
-        self, request: Request[Any, Any, Any], actor: Actor, data: Annotated[ShelterForm, Form]
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        data: Annotated[ShelterForm, Form],
     ) -> Template | Response[Any]:
         """An operator's administrator registers a shelter (its address is stored encrypted)."""
         try:
@@ -211,6 +224,7 @@ class OperatorController(Controller):
                     security_level=data.security_level,
                     price_per_night=_ore(data.price_kronor),
                     referral_contact=data.referral_contact,
+                    experience=as_list(data.experience),
                 ),
             )
         except InvalidInput as error:
@@ -222,8 +236,8 @@ class OperatorController(Controller):
     async def add_category(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
-        settings: Settings,
+        actor: CurrentActor,
+        settings: AppSettings,
         shelter_id: Id,
         data: Annotated[CategoryForm, Form],
     ) -> Template | Response[Any]:
@@ -236,6 +250,7 @@ class OperatorController(Controller):
                     capacity=int(data.capacity) if data.capacity.strip().isdigit() else 0,
                     target_groups=as_list(data.target_groups),
                     children_allowed=data.children_allowed == "1",
+                    max_children=_count_or_none(data.max_children),
                     accessible=data.accessible == "1",
                 ),
             )
@@ -247,15 +262,15 @@ class OperatorController(Controller):
         return see_other(request, f"/shelters/operate/{shelter_id}")
 
     @get("/{shelter_id:int}")
-    async def shelter(self, actor: Actor, settings: Settings, shelter_id: Id) -> Template:
+    async def shelter(self, actor: CurrentActor, settings: AppSettings, shelter_id: Id) -> Template:
         return await _operator_page(actor, settings, shelter_id)
 
     @post("/categories/{category_id:int}/adjust")
     async def adjust(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
-        settings: Settings,
+        actor: CurrentActor,
+        settings: AppSettings,
         category_id: Id,
         data: Annotated[AdjustForm, Form],
     ) -> Template | Response[Any]:
@@ -273,7 +288,11 @@ class OperatorController(Controller):
 
     @post("/categories/{category_id:int}/confirm")
     async def confirm(
-        self, request: Request[Any, Any, Any], actor: Actor, settings: Settings, category_id: Id
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        settings: AppSettings,
+        category_id: Id,
     ) -> Template | Response[Any]:
         category = await services.confirm(actor, category_id)
         return _category_answer(request, settings, category, _("Confirmed. Thank you."), "ok")
@@ -282,7 +301,7 @@ class OperatorController(Controller):
     async def accept(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
+        actor: CurrentActor,
         hold_id: Id,
         data: Annotated[AcceptForm, Form],
     ) -> Response[Any]:
@@ -299,7 +318,7 @@ class OperatorController(Controller):
     async def decline(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
+        actor: CurrentActor,
         hold_id: Id,
         data: Annotated[ReasonForm, Form],
     ) -> Response[Any]:
@@ -315,7 +334,7 @@ class OperatorController(Controller):
     async def discharge(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
+        actor: CurrentActor,
         placement_id: Id,
         data: Annotated[ReasonForm, Form],
     ) -> Response[Any]:
@@ -368,6 +387,15 @@ def _ore(kronor: str) -> int:
         return -1  # refused by the service as a negative price
 
 
+def _count_or_none(text: str) -> int | None:
+    """A count typed in a form; empty means "not stated", and anything else not a count is
+    refused by the service's range check."""
+    text = text.strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() and len(text) < 4 else -1
+
+
 def _groups() -> list[tuple[str, str]]:
     return [(code, _(text)) for code, text in TARGET_GROUPS.items()]
 
@@ -384,6 +412,8 @@ async def _operator_index(
         selected_groups=as_list(form.target_groups),
         groups=_groups(),
         security_levels=[(code, _(text)) for code, text in SECURITY_LEVELS.items()],
+        exploitation_types=[(code, _(text)) for code, text in EXPLOITATION_TYPES.items()],
+        selected_experience=as_list(form.experience),
         places=sorted(
             ((m.code, f"{m.name} ({POLICE_REGIONS[m.region]})") for m in municipalities().values()),
             key=lambda option: option[1],

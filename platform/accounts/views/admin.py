@@ -12,12 +12,11 @@ from accounts import audit, services
 from accounts.domain import Actor, Role, role_label
 from accounts.schemas import AuditFilterForm, OrganisationForm
 from accounts.views._common import Form
-from accounts.web import system_admin
+from accounts.web import CurrentActor, system_admin
 from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS
-from fristad.settings import Settings
-from fristad.web import MAX_PAGE, Id, as_list, flash, page, see_other
+from fristad.web import MAX_PAGE, AppSettings, Id, as_list, flash, page, see_other
 
 
 class AdminController(Controller):
@@ -28,15 +27,15 @@ class AdminController(Controller):
     include_in_schema = False
 
     @get("/organisations", name="admin_organisations")
-    async def organisations(self, actor: Actor) -> Template:
+    async def organisations(self, actor: CurrentActor) -> Template:
         return await _organisations_page(actor)
 
     @post("/organisations")
     async def create_organisation(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
-        settings: Settings,
+        actor: CurrentActor,
+        settings: AppSettings,
         data: Annotated[OrganisationForm, Form],
     ) -> Template | Response[Any]:
         kinds = set(as_list(data.kinds))
@@ -62,7 +61,7 @@ class AdminController(Controller):
         return see_other(request, "/admin/organisations")
 
     @get("/organisations/{organisation_id:int}")
-    async def organisation(self, actor: Actor, organisation_id: Id) -> Template:
+    async def organisation(self, actor: CurrentActor, organisation_id: Id) -> Template:
         return page(
             "accounts/admin_organisation.html",
             organisation=await services.get_organisation(actor, organisation_id),
@@ -74,7 +73,7 @@ class AdminController(Controller):
     async def disable_user(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
+        actor: CurrentActor,
         user_id: Id,
         organisation_id: FromQuery[int],
     ) -> Response[Any]:
@@ -86,7 +85,7 @@ class AdminController(Controller):
     async def enable_user(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
+        actor: CurrentActor,
         user_id: Id,
         organisation_id: FromQuery[int],
     ) -> Response[Any]:

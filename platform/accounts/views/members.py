@@ -14,12 +14,11 @@ from accounts.domain import Actor, parse_role, role_label
 from accounts.policy import has_permission
 from accounts.schemas import AcceptInvitationForm, InviteForm, RoleForm
 from accounts.views._common import Form, roles
-from accounts.web import signed_in
+from accounts.web import CurrentActor, Viewer, signed_in
 from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS
-from fristad.settings import Settings
-from fristad.web import Id, flash, form_errors, page, see_other
+from fristad.web import AppSettings, Id, flash, form_errors, page, see_other
 
 MEMBERS = "/organisation/members"
 
@@ -32,15 +31,15 @@ class MembersController(Controller):
     include_in_schema = False
 
     @get("/members", name="members")
-    async def members(self, actor: Actor) -> Template:
+    async def members(self, actor: CurrentActor) -> Template:
         return await _members_page(actor)
 
     @post("/members/invite")
     async def invite(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
-        settings: Settings,
+        actor: CurrentActor,
+        settings: AppSettings,
         data: Annotated[InviteForm, Form],
     ) -> Template | Response[Any]:
         organisation_id = _organisation_of(actor)
@@ -60,7 +59,7 @@ class MembersController(Controller):
 
     @post("/invitations/{invitation_id:int}/revoke")
     async def revoke_invitation(
-        self, request: Request[Any, Any, Any], actor: Actor, invitation_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, invitation_id: Id
     ) -> Response[Any]:
         await services.revoke_invitation(actor, invitation_id)
         flash(request, _("The invitation has been withdrawn."))
@@ -70,7 +69,7 @@ class MembersController(Controller):
     async def change_role(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
+        actor: CurrentActor,
         membership_id: Id,
         data: Annotated[RoleForm, Form],
     ) -> Template | Response[Any]:
@@ -84,13 +83,13 @@ class MembersController(Controller):
         return see_other(request, MEMBERS)
 
     @get("/members/{membership_id:int}/deactivate")
-    async def confirm_deactivate(self, actor: Actor, membership_id: Id) -> Template:
+    async def confirm_deactivate(self, actor: CurrentActor, membership_id: Id) -> Template:
         member = await services.get_member(actor, actor.organisation_id or 0, membership_id)
         return page("accounts/confirm_deactivate.html", member=member, role_label=role_label)
 
     @post("/members/{membership_id:int}/deactivate")
     async def deactivate(
-        self, request: Request[Any, Any, Any], actor: Actor, membership_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, membership_id: Id
     ) -> Response[Any]:
         await services.deactivate_membership(actor, membership_id)
         flash(request, _("The member's role has been removed."))
@@ -126,7 +125,7 @@ class InvitationController(Controller):
     include_in_schema = False
 
     @get("/{token:str}")
-    async def invitation(self, viewer: Actor | None, token: FromPath[str]) -> Template:
+    async def invitation(self, viewer: Viewer, token: FromPath[str]) -> Template:
         try:
             invitation = await services.open_invitation(token)
         except Conflict as error:
@@ -146,7 +145,7 @@ class InvitationController(Controller):
     async def accept(
         self,
         request: Request[Any, Any, Any],
-        viewer: Actor | None,
+        viewer: Viewer,
         token: FromPath[str],
         data: Annotated[AcceptInvitationForm, Form],
     ) -> Template | Response[Any]:

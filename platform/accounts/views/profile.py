@@ -18,11 +18,19 @@ from accounts.schemas import (
     TokenForm,
 )
 from accounts.views._common import Form, enrolment_page, with_locale_cookie
-from accounts.web import MEMBERSHIP, MFA, client_ip, signed_in, start_session
+from accounts.web import MEMBERSHIP, MFA, CurrentActor, client_ip, signed_in, start_session
 from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
-from fristad.settings import Settings
-from fristad.web import Id, as_list, flash, page, safe_local_path, see_other, session_data
+from fristad.web import (
+    AppSettings,
+    Id,
+    as_list,
+    flash,
+    page,
+    safe_local_path,
+    see_other,
+    session_data,
+)
 
 
 class ProfileController(Controller):
@@ -31,12 +39,15 @@ class ProfileController(Controller):
     include_in_schema = False
 
     @get("/", name="profile")
-    async def profile(self, actor: Actor) -> Template:
+    async def profile(self, actor: CurrentActor) -> Template:
         return await _profile_page(actor)
 
     @post("/password")
     async def change_password(
-        self, request: Request[Any, Any, Any], actor: Actor, data: Annotated[PasswordForm, Form]
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        data: Annotated[PasswordForm, Form],
     ) -> Template | Response[Any]:
         try:
             epoch = await services.change_password(actor, data.current_password, data.password)
@@ -53,8 +64,8 @@ class ProfileController(Controller):
     async def language(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
-        settings: Settings,
+        actor: CurrentActor,
+        settings: AppSettings,
         data: Annotated[LanguageForm, Form],
     ) -> Response[Any]:
         await services.set_locale(actor, data.locale)
@@ -62,7 +73,10 @@ class ProfileController(Controller):
 
     @post("/context")
     async def switch_context(
-        self, request: Request[Any, Any, Any], actor: Actor, data: Annotated[ContextForm, Form]
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        data: Annotated[ContextForm, Form],
     ) -> Response[Any]:
         """Act in another of one's organisations or roles (the header's switcher)."""
         chosen = await services.switch_membership(actor, data.membership_id)
@@ -70,12 +84,12 @@ class ProfileController(Controller):
         return see_other(request, safe_local_path(data.next))
 
     @get("/two-factor")
-    async def enrolment(self, actor: Actor) -> Template:
+    async def enrolment(self, actor: CurrentActor) -> Template:
         return await enrolment_page(actor.user_id, action="/account/two-factor")
 
     @post("/two-factor")
     async def confirm_enrolment(
-        self, request: Request[Any, Any, Any], actor: Actor, data: Annotated[CodeForm, Form]
+        self, request: Request[Any, Any, Any], actor: CurrentActor, data: Annotated[CodeForm, Form]
     ) -> Template:
         try:
             codes = await services.confirm_mfa_enrolment(
@@ -89,7 +103,7 @@ class ProfileController(Controller):
         return page("accounts/recovery_codes.html", codes=codes)
 
     @post("/two-factor/recovery-codes")
-    async def renew_recovery_codes(self, actor: Actor) -> Template:
+    async def renew_recovery_codes(self, actor: CurrentActor) -> Template:
         codes = await services.new_recovery_codes_for(actor)
         return page("accounts/recovery_codes.html", codes=codes)
 
@@ -97,8 +111,8 @@ class ProfileController(Controller):
     async def disable_mfa(
         self,
         request: Request[Any, Any, Any],
-        actor: Actor,
-        settings: Settings,
+        actor: CurrentActor,
+        settings: AppSettings,
         data: Annotated[ConfirmPasswordForm, Form],
     ) -> Template | Response[Any]:
         try:
@@ -109,7 +123,7 @@ class ProfileController(Controller):
         return see_other(request, "/account")
 
     @post("/tokens")
-    async def create_token(self, actor: Actor, data: Annotated[TokenForm, Form]) -> Template:
+    async def create_token(self, actor: CurrentActor, data: Annotated[TokenForm, Form]) -> Template:
         try:
             created = await services.create_token(
                 actor, data.name, as_list(data.scopes), expires_in_days=data.expires_in_days
@@ -120,7 +134,7 @@ class ProfileController(Controller):
 
     @post("/tokens/{token_id:int}/revoke")
     async def revoke_token(
-        self, request: Request[Any, Any, Any], actor: Actor, token_id: Id
+        self, request: Request[Any, Any, Any], actor: CurrentActor, token_id: Id
     ) -> Response[Any]:
         await services.revoke_token(actor, token_id)
         flash(request, _("The token has been revoked."))

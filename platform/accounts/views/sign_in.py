@@ -7,17 +7,31 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
-from redis.asyncio import Redis
 
 from accounts import services
-from accounts.domain import Actor
 from accounts.schemas import CodeForm, EmailForm, NewPasswordForm, SignInForm
 from accounts.views._common import Form, enrolment_page, with_locale_cookie
-from accounts.web import client_ip, pending_user, signed_in, start_pending, start_session
+from accounts.web import (
+    CurrentActor,
+    client_ip,
+    pending_user,
+    signed_in,
+    start_pending,
+    start_session,
+)
 from fristad.errors import Conflict, InvalidInput, TooManyAttempts
 from fristad.i18n import gettext as _
 from fristad.settings import Settings
-from fristad.web import flash, form_errors, page, safe_local_path, see_other, session_data
+from fristad.web import (
+    AppRedis,
+    AppSettings,
+    flash,
+    form_errors,
+    page,
+    safe_local_path,
+    see_other,
+    session_data,
+)
 
 TWO_FACTOR_SETUP = "/sign-in/two-factor/setup"
 
@@ -34,8 +48,8 @@ class SignInController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: Annotated[SignInForm, Form],
-        redis: Redis,
-        settings: Settings,
+        redis: AppRedis,
+        settings: AppSettings,
     ) -> Template | Response[Any]:
         """Password first; then the second factor, or its set-up where the role requires it."""
         try:
@@ -68,8 +82,8 @@ class SignInController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: Annotated[CodeForm, Form],
-        redis: Redis,
-        settings: Settings,
+        redis: AppRedis,
+        settings: AppSettings,
     ) -> Template | Response[Any]:
         pending = pending_user(request)
         if pending is None:
@@ -98,7 +112,10 @@ class SignInController(Controller):
 
     @post(TWO_FACTOR_SETUP)
     async def confirm_enrolment_during_sign_in(
-        self, request: Request[Any, Any, Any], data: Annotated[CodeForm, Form], settings: Settings
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[CodeForm, Form],
+        settings: AppSettings,
     ) -> Template | Response[Any]:
         pending = pending_user(request)
         if pending is None:
@@ -112,7 +129,7 @@ class SignInController(Controller):
         return page("accounts/recovery_codes.html", codes=codes)
 
     @post("/sign-out", guards=[signed_in])
-    async def sign_out(self, request: Request[Any, Any, Any], actor: Actor) -> Response[Any]:
+    async def sign_out(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
         await services.record_sign_out(actor)
         request.clear_session()
         return see_other(request, "/")
@@ -122,7 +139,7 @@ class SignInController(Controller):
         return page("accounts/forgot.html", sent=False)
 
     @post("/password/forgot")
-    async def forgot(self, data: Annotated[EmailForm, Form], settings: Settings) -> Template:
+    async def forgot(self, data: Annotated[EmailForm, Form], settings: AppSettings) -> Template:
         """Always the same answer, whether or not the address has an account."""
         await services.send_password_reset_link(data.email, settings)
         return page("accounts/forgot.html", sent=True)

@@ -17,11 +17,17 @@ from beneficiaries.services.for_apps import (
     gap_of,
     minimal_profile,
 )
+from beneficiaries.services.for_matching import (
+    cases_waiting_for_shelter,
+    caseworker_of,
+    matching_facts,
+)
 from beneficiaries.services.models import (
     Access,
     BeneficiaryRecord,
     BeneficiaryView,
     CaseCounts,
+    CaseFacts,
     ConsentEntry,
     Filters,
     IncomingShare,
@@ -60,6 +66,7 @@ __all__ = [
     "BeneficiaryRecord",
     "BeneficiaryView",
     "CaseCounts",
+    "CaseFacts",
     "ConsentEntry",
     "Filters",
     "IncomingShare",
@@ -73,6 +80,8 @@ __all__ = [
     "answer_share",
     "case_for",
     "case_id_by_code",
+    "cases_waiting_for_shelter",
+    "caseworker_of",
     "change_status",
     "consents_of",
     "create_beneficiary",
@@ -86,6 +95,7 @@ __all__ = [
     "list_beneficiaries",
     "list_notes",
     "list_records",
+    "matching_facts",
     "member_organisations",
     "minimal_profile",
     "record_consent",

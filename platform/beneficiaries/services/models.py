@@ -265,3 +265,38 @@ class SubjectData(TypedDict):
     consents: list[dict[str, Any]]
     status_history: list[dict[str, Any]]
     shares: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """The coded facts of a case that matching needs (no identity, no free text)."""
+
+    id: int
+    code: str
+    organisation_id: int
+    caseworker_id: int | None
+    status: str
+    gender: str
+    age_band: str
+    is_minor: bool
+    children_count: int
+    languages: list[str]
+    shelter_requirements: list[str]
+    protected_identity: str
+    avoid_regions: list[str]
+    region: str
+    municipality: str | None
+    # A recorded interpreter language counts as interpreting arranged in that language.
+    interpreter_language: str | None
+    needs: list[str]
+    exploitation_types: list[str]
+    consents_to_shelter: bool
+    waiting_since: datetime
+
+    @property
+    def age_known(self) -> bool:
+        return self.age_band != "unknown"
+
+    @property
+    def interpreter_arranged(self) -> bool:
+        return bool(self.interpreter_language)

@@ -17,6 +17,13 @@ from grants.services.follow_up import (
     report,
     send_report_reminders,
 )
+from grants.services.for_matching import (
+    BudgetLeft,
+    FundingState,
+    budget_left,
+    funding_state,
+    settle_stay,
+)
 from grants.services.ledger import LedgerDifference, ledger_check
 from grants.services.letter import Letter, decision_letter
 from grants.services.models import (
@@ -59,11 +66,13 @@ from grants.services.support_requests import (
 __all__ = [
     "AttachmentRecord",
     "BudgetExhausted",
+    "BudgetLeft",
     "BudgetLine",
     "CostLineRecord",
     "DecisionRecord",
     "DecisionResult",
     "ExportedPayment",
+    "FundingState",
     "LedgerDifference",
     "Letter",
     "OrganisationHistory",
@@ -75,12 +84,14 @@ __all__ = [
     "adjust_budget",
     "answer_info",
     "beneficiary_by_code",
+    "budget_left",
     "close",
     "confirm",
     "create_programme",
     "create_request",
     "decide",
     "decision_letter",
+    "funding_state",
     "get_programme",
     "get_request",
     "ledger_check",
@@ -99,6 +110,7 @@ __all__ = [
     "save_draft",
     "send_back",
     "send_report_reminders",
+    "settle_stay",
     "start_review",
     "submit",
     "withdraw",

@@ -24,6 +24,7 @@ from shelters.services.answers import (
     holds_of_organisation,
     incoming_holds,
     release_hold,
+    release_unfunded_hold,
 )
 from shelters.services.board import (
     BoardCategory,
@@ -34,7 +35,7 @@ from shelters.services.board import (
     board,
     board_shelter,
 )
-from shelters.services.holds import HoldResult, hold_bed, own_case_id
+from shelters.services.holds import HoldResult, guard_holds_with, hold_bed, own_case_id
 from shelters.services.invariants import broken_invariants
 from shelters.services.models import (
     BedHold,
@@ -48,6 +49,15 @@ from shelters.services.models import (
     Stay,
 )
 from shelters.services.notices import remind_stale_shelters, take_notices
+from shelters.services.offers import (
+    declines_of,
+    declines_since,
+    freed_beds,
+    hold_of_placement,
+    hold_outcome,
+    offers,
+    placement_of_hold,
+)
 from shelters.services.operators import (
     CategoryNumbers,
     StaleEdit,
@@ -90,20 +100,29 @@ __all__ = [
     "confirm",
     "create_shelter",
     "decline_hold",
+    "declines_of",
+    "declines_since",
     "discharge",
     "expire_due_holds",
     "expire_hold",
+    "freed_beds",
+    "guard_holds_with",
     "hold_bed",
     "hold_for_api",
+    "hold_of_placement",
+    "hold_outcome",
     "holds_of_organisation",
     "incoming_holds",
     "is_constraint_error",
+    "offers",
     "operated_shelters",
     "operator_category",
     "operator_view",
     "own_case_id",
+    "placement_of_hold",
     "placements",
     "release_hold",
+    "release_unfunded_hold",
     "remind_stale_shelters",
     "set_availability",
     "shelter_address",

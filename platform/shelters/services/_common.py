@@ -46,8 +46,12 @@ def is_constraint_error(error: BaseException) -> bool:
     return isinstance(error, IntegrityConstraintViolationError)
 
 
+class NoBed(Conflict):
+    """No bed is free in the category (or it is closed)."""
+
+
 def _no_bed() -> Conflict:
-    return Conflict(_("No bed is free in this category any more. Choose another or try later."))
+    return NoBed(_("No bed is free in this category any more. Choose another or try later."))
 
 
 # --- reach ---------------------------------------------------------------------------------

@@ -114,6 +114,25 @@ async def release_hold(actor: Actor, hold_id: int) -> BedHold:
     return await hold_row(hold_id)
 
 
+async def release_unfunded_hold(hold_id: int) -> bool:
+    """Give back the bed of a pending hold whose support request was refused (matching calls
+    this); True when it was released now, False when the hold had moved on already."""
+    try:
+        hold = await hold_row(hold_id)
+    except NotFound:
+        return False
+    async with write_transaction():
+        if not await _close_hold(hold_id, "released", {}):
+            return False
+        await move_bed(hold.category_id, from_="held", to="free", kind="release", actor=None)
+        await notify.notice_staff(hold.shelter_id, "hold_expired", hold_id)
+        await audit.record(
+            "hold.released", object_type="hold", object_id=hold_id, detail={"why": "unfunded"}
+        )
+    await events.publish(hold.shelter_id)
+    return True
+
+
 async def expire_hold(hold_id: int) -> bool:
     """Expire a hold past its deadline (the job at the deadline, or the sweep). Idempotent:
     a hold answered, released or expired already is left alone. True when it expired now."""

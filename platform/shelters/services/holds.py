@@ -22,11 +22,29 @@ from fristad.i18n import gettext as _
 from fristad.queue import QueueNotOpenError, enqueue
 from fristad.settings import Settings, get_settings
 from shelters import events, notify
-from shelters.services._common import hold_row, is_constraint_error, move_bed, now
+from shelters.domain import HoldGuard
+from shelters.services._common import NoBed, hold_row, is_constraint_error, move_bed, now
 from shelters.services.models import BedHold
 from shelters.tables import Hold, Placement
 
 log = logging.getLogger("fristad.shelters")
+
+
+_guard: HoldGuard | None = None
+
+
+def guard_holds_with(guard: HoldGuard) -> None:
+    """The composition root hands over matching's rules: every hold asks them (shelters may not
+    import matching, which sits above it)."""
+    global _guard
+    _guard = guard
+
+
+async def _refusal(category_id: int, beneficiary_id: int) -> str | None:
+    if _guard is None:
+        # Fail closed: without the rules nobody can tell whether the bed fits the person.
+        return _("Beds cannot be held now: the matching rules are not loaded.")
+    return await _guard.refusal(category_id, beneficiary_id)
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,9 @@ async def hold_bed(
             ):
                 return HoldResult(found, created=False)
             await _refuse_second_booking(beneficiary_id)
+            # Under the write lock, so the facts the rules read cannot change before the hold.
+            if (refusal := await _refusal(category_id, beneficiary_id)) is not None:
+                raise Conflict(refusal)
             category = await move_bed(
                 category_id, from_="free", to="held", kind="hold", actor=actor
             )
@@ -101,6 +122,10 @@ async def hold_bed(
                 object_id=hold.id,
                 detail={"category_id": category_id, "beneficiary_id": beneficiary_id},
             )
+    except NoBed:
+        if _guard is not None:
+            await _guard.no_bed(category_id, beneficiary_id)
+        raise
     except Exception as error:
         if not is_constraint_error(error):
             raise

@@ -9,13 +9,21 @@ from accounts import audit
 from accounts.domain import Actor
 from accounts.policy import require
 from accounts.tables import Organisation
+from beneficiaries.domain import EXPLOITATION_TYPES
 from fristad import crypto
 from fristad.database import write_transaction
 from fristad.errors import InvalidInput, NotFound
 from fristad.i18n import gettext as _
 from fristad.regions import municipalities
 from shelters import events
-from shelters.domain import MAX_CAPACITY, SECURITY_LEVELS, TARGET_GROUPS, Counts, codes_in
+from shelters.domain import (
+    MAX_CAPACITY,
+    MAX_CHILDREN,
+    SECURITY_LEVELS,
+    TARGET_GROUPS,
+    Counts,
+    codes_in,
+)
 from shelters.services._common import locked_category, now, record_counts, shelter_row
 from shelters.tables import BedCategory, Shelter
 
@@ -31,6 +39,8 @@ class NewShelter:
     security_level: str = "standard"
     price_per_night: int = 0
     referral_contact: str = ""
+    # Exploitation types the staff have experience with (beneficiaries' codes); [] = not stated.
+    experience: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class NewCategory:
     accessible: bool = False
     out_of_service: int = 0
     occupied_outside: int = 0
+    max_children: int | None = None  # children one placement may bring; None = not stated
 
 
 async def create_shelter(actor: Actor | None, operator_id: int, data: NewShelter) -> int:
@@ -71,6 +82,8 @@ async def create_shelter(actor: Actor | None, operator_id: int, data: NewShelter
         errors["security_level"] = _("Choose a security level.")
     if data.price_per_night < 0:
         errors["price_per_night"] = _("The price cannot be negative.")
+    if not codes_in(data.experience, EXPLOITATION_TYPES):
+        errors["experience"] = _("Choose forms of exploitation from the list.")
     if errors:
         raise InvalidInput(errors)
     assert place is not None
@@ -86,6 +99,7 @@ async def create_shelter(actor: Actor | None, operator_id: int, data: NewShelter
             accessible=data.accessible,
             security_level=data.security_level,
             price_per_night=data.price_per_night,
+            experience=" ".join(sorted(set(data.experience))),
             referral_contact=data.referral_contact.strip(),
             created_at=now(),
         )
@@ -116,6 +130,8 @@ async def add_category(
         errors["out_of_service"] = _("More beds are out of service or occupied than there are.")
     if not data.target_groups or not codes_in(data.target_groups, TARGET_GROUPS):
         errors["target_groups"] = _("Choose who the category takes in.")
+    if data.max_children is not None and not 0 <= data.max_children <= MAX_CHILDREN:
+        errors["max_children"] = _("Enter how many children (0–20), or leave it empty.")
     if errors:
         raise InvalidInput(errors)
     async with write_transaction():
@@ -124,6 +140,7 @@ async def add_category(
             name=data.name.strip(),
             target_groups=" ".join(data.target_groups),
             children_allowed=data.children_allowed,
+            max_children=data.max_children,
             accessible=data.accessible,
             capacity=counts.capacity,
             out_of_service=counts.out_of_service,

@@ -1,0 +1,69 @@
+"""Matching's e-mails, in the recipient's language and without personal data: a freed bed that
+fits one of a caseworker's cases, a bed given back because its funding was refused, a hold that
+lapsed while its support request waits. In the app, the person's page shows the same."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from redis.exceptions import RedisError
+
+from accounts.tables import User
+from fristad.i18n import N_
+from fristad.i18n import gettext as _
+from fristad.queue import QueueNotOpenError, mail_in_language
+from fristad.settings import get_settings
+
+if TYPE_CHECKING:
+    from matching.services.funding import Funding
+
+log = logging.getLogger("fristad.matching")
+
+
+async def _mail(user_id: int, key: str, subject: str, lines: tuple[str, ...]) -> None:
+    user = await User.select(User.email, User.locale, User.active).where(User.id == user_id).first()
+    if user is None or not user["active"]:
+        return
+    link = f"{get_settings().public_url}/beneficiaries/"
+    try:
+        await mail_in_language(
+            user["locale"],
+            to=user["email"],
+            key=key,
+            write=lambda: (_(subject), "\n\n".join((*(_(line) for line in lines), link))),
+        )
+    except (QueueNotOpenError, RedisError, OSError) as error:
+        log.warning("mail %s not queued: %s", key, type(error).__name__)
+
+
+async def tell_of_free_bed(user_id: int, *, key: str) -> None:
+    await _mail(
+        user_id,
+        key,
+        N_("A bed is free"),
+        (
+            N_("A bed that fits one of your cases is free now."),
+            N_("Open the case's page in Fristad and look under Help now."),
+        ),
+    )
+
+
+async def tell_caseworker(funding: Funding, what: str) -> None:
+    """The caseworker who held the bed: the bed was released, or the hold lapsed."""
+    from beneficiaries import services as beneficiaries
+
+    user_id = await beneficiaries.caseworker_of(funding.beneficiary_id)
+    if user_id is None:
+        return
+    texts = {
+        "bed_released": (
+            N_("The support request for a bed you held was refused or withdrawn."),
+            N_("The bed has been released."),
+        ),
+        "hold_lapsed": (
+            N_("A bed you held from a match was declined or has expired."),
+            N_("Its support request is still open: withdraw it, or hold another bed for it."),
+        ),
+    }
+    await _mail(user_id, f"funding-{what}:{funding.link_id}", N_("Your bed hold"), texts[what])

@@ -1,0 +1,17 @@
+"""What matching hands the composition root (fristad.app): help now, the funding link, jobs."""
+
+from fristad.web import AppParts
+from matching import demo, jobs, policy
+from matching.api import MatchingApi
+from matching.domain import RULE_GROUPS
+from matching.views import FundingController, HelpNowController
+
+PARTS = AppParts(
+    name="matching",
+    policy=policy,
+    route_handlers=[HelpNowController, FundingController, MatchingApi],
+    template_globals={"rule_groups": RULE_GROUPS},
+    jobs=jobs.FUNCTIONS,
+    cron_jobs=jobs.CRON_JOBS,
+    demo=demo.populate,
+)

@@ -1,0 +1,81 @@
+"""Forms and API bodies of matching (msgspec)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from matching.services.help_now import DEFAULT_NIGHTS, MAX_NIGHTS
+
+Nights = Annotated[int, msgspec.Meta(ge=1, le=MAX_NIGHTS, description="Nights to apply for")]
+CategoryId = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
+
+
+class HoldForm(msgspec.Struct, kw_only=True):
+    """Hold a matched bed and open its support request (page form and API body)."""
+
+    category_id: CategoryId
+    nights: Nights = DEFAULT_NIGHTS
+
+
+class PointOut(msgspec.Struct, frozen=True):
+    code: str
+    text: str
+    points: int
+
+
+class MatchOut(msgspec.Struct, frozen=True):
+    """An eligible offer: a bed category of a shelter (never its address), with its score."""
+
+    category_id: int
+    shelter_id: int
+    shelter_name: str
+    category_name: str
+    region: str
+    municipality: str
+    free: int
+    score: int
+    points: list[PointOut]
+    unknowns: list[PointOut]
+    call_first: bool
+    expected_cost: int | None
+    fits_budget: bool | None
+
+
+class ExcludedOut(msgspec.Struct, frozen=True):
+    category_id: int
+    shelter_name: str
+    category_name: str
+    reason: str
+
+
+class ExcludedGroupOut(msgspec.Struct, frozen=True):
+    rule: str
+    heading: str
+    offers: list[ExcludedOut]
+
+
+class BudgetOut(msgspec.Struct, frozen=True):
+    programme_id: int
+    programme_name: str
+    category: str
+    remaining: int
+
+
+class MatchesOut(msgspec.Struct, frozen=True):
+    """Help now for one person: eligible offers ranked, excluded ones grouped by rule."""
+
+    beneficiary_id: int
+    nights: int
+    considered: int
+    budget: BudgetOut | None
+    eligible: list[MatchOut]
+    excluded: list[ExcludedGroupOut]
+
+
+class FundedHoldOut(msgspec.Struct, frozen=True):
+    hold_id: int
+    support_request_id: int
+    nights: int
+    expected_cost: int

@@ -1,0 +1,45 @@
+"""Matching's use cases: help now, holding through the rules, the funding link, reverse matching."""
+
+from matching.services.demand import record_unmet
+from matching.services.funding import (
+    Funding,
+    funding_of_case,
+    funding_of_placement,
+    funding_of_request,
+    nights_stayed,
+    settle,
+    settle_all,
+)
+from matching.services.help_now import DEFAULT_NIGHTS, MAX_NIGHTS, HelpNow, MatchFilters, help_now
+from matching.services.holds import HOLD_GUARD, FundedHold, hold_and_apply
+from matching.services.reverse import (
+    Alert,
+    alert_for_event,
+    alerts_of_case,
+    fitting_cases,
+    match_freed_beds,
+)
+
+__all__ = [
+    "DEFAULT_NIGHTS",
+    "HOLD_GUARD",
+    "MAX_NIGHTS",
+    "Alert",
+    "FundedHold",
+    "Funding",
+    "HelpNow",
+    "MatchFilters",
+    "alert_for_event",
+    "alerts_of_case",
+    "fitting_cases",
+    "funding_of_case",
+    "funding_of_placement",
+    "funding_of_request",
+    "help_now",
+    "hold_and_apply",
+    "match_freed_beds",
+    "nights_stayed",
+    "record_unmet",
+    "settle",
+    "settle_all",
+]
