@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from beneficiaries.domain import EXPLOITATION_TYPES, GENDERS, language_name
+from beneficiaries.domain import EXPLOITATION_TYPES, language_name
 from beneficiaries.domain import label as vocabulary_label
 from fristad.i18n import N_, date_, gettext
 from fristad.regions import POLICE_REGIONS
@@ -145,6 +145,13 @@ SCORE_TEXTS: Final = {
     "call_first": N_("Call first: not confirmed recently"),
 }
 _GENDER_GROUP: Final = {"woman": "women", "man": "men"}
+# How a refusal names the person's gender ("the person is a man").
+GENDER_PHRASES: Final = {
+    "woman": N_("a woman"),
+    "man": N_("a man"),
+    "non_binary": N_("non-binary"),
+    "unknown": N_("of unknown gender"),
+}
 
 
 @dataclass(frozen=True)
@@ -292,7 +299,7 @@ def _groups_for(person: Person) -> set[str] | None:
 
 
 def _gender(person: Person) -> str:
-    return vocabulary_label(GENDERS, person.gender).lower()
+    return gettext(GENDER_PHRASES.get(person.gender, GENDER_PHRASES["unknown"]))
 
 
 def _children(person: Person, offer: BedOffer) -> Reason | None:

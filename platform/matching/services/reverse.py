@@ -94,13 +94,16 @@ async def alert_for_event(event_id: int, category_id: int, settings: Settings) -
 
 
 async def _cursor() -> int:
+    """Where reverse matching stopped. The first run starts from now: beds freed before
+    matching ran at all (a new installation, the demo) are no news to anyone."""
     row = await MatchingCursor.select().where(MatchingCursor.name == CURSOR).first()
-    if row is None:
-        async with write_transaction():
-            if not await MatchingCursor.exists().where(MatchingCursor.name == CURSOR):
-                await MatchingCursor.insert(MatchingCursor(name=CURSOR, position=0))
-        return 0
-    return int(row["position"])
+    if row is not None:
+        return int(row["position"])
+    position = await shelters.latest_availability_change()
+    async with write_transaction():
+        if not await MatchingCursor.exists().where(MatchingCursor.name == CURSOR):
+            await MatchingCursor.insert(MatchingCursor(name=CURSOR, position=position))
+    return position
 
 
 async def match_freed_beds(settings: Settings) -> int:

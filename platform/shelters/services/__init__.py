@@ -55,6 +55,7 @@ from shelters.services.offers import (
     freed_beds,
     hold_of_placement,
     hold_outcome,
+    latest_availability_change,
     offers,
     placement_of_hold,
 )
@@ -114,6 +115,7 @@ __all__ = [
     "holds_of_organisation",
     "incoming_holds",
     "is_constraint_error",
+    "latest_availability_change",
     "offers",
     "operated_shelters",
     "operator_category",

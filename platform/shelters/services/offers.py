@@ -113,6 +113,16 @@ async def freed_beds(*, after: int, limit: int) -> list[FreedBed]:
     return [FreedBed(row["id"], row["category"], row["at"]) for row in rows]
 
 
+async def latest_availability_change() -> int:
+    """The id of the newest change of any category's numbers (0 when there is none)."""
+    row = (
+        await AvailabilityChange.select(AvailabilityChange.id)
+        .order_by(AvailabilityChange.id, ascending=False)
+        .first()
+    )
+    return int(row["id"]) if row else 0
+
+
 async def hold_outcome(hold_id: int) -> HoldOutcome:
     """A hold's status and the placement it became, if any (for the funding link)."""
     hold = (
