@@ -76,7 +76,7 @@ def start_server(
     return server
 
 
-def _wait_until_ready(server: ServerProcess, timeout: float = 30) -> None:
+def _wait_until_ready(server: ServerProcess, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
