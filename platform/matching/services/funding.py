@@ -17,6 +17,7 @@ from typing import Any
 from accounts.domain import Actor
 from beneficiaries import services as beneficiaries
 from fristad.database import write_transaction
+from fristad.errors import Conflict
 from grants import services as grants
 from grants.domain import State
 from matching.notify import tell_caseworker
@@ -135,12 +136,16 @@ async def settle(link_id: int) -> str:
     funding = await _funding(row)
     if funding.discharged_at and funding.admitted_at and funding.request_state in FUNDED_STATES:
         due = nights_stayed(funding.admitted_at, funding.discharged_at) * funding.price_per_night
-        async with write_transaction():
-            paid, released = await grants.settle_stay(
-                funding.support_request_id, due, key=f"stay:{link_id}"
-            )
-            if await _close(link_id, "settled", paid=paid, released=released):
-                return "settled"
+        try:
+            async with write_transaction():
+                paid, released = await grants.settle_stay(
+                    funding.support_request_id, due, key=f"stay:{link_id}"
+                )
+                if not await _close(link_id, "settled", paid=paid, released=released):
+                    raise Conflict("settled meanwhile")  # rolls the payment back
+            return "settled"
+        except Conflict:
+            pass  # another run settled it meanwhile (the ledger's UNIQUE keys saw to that)
         return "open"
     if funding.request_state in REFUSED_STATES and funding.hold_status == "pending":
         await shelters.release_unfunded_hold(funding.hold_id)

@@ -35,37 +35,61 @@ def waiting_order(case: CaseFacts) -> tuple[int, int, float]:
     )
 
 
-async def fitting_cases(category_id: int, settings: Settings) -> list[CaseFacts]:
+@dataclass(frozen=True)
+class Waiting:
+    """The open cases waiting for a shelter, with their recent refusals: read once per run."""
+
+    cases: tuple[tuple[CaseFacts, Context], ...]
+
+    @classmethod
+    async def now(cls, settings: Settings) -> Waiting:
+        moment = now()
+        since = moment - timedelta(days=settings.match_decline_days)
+        declines: dict[int, list[Decline]] = {}
+        for decline in await shelters.declines_since(since):
+            declines.setdefault(decline.beneficiary_id, []).append(
+                Decline(shelter_id=decline.shelter_id, reason=decline.reason, at=decline.at)
+            )
+        cases = await beneficiaries.cases_waiting_for_shelter()
+        return cls(
+            tuple(
+                (
+                    case,
+                    Context(
+                        now=moment,
+                        stale_hours=settings.stale_hours,
+                        declines=tuple(declines.get(case.id, ())),
+                        decline_days=settings.match_decline_days,
+                    ),
+                )
+                for case in sorted(cases, key=waiting_order)
+            )
+        )
+
+
+async def fitting_cases(
+    category_id: int, settings: Settings, waiting: Waiting | None = None
+) -> list[CaseFacts]:
     """The open cases waiting for a shelter that this category fits now, most urgent first."""
     offers = await shelters.offers(category_id=category_id)
     if not offers or offers[0].free <= 0:
         return []
     offer = offer_of(offers[0])
-    moment = now()
-    since = moment - timedelta(days=settings.match_decline_days)
-    declines: dict[int, list[Decline]] = {}
-    for decline in await shelters.declines_since(since):
-        declines.setdefault(decline.beneficiary_id, []).append(
-            Decline(shelter_id=decline.shelter_id, reason=decline.reason, at=decline.at)
-        )
-    fitting = []
-    for case in await beneficiaries.cases_waiting_for_shelter():
-        context = Context(
-            now=moment,
-            stale_hours=settings.stale_hours,
-            declines=tuple(declines.get(case.id, ())),
-            decline_days=settings.match_decline_days,
-        )
-        if hard_refusal(person_of(case), offer, context) is None:
-            fitting.append(case)
-    return sorted(fitting, key=waiting_order)
+    waiting = waiting or await Waiting.now(settings)
+    return [
+        case
+        for case, context in waiting.cases
+        if hard_refusal(person_of(case), offer, context) is None
+    ]
 
 
-async def alert_for_event(event_id: int, category_id: int, settings: Settings) -> int:
+async def alert_for_event(
+    event_id: int, category_id: int, settings: Settings, waiting: Waiting | None = None
+) -> int:
     """Tell the caseworkers of the cases a freed bed fits; returns how many were told."""
     window = now() - timedelta(hours=settings.hold_hours)
     told = 0
-    for case in await fitting_cases(category_id, settings):
+    for case in await fitting_cases(category_id, settings, waiting):
         if case.caseworker_id is None:
             continue
         async with write_transaction():
@@ -110,9 +134,11 @@ async def match_freed_beds(settings: Settings) -> int:
     """The job: every bed freed since the last run, matched against the open cases."""
     told = 0
     position = await _cursor()
+    waiting: Waiting | None = None
     while events := await shelters.freed_beds(after=position, limit=BATCH):
+        waiting = waiting or await Waiting.now(settings)
         for event in events:
-            told += await alert_for_event(event.event_id, event.category_id, settings)
+            told += await alert_for_event(event.event_id, event.category_id, settings, waiting)
             position = event.event_id
         # The cursor only moves forward: a run that lost a race to another moves nothing back.
         await MatchingCursor.update({MatchingCursor.position: position}).where(
