@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
 from redis.asyncio import Redis
 
+from fristad.errors import DomainError
 from fristad.settings import Settings
 from grants import services as grants
-from grants.tables import LedgerEntry, Payment
+from grants.tables import LedgerEntry, Payment, SupportRequest
 from matching import services
 from matching.services.facts import now
 from matching.tables import FundingLink, UnmetDemand
@@ -157,3 +159,28 @@ async def test_a_rejected_request_releases_the_held_bed(jobs: Redis, settings: S
     assert counts == {"free": 2, "held": 0}
     [link] = await FundingLink.select(FundingLink.outcome)
     assert link == {"outcome": "released"}
+
+
+async def test_many_concurrent_holds_from_matches_give_the_last_bed_once(
+    jobs: Redis, settings: Settings
+) -> None:
+    world = await make_world()
+    people = [await person_for(world, WOMAN) for _ in range(12)]
+    category_id = await category_for(world, replace(OFFER, price_per_night=PRICE, free=1))
+
+    async def attempt(beneficiary_id: int) -> bool:
+        try:
+            await services.hold_and_apply(
+                world.caseworker, beneficiary_id, category_id, 5, settings
+            )
+        except DomainError:
+            return False
+        return True
+
+    results = await asyncio.gather(*(attempt(person) for person in people))
+    assert results.count(True) == 1
+    assert await Hold.count() == 1
+    assert await FundingLink.count() == 1
+    assert await SupportRequest.count() == 1  # no draft left behind by a refused hold
+    counts = await BedCategory.select(BedCategory.free, BedCategory.held).first()
+    assert counts == {"free": 0, "held": 1}
