@@ -11,7 +11,8 @@ from accounts.web import CurrentActor, signed_in
 from fristad.i18n import gettext
 from fristad.web import AppSettings, Id
 from matching import services
-from matching.domain import RULE_GROUPS, Match, Reason
+from matching.domain import Match, Reason
+from matching.explanations import RULE_GROUPS
 from matching.schemas import (
     BudgetOut,
     ExcludedGroupOut,

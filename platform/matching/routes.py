@@ -3,7 +3,7 @@
 from fristad.web import AppParts
 from matching import demo, jobs, policy
 from matching.api import MatchingApi
-from matching.domain import RULE_GROUPS
+from matching.explanations import RULE_GROUPS
 from matching.views import FundingController, HelpNowController
 
 PARTS = AppParts(
