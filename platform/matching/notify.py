@@ -5,18 +5,15 @@ lapsed while its support request waits. In the app, the person's page shows the 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from redis.exceptions import RedisError
 
 from accounts.tables import User
+from beneficiaries import services as beneficiaries
 from fristad.i18n import N_
 from fristad.i18n import gettext as _
 from fristad.queue import QueueNotOpenError, mail_in_language
 from fristad.settings import get_settings
-
-if TYPE_CHECKING:
-    from matching.services.funding import Funding
 
 log = logging.getLogger("fristad.matching")
 
@@ -49,11 +46,9 @@ async def tell_of_free_bed(user_id: int, *, key: str) -> None:
     )
 
 
-async def tell_caseworker(funding: Funding, what: str) -> None:
-    """The caseworker who held the bed: the bed was released, or the hold lapsed."""
-    from beneficiaries import services as beneficiaries
-
-    user_id = await beneficiaries.caseworker_of(funding.beneficiary_id)
+async def tell_caseworker(beneficiary_id: int, link_id: int, what: str) -> None:
+    """The person's caseworker, of a bed held from a match: released, or the hold lapsed."""
+    user_id = await beneficiaries.caseworker_of(beneficiary_id)
     if user_id is None:
         return
     texts = {
@@ -66,4 +61,4 @@ async def tell_caseworker(funding: Funding, what: str) -> None:
             N_("Its support request is still open: withdraw it, or hold another bed for it."),
         ),
     }
-    await _mail(user_id, f"funding-{what}:{funding.link_id}", N_("Your bed hold"), texts[what])
+    await _mail(user_id, f"funding-{what}:{link_id}", N_("Your bed hold"), texts[what])

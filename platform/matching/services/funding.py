@@ -150,11 +150,11 @@ async def settle(link_id: int) -> str:
     if funding.request_state in REFUSED_STATES and funding.hold_status == "pending":
         await shelters.release_unfunded_hold(funding.hold_id)
         if await _close(link_id, "released"):
-            await tell_caseworker(funding, "bed_released")
+            await tell_caseworker(funding.beneficiary_id, link_id, "bed_released")
             return "released"
     lapsed = funding.hold_status in ("declined", "expired", "released")
     if lapsed and funding.placement_id is None and await _close(link_id, "lapsed"):
-        await tell_caseworker(funding, "hold_lapsed")
+        await tell_caseworker(funding.beneficiary_id, link_id, "hold_lapsed")
         return "lapsed"
     return "open"
 
