@@ -352,8 +352,9 @@ def web_layer_in_lower_rooms(tree: Tree, app: str) -> list[str]:
 
 
 # domain.py is pure: it may import other apps' domains, forms (schemas: msgspec Structs), the
-# sentences that explain its rules (explanations: texts only), and the shell's pure helpers; fristad.i18n and fristad.regions read their data files once, as a
-# constant would be read, and are not I/O in this sense.
+# sentences that explain its rules (explanations: texts only), and the shell's pure helpers;
+# fristad.i18n and fristad.regions read their data files once, as a constant would be read, and
+# are not I/O in this sense.
 DOMAIN_MAY_IMPORT: Final = frozenset({"fristad.errors", "fristad.i18n", "fristad.regions"})
 DOMAIN_MAY_IMPORT_ROOMS: Final = frozenset({"domain", "schemas", "explanations"})
 # Modules that talk to the world (with their submodules). The ORM is checked on its own
