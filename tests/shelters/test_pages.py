@@ -325,3 +325,18 @@ async def test_everyone_involved_gets_an_in_app_notice_once(client: Client, jobs
     client.cookies.set(i18n.LOCALE_COOKIE, "en")
     holds = await client.get("/shelters/holds")
     assert "Fyrbåken has accepted your hold." in holds.text
+
+
+async def test_the_discharge_button_does_not_read_as_print_in_swedish(
+    client: Client, jobs: Redis
+) -> None:
+    """ "Skriv ut" means both "discharge" and "print" in Swedish: the button must not say it."""
+    world = await make_world()
+    beneficiary_id = await make_case(world)
+    held = await services.hold_bed(world.caseworker_actor, world.category_id, beneficiary_id)
+    await services.accept_hold(world.staff_actor, held.hold.id)
+    await sign_in(client, world.staff)
+    page = await client.get(f"/shelters/operate/{world.shelter_id}")
+    assert '<html lang="sv"' in page.text
+    assert "Avsluta vistelsen" in page.text
+    assert "Skriv ut" not in page.text
