@@ -48,11 +48,11 @@ import matching.routes
 import matching.services
 import shelters.routes
 import shelters.services
-from accounts.web import ActorMiddleware, provide_actor, provide_viewer
+from accounts.web import ActorMiddleware, provide_actor, provide_viewer, system_admin
 from fristad import database, queue, redisconn
 from fristad import jobs as fristad_jobs
 from fristad.health import HealthController, MetricsController
-from fristad.outbox import OutboxController
+from fristad.outbox import outbox_controller
 from fristad.security import scrub_access_log, security_headers
 from fristad.sessions import RotatingSessionConfig
 from fristad.settings import Settings, SettingsError, get_settings
@@ -165,7 +165,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PageController,
             HealthController,
             MetricsController,
-            OutboxController,
+            # Its mails hold reset and invitation links: system admins only (accounts' guard).
+            outbox_controller(admin_only=system_admin),
             *(handler for app in APPS for handler in app.route_handlers),
             create_static_files_router(
                 path="/static",

