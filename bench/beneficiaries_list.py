@@ -13,6 +13,7 @@ import asyncio
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,9 @@ RECORDS = 10_000
 ORGANISATIONS = 10
 REPEAT = 15
 
+# This file's folder comes first on sys.path, and bench/matching.py would hide the matching package.
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [path for path in sys.path if os.path.abspath(path or ".") != HERE]
 if "FRISTAD_DATABASE_URL" not in os.environ:
     os.environ["FRISTAD_VAR_DIR"] = tempfile.mkdtemp(prefix="fristad-bench-")
 
