@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
@@ -205,7 +206,13 @@ def birth_date_of(identity_number: str) -> dt.date:
 
 
 def _locale() -> Locale:
-    return Locale.parse("sv" if active_locale() == "sv" else "en")
+    return _parsed_locale("sv" if active_locale() == "sv" else "en")
+
+
+@functools.cache
+def _parsed_locale(code: str) -> Locale:
+    """Babel parses a locale's CLDR data anew at every call: once per language is enough."""
+    return Locale.parse(code)
 
 
 def countries() -> list[tuple[str, str]]:

@@ -76,6 +76,7 @@ def matches_out(found: services.HelpNow) -> MatchesOut:
             )
             for code, group in found.ranking.excluded
         ],
+        full_categories=found.full_categories,
     )
 
 

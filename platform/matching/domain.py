@@ -28,7 +28,7 @@ data always gives the same order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -292,20 +292,28 @@ def hard_refusal(person: Person, offer: BedOffer, context: Context) -> Reason | 
     """
     if not person.consents_to_shelter:
         return _refusal("no_consent")
-    checks = (
-        _age_and_group(person, offer),
-        _children(person, offer),
-        _refusal("not_accessible")
-        if "accessible" in person.requirements and not offer.accessible
-        else None,
-        _security(person, offer),
-        _refusal("region_to_avoid", region=POLICE_REGIONS.get(offer.region, offer.region))
-        if offer.region in person.avoid_regions
-        else None,
-        _language(person, offer),
-        _declined(offer, context),
+    # In rule order, stopping at the first refusal: its sentence is the only one written.
+    checks: tuple[Callable[[], Reason | None], ...] = (
+        lambda: _age_and_group(person, offer),
+        lambda: _children(person, offer),
+        lambda: (
+            _refusal("not_accessible")
+            if "accessible" in person.requirements and not offer.accessible
+            else None
+        ),
+        lambda: _security(person, offer),
+        lambda: (
+            _refusal("region_to_avoid", region=POLICE_REGIONS.get(offer.region, offer.region))
+            if offer.region in person.avoid_regions
+            else None
+        ),
+        lambda: _language(person, offer),
+        lambda: _declined(offer, context),
     )
-    return next((reason for reason in checks if reason is not None), None)
+    for check in checks:
+        if (reason := check()) is not None:
+            return reason
+    return None
 
 
 def _unknowns(person: Person, offer: BedOffer) -> tuple[Reason, ...]:

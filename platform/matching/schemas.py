@@ -72,6 +72,7 @@ class MatchesOut(msgspec.Struct, frozen=True):
     budget: BudgetOut | None
     eligible: list[MatchOut]
     excluded: list[ExcludedGroupOut]
+    full_categories: int  # categories with no bed free now (counted, not listed)
 
 
 class FundedHoldOut(msgspec.Struct, frozen=True):

@@ -65,8 +65,8 @@ async def test_a_minor_with_two_children_gets_only_places_for_minors_with_childr
         "minor_needs_minors_place": 1,
         "children_not_allowed": 1,
         "region_to_avoid": 1,
-        "no_free_bed": 1,
     }
+    assert found.full_categories == 1
     assert found.budget is not None
     assert found.budget.remaining == 100_000 * KR
 

@@ -38,6 +38,9 @@ class HelpNow:
     ranking: Ranking
     budget: BudgetLeft | None
     considered: int
+    # Categories with no bed free: counted in SQL, not loaded or ranked (at national scale most
+    # categories are full at any moment).
+    full_categories: int
 
 
 async def help_now(
@@ -57,7 +60,9 @@ async def help_now(
         nights=nights,
         budget_left=budget.remaining if budget else None,
     )
-    offers = [offer_of(facts) for facts in await shelters.offers(region=filters.region or None)]
+    region = filters.region or None
+    offers = [offer_of(facts) for facts in await shelters.offers(region=region, with_free_bed=True)]
+    full = await shelters.count_full_categories(region=region)
     ranking = rank(person_of(case), offers, context, include_stale=filters.include_stale)
     async with write_transaction():
         await audit.record(
@@ -65,7 +70,7 @@ async def help_now(
             actor=actor,
             object_type="beneficiary",
             object_id=beneficiary_id,
-            detail={"offers": len(offers), "eligible": len(ranking.eligible)},
+            detail={"offers": len(offers) + full, "eligible": len(ranking.eligible)},
         )
         if ranking.none_eligible:
             await record_unmet(case, "no_offer")
@@ -75,5 +80,6 @@ async def help_now(
         filters=MatchFilters(filters.region, filters.include_stale, nights),
         ranking=ranking,
         budget=budget,
-        considered=len(offers),
+        considered=len(offers) + full,
+        full_categories=full,
     )

@@ -50,6 +50,7 @@ from shelters.services.models import (
 )
 from shelters.services.notices import remind_stale_shelters, take_notices
 from shelters.services.offers import (
+    count_full_categories,
     declines_of,
     declines_since,
     freed_beds,
@@ -99,6 +100,7 @@ __all__ = [
     "board_shelter",
     "broken_invariants",
     "confirm",
+    "count_full_categories",
     "create_shelter",
     "decline_hold",
     "declines_of",

@@ -5,6 +5,7 @@ an actor is given."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from accounts.domain import Actor
 from accounts.policy import require
@@ -36,13 +37,19 @@ _OFFER_COLUMNS = (
 )
 
 
-async def offers(*, region: str | None = None, category_id: int | None = None) -> list[OfferFacts]:
-    """Active bed categories of active shelters (one region, or one category), by shelter."""
-    query = BedCategory.select(*_OFFER_COLUMNS).where(
-        (BedCategory.active == True) & (BedCategory.shelter.active == True)  # noqa: E712
-    )
-    if region:
-        query = query.where(BedCategory.shelter.region == region)
+def _open_categories(region: str | None) -> Any:
+    condition = (BedCategory.active == True) & (BedCategory.shelter.active == True)  # noqa: E712
+    return condition & (BedCategory.shelter.region == region) if region else condition
+
+
+async def offers(
+    *, region: str | None = None, category_id: int | None = None, with_free_bed: bool = False
+) -> list[OfferFacts]:
+    """Active bed categories of active shelters (one region, or one category), by shelter;
+    ``with_free_bed``: only those with a bed free now (narrowed in SQL)."""
+    query = BedCategory.select(*_OFFER_COLUMNS).where(_open_categories(region))
+    if with_free_bed:
+        query = query.where(BedCategory.free > 0)
     if category_id is not None:
         query = query.where(BedCategory.id == category_id)
     rows = await query.order_by(BedCategory.shelter).order_by(BedCategory.id)
@@ -68,6 +75,11 @@ async def offers(*, region: str | None = None, category_id: int | None = None) -
         )
         for row in rows
     ]
+
+
+async def count_full_categories(*, region: str | None = None) -> int:
+    """How many active categories have no bed free now (one query, nothing loaded)."""
+    return int(await BedCategory.count().where(_open_categories(region) & (BedCategory.free <= 0)))
 
 
 async def declines_of(beneficiary_id: int, since: datetime) -> list[DeclineFacts]:
