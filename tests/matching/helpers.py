@@ -50,9 +50,9 @@ class World:
 
 async def make_world(*, shelter_budget: int = 100_000 * KR) -> World:
     i18n.activate("en")
-    operator_id = await make_org("Skyddade boendet Fyrbåken", "559310478", ngo=False, shelter=True)
+    operator_id = await make_org("Skyddade boendet Linden", "559310478", ngo=False, shelter=True)
     staff = await make_user(
-        "erik@fyrbaken.example", organisation_id=operator_id, role=Role.SHELTER_STAFF
+        "staff@linden.example", organisation_id=operator_id, role=Role.SHELTER_STAFF
     )
     ngo_id = await make_org("Stiftelsen Trygg Hamn", "802471350")
     caseworker_user = await make_user(
