@@ -10,7 +10,9 @@ PARTS = AppParts(
     name="matching",
     policy=policy,
     route_handlers=[HelpNowController, FundingController, MatchingApi],
-    template_globals={"rule_groups": RULE_GROUPS},
+    # The panel lists this many excluded categories per rule and counts the rest (the API lists
+    # them all).
+    template_globals={"rule_groups": RULE_GROUPS, "listed_per_group": 20},
     jobs=jobs.FUNCTIONS,
     cron_jobs=jobs.CRON_JOBS,
     demo=demo.populate,

@@ -19,11 +19,6 @@ from fristad.web import AppSettings, Id, flash, form_errors, page, parse_form, s
 from matching import services
 from matching.schemas import HoldForm
 
-# The page lists this many excluded categories per rule (the count says how many there are;
-# the API lists them all).
-LISTED_PER_GROUP = 20
-
-
 def _filters(region: str, stale: str, nights: int) -> services.MatchFilters:
     return services.MatchFilters(
         region=region if region in POLICE_REGIONS else "",
@@ -46,7 +41,6 @@ async def _panel(
         funding_links=await services.funding_of_case(actor, beneficiary_id),
         alerts=await services.alerts_of_case(actor, beneficiary_id),
         regions=POLICE_REGIONS,
-        listed_per_group=LISTED_PER_GROUP,
         errors=errors,
     )
 
