@@ -19,6 +19,7 @@ from fristad.web import AppSettings, Id, flash, form_errors, page, parse_form, s
 from matching import services
 from matching.schemas import HoldForm
 
+
 def _filters(region: str, stale: str, nights: int) -> services.MatchFilters:
     return services.MatchFilters(
         region=region if region in POLICE_REGIONS else "",
