@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -160,6 +161,13 @@ def datetime_(value: datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
     return format_datetime(value, format=format, tzinfo=TIMEZONE, locale=_format_locale())
+
+
+def list_of(items: list[str], *, alternatives: bool = False) -> str:
+    """Items as a sentence's list in the active language: "a, b and c" ("a, b or c")."""
+    if not items:
+        return ""
+    return format_list(items, style="or" if alternatives else "standard", locale=_format_locale())
 
 
 def locale_name(locale: str) -> str:

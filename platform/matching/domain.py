@@ -35,6 +35,7 @@ from typing import Final
 
 from beneficiaries.domain import EXPLOITATION_TYPES, language_name
 from beneficiaries.domain import label as vocabulary_label
+from fristad import i18n
 from fristad.i18n import date_, gettext
 from fristad.regions import POLICE_REGIONS
 from matching.explanations import (
@@ -184,8 +185,9 @@ def _groups(groups: Iterable[str]) -> str:
     return ", ".join(vocabulary_label(TARGET_GROUPS, group).lower() for group in sorted(groups))
 
 
-def _languages(codes: Iterable[str]) -> str:
-    return ", ".join(language_name(code) for code in sorted(codes))
+def _languages(codes: Iterable[str], *, alternatives: bool = False) -> str:
+    """Language names as a list in the active language ("a, b and c", or "a, b or c")."""
+    return i18n.list_of([language_name(code) for code in sorted(codes)], alternatives=alternatives)
 
 
 def _refusal(code: str, **facts: object) -> Reason:
@@ -205,7 +207,8 @@ def _age_and_group(person: Person, offer: BedOffer) -> Reason | None:
         # An adult never in a minors' place; someone who may be a child is not refused one.
         return _refusal("adult_in_minors_place") if person.age_known else None
     for need, wanted, other in (("women_only", "women", "men"), ("men_only", "men", "women")):
-        if need in person.requirements and other in groups:
+        # A place that does not take the person's group at all is the target-group rule's.
+        if need in person.requirements and other in groups and wanted in groups:
             return _refusal(need, groups=_groups(groups - {wanted}))
     fitting = _groups_for(person)
     if fitting is not None and not groups & fitting:
@@ -264,7 +267,7 @@ def _language(person: Person, offer: BedOffer) -> Reason | None:
         return None
     if person.languages & offer.languages:
         return None
-    return _refusal("language", languages=_languages(person.languages))
+    return _refusal("language", languages=_languages(person.languages, alternatives=True))
 
 
 def _declined(offer: BedOffer, context: Context) -> Reason | None:

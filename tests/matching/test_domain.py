@@ -69,6 +69,11 @@ CASES = [
         "women_only",
     ),
     (
+        {"requirements": frozenset({"women_only"})},
+        {"target_groups": frozenset({"men"})},
+        "target_group",
+    ),
+    (
         {"gender": "man", "requirements": frozenset({"men_only"})},
         {"target_groups": frozenset({"men", "women"})},
         "men_only",
@@ -125,6 +130,11 @@ def test_explanations_name_the_fact_that_decided() -> None:
     )
     assert "Region Syd" in why(replace(WOMAN, avoid_regions=frozenset({"syd"})), OFFER)
     assert "romanian" in why(replace(WOMAN, languages=frozenset({"ro"})), OFFER).lower()
+    two = why(
+        replace(WOMAN, languages=frozenset({"ro", "bg"})),
+        replace(OFFER, languages=frozenset({"sv"})),
+    )
+    assert "Bulgarian or Romanian" in two
     assert "men" in why(WOMAN, replace(OFFER, target_groups=frozenset({"men"}))).lower()
     assert "high security" in why(
         replace(WOMAN, protected_identity="confidentiality_marking"), OFFER

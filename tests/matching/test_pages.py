@@ -31,6 +31,8 @@ async def test_the_caseworker_sees_help_now_and_holds_a_bed_with_its_request(
     await sign_in(client, world.caseworker_user)
     client.cookies.set(i18n.LOCALE_COOKIE, "en", domain="testserver.local")
 
+    person_page = await client.get(f"/beneficiaries/{person}")  # no identity recorded
+    assert 'id="help-now"' in person_page.text
     shown = await client.get(f"/beneficiaries/{person}/help-now/")
     assert shown.status_code == 200
     assert "Linden" in shown.text
