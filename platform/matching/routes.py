@@ -10,9 +10,9 @@ PARTS = AppParts(
     name="matching",
     policy=policy,
     route_handlers=[HelpNowController, FundingController, MatchingApi],
-    # The panel lists this many excluded categories per rule and counts the rest (the API lists
-    # them all).
-    template_globals={"rule_groups": RULE_GROUPS, "listed_per_group": 20},
+    # The panel lists the best 25 fitting categories and 20 excluded ones per rule, and counts
+    # the rest (the API lists them all).
+    template_globals={"rule_groups": RULE_GROUPS, "listed_per_group": 20, "listed_eligible": 25},
     jobs=jobs.FUNCTIONS,
     cron_jobs=jobs.CRON_JOBS,
     demo=demo.populate,
