@@ -68,3 +68,15 @@ async def test_a_discharge_tells_the_caseworkers_of_fitting_cases_once_minors_fi
         mail = read_outbox(settings, entry.name)
         assert mail is not None
         assert not any(code in mail.text for code in codes)
+
+
+async def test_one_freed_bed_is_offered_to_the_ten_most_urgent_cases(
+    jobs: Redis, settings: Settings
+) -> None:
+    world = await make_world()
+    waiting = [await person_for(world, WOMAN) for _ in range(12)]  # the first waited longest
+    category_id = await category_for(world, OFFER)
+    assert len(await services.fitting_cases(category_id, settings)) == 12
+    assert await services.alert_for_event(10**6, category_id, settings) == 10
+    alerted = [row["beneficiary"] for row in await BedAlert.select(BedAlert.beneficiary)]
+    assert sorted(alerted) == sorted(waiting[:10])

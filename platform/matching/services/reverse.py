@@ -24,6 +24,9 @@ from shelters import services as shelters
 
 CURSOR = "reverse"
 BATCH = 200
+# One freed bed is news for the most urgent few, not for every case it fits: a thousand
+# caseworkers told of one bed would race for it (and stop reading the alerts).
+ALERTS_PER_BED = 10
 
 
 def waiting_order(case: CaseFacts) -> tuple[int, int, float]:
@@ -90,6 +93,8 @@ async def alert_for_event(
     window = now() - timedelta(hours=settings.hold_hours)
     told = 0
     for case in await fitting_cases(category_id, settings, waiting):
+        if told >= ALERTS_PER_BED:
+            break
         if case.caseworker_id is None:
             continue
         async with write_transaction():
