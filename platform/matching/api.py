@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import Body, QueryParameter
+from litestar.params import Body, FromQuery, QueryParameter
 
 from accounts.web import CurrentActor, signed_in
 from fristad.i18n import gettext
@@ -96,8 +96,8 @@ class MatchingApi(Controller):
         actor: CurrentActor,
         settings: AppSettings,
         beneficiary_id: Id,
-        region: str = "",
-        include_stale: bool = True,
+        region: FromQuery[str] = "",
+        include_stale: FromQuery[bool] = True,
         nights: Annotated[int, QueryParameter(ge=1, le=services.MAX_NIGHTS)] = (
             services.DEFAULT_NIGHTS
         ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import QueryParameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Response, Template
 
 from accounts.domain import Actor
@@ -59,8 +59,8 @@ class HelpNowController(Controller):
         actor: CurrentActor,
         settings: AppSettings,
         beneficiary_id: Id,
-        region: str = "",
-        stale: str = "1",
+        region: FromQuery[str] = "",
+        stale: FromQuery[str] = "1",
         nights: Annotated[int, QueryParameter(ge=1, le=services.MAX_NIGHTS)] = (
             services.DEFAULT_NIGHTS
         ),
