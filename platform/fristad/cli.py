@@ -11,13 +11,14 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import FrameType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from fristad.settings import Settings, SettingsError, get_settings
+from fristad.settings import Settings, SettingsError, get_settings, served_url
 
 T = TypeVar("T")
+APP_FACTORY = "fristad.app:create_app"
 PROBE_TIMEOUT_SECONDS = 5
 
 
@@ -127,26 +128,50 @@ def serve(host: str | None, port: int | None, demo: bool, reload: bool) -> None:
     """
     import uvicorn
 
+    # Set for this process and its children (the app factory, the in-process worker), so that
+    # links in e-mails point to the port served unless FRISTAD_PUBLIC_URL says otherwise.
+    if host is not None:
+        os.environ["FRISTAD_HOST"] = host
+    if port is not None:
+        os.environ["FRISTAD_PORT"] = str(port)
+    get_settings.cache_clear()
     settings = _settings()
     if settings.embedded_redis:
         os.environ.setdefault("FRISTAD_INPROCESS_WORKER", "true")
     with _embedded_redis(settings, shared=False) as settings:
         if not settings.uses_postgres:
             _run(_migrate())
-        if demo:
-            _run(_demo())
-        click.echo(f"Fristad on http://{host or settings.host}:{port or settings.port}")
-        uvicorn.run(
-            "fristad.app:create_app",
-            factory=True,
-            host=host or settings.host,
-            port=port or settings.port,
-            reload=reload,
-            reload_dirs=["platform"] if reload else None,
-            proxy_headers=settings.https,
-            server_header=False,
-            log_level=settings.log_level.lower(),
-        )
+        banner = _run(_demo_lines()) if demo else []
+        banner.append(f"Fristad on {served_url(settings)}")
+        options: dict[str, Any] = {
+            "factory": True,
+            "host": settings.host,
+            "port": settings.port,
+            "proxy_headers": settings.https,
+            "server_header": False,
+            "log_level": settings.log_level.lower(),
+        }
+        if reload:  # a supervisor process restarts the server: say it all before it starts
+            click.echo("\n".join(banner))
+            uvicorn.run(APP_FACTORY, reload=True, reload_dirs=["platform"], **options)
+        else:
+            _announcing_server(uvicorn.Config(APP_FACTORY, **options), banner).run()
+
+
+def _announcing_server(config: Any, banner: list[str]) -> Any:
+    """uvicorn's server, printing ``banner`` (the demo users, the address) once it listens.
+
+    Printed last, so that the start-up logging does not scroll it away.
+    """
+    import uvicorn
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                click.echo("\n".join(banner))
+
+    return AnnouncingServer(config)
 
 
 @main.command()
@@ -397,10 +422,14 @@ async def _migrate() -> str:
 
 
 async def _demo() -> None:
+    for line in await _demo_lines():
+        click.echo(line)
+
+
+async def _demo_lines() -> list[str]:
     from fristad.app import populate_demo
 
-    for line in await populate_demo() or ["No demo data yet: no app provides any."]:
-        click.echo(line)
+    return list(await populate_demo() or ["No demo data yet: no app provides any."])
 
 
 async def _probe(check: Callable[[], Awaitable[str]]) -> str:

@@ -92,7 +92,7 @@ async def deliver(settings: Settings, mail: Mail) -> str:
     message_id = str(message["Message-ID"])
     if not settings.smtp_url:
         name = await asyncio.to_thread(_write_outbox, outbox_path(settings), message)
-        log.info("mail %s written to the outbox as %s", message_id, name)
+        log.debug("mail %s written to the outbox as %s", message_id, name)
         return message_id
     server = _smtp_server(settings.smtp_url)
     try:

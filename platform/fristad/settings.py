@@ -45,8 +45,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     inprocess_worker: bool = False
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
-    # Where users reach Fristad; links in e-mails are built from it.
-    public_url: str = "http://127.0.0.1:8000"
+    # Where users reach Fristad; links in e-mails are built from it. Empty: the host and port
+    # served (outside production, which must say it).
+    public_url: str = ""
     # Empty: e-mails are written to <var_dir>/outbox/ as .eml files (development).
     # smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465 (implicit TLS).
     smtp_url: str = ""
@@ -149,7 +150,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     }
     settings = Settings(**values)  # type: ignore[arg-type]
     _check(settings)
+    if not settings.public_url:
+        settings = msgspec.structs.replace(settings, public_url=served_url(settings))
     return settings
+
+
+def served_url(settings: Settings) -> str:
+    """The address of this server as a browser on the same machine reaches it."""
+    host = settings.host
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - naming the wildcard, not binding to it
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
 
 
 def _check(settings: Settings) -> None:
@@ -164,7 +177,7 @@ def _check(settings: Settings) -> None:
         )
     if settings.smtp_url and not settings.smtp_url.startswith(("smtp://", "smtps://")):
         raise SettingsError(f"{PREFIX}SMTP_URL: expected smtp://… or smtps://…")
-    if not settings.public_url.startswith(("http://", "https://")):
+    if settings.public_url and not settings.public_url.startswith(("http://", "https://")):
         raise SettingsError(f"{PREFIX}PUBLIC_URL: expected an http(s):// address")
     if settings.redis_url and not settings.redis_url.startswith(
         ("redis://", "rediss://", "unix://")
@@ -182,6 +195,10 @@ def _check(settings: Settings) -> None:
             raise SettingsError(f"{PREFIX}DATA_KEYS: production needs a data-encryption key")
         if settings.debug:
             raise SettingsError(f"{PREFIX}DEBUG: debug must be off in production")
+        if not settings.public_url:
+            raise SettingsError(
+                f"{PREFIX}PUBLIC_URL: production needs the address users reach Fristad at"
+            )
         if settings.dev_outbox:
             raise SettingsError(
                 f"{PREFIX}DEV_OUTBOX: the development outbox must be off in production"

@@ -59,6 +59,8 @@ def create_worker(settings: Settings, jobs: Jobs, *, embedded: bool = False) -> 
     ``embedded``: runs inside ``serve``, which owns the database pool and the signal handlers.
     """
     logging.getLogger("arq.worker").addFilter(_WITHOUT_JOB_ARGUMENTS)
+    # arq tells of every job started and finished at INFO; failures and retries are what matter.
+    logging.getLogger("arq").setLevel("DEBUG" if settings.log_level == "DEBUG" else "WARNING")
     return Worker(
         functions=list(jobs.functions),
         cron_jobs=list(jobs.cron_jobs),

@@ -6,6 +6,9 @@ var directory of its own, and find their redis-server processes by working direc
 
 from __future__ import annotations
 
+import email
+import email.message
+import email.policy
 import json
 import os
 import signal
@@ -17,9 +20,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from fristad import redisconn
+from tests.accounts.helpers import csrf_from
 from tests.browser import ServerProcess, _wait_until_ready, free_port, stop_server
 from tests.fristad.redis_processes import redis_servers_under
 
@@ -252,3 +257,48 @@ def test_embedded_redis_stop_waits_until_its_server_is_gone(var_dir: Path) -> No
     with redisconn.EmbeddedRedis(var_dir) as again:  # the directory is free again
         assert redis_servers_under(var_dir) == [again.pid]
     assert redis_servers_under(var_dir) == []
+
+
+def test_serve_demo_prints_its_users_last_and_mails_link_to_the_port_served(
+    var_dir: Path, serve: Callable[..., ServerProcess]
+) -> None:
+    """Issue #11 items 19 and 20: what a first run shows, and where its e-mails point."""
+    server = serve("--demo")
+    _wait_for(lambda: f"Fristad on {server.url}" in server.log(), server)
+    after_start = server.log().split("Application startup complete.", 1)[1]
+    assert "lina@trygghamn.example" in after_start, server.log()
+    assert f"Fristad on {server.url}" in after_start
+
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        form = client.get("/password/forgot")
+        token = csrf_from(form.text)
+        sent = client.post(
+            "/password/forgot", data={"email": "lina@trygghamn.example", "_csrf_token": token}
+        )
+        assert sent.status_code < 400, sent.text
+
+    outbox = var_dir / "outbox"
+    _wait_for(lambda: any("/password/reset/" in _text_of(mail) for mail in _mails(outbox)), server)
+    [reset] = [mail for mail in _mails(outbox) if "/password/reset/" in _text_of(mail)]
+    assert f"{server.url}/password/reset/" in _text_of(reset)
+    # The worker ran (demo mails, this one) without telling of every job at INFO.
+    assert "arq.worker" not in server.log()
+    assert "written to the outbox" not in server.log()
+
+
+def _mails(outbox: Path) -> list[Path]:
+    return sorted(outbox.glob("*.eml")) if outbox.is_dir() else []
+
+
+def _text_of(path: Path) -> str:
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert isinstance(message, email.message.EmailMessage)
+    body = message.get_body(preferencelist=("plain",))
+    return body.get_content() if body is not None else ""
+
+
+def _wait_for(condition: Callable[[], bool], server: ServerProcess) -> None:
+    deadline = time.monotonic() + START_WAIT_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, server.log()
+        time.sleep(0.2)

@@ -293,8 +293,11 @@ async def test_worker_logs_name_the_mail_but_not_the_person(
     settings: Settings, open_queue: None, mail_server: MailServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     await queue.send_mail_later(SWEDISH_MAIL, key="privacy:1")
-    with caplog.at_level(logging.INFO):
-        await run_queued_jobs(msgspec.structs.replace(settings, smtp_url=mail_server.url))
+    # At DEBUG the worker tells of every job (at INFO it is quiet unless something fails).
+    with caplog.at_level(logging.DEBUG):
+        await run_queued_jobs(
+            msgspec.structs.replace(settings, smtp_url=mail_server.url, log_level="DEBUG")
+        )
     [received] = mail_server.received
     # Only Fristad's and arq's lines: the test mail server logs the envelope on its own.
     logged = "\n".join(

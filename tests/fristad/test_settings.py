@@ -51,6 +51,7 @@ def _production(**overrides: str) -> dict[str, str]:
         "FRISTAD_ENV": "production",
         "FRISTAD_SECRET_KEY": "s" * 48,
         "FRISTAD_DATA_KEYS": Fernet.generate_key().decode(),
+        "FRISTAD_PUBLIC_URL": "https://fristad.example",
     }
     environ.update(overrides)
     return environ
@@ -70,6 +71,29 @@ def test_production_refuses_a_missing_data_key() -> None:
     del environ["FRISTAD_DATA_KEYS"]
     with pytest.raises(SettingsError, match="FRISTAD_DATA_KEYS"):
         load_settings(environ)
+
+
+def test_production_refuses_a_missing_public_url() -> None:
+    environ = _production()
+    del environ["FRISTAD_PUBLIC_URL"]
+    with pytest.raises(SettingsError, match="FRISTAD_PUBLIC_URL"):
+        load_settings(environ)
+
+
+@pytest.mark.parametrize(
+    ("environ", "public_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"FRISTAD_PORT": "8101"}, "http://127.0.0.1:8101"),
+        ({"FRISTAD_HOST": "0.0.0.0", "FRISTAD_PORT": "8101"}, "http://127.0.0.1:8101"),
+        ({"FRISTAD_HOST": "::1", "FRISTAD_PORT": "8101"}, "http://[::1]:8101"),
+        ({"FRISTAD_PORT": "8101", "FRISTAD_PUBLIC_URL": "https://x.example"}, "https://x.example"),
+    ],
+)
+def test_links_point_to_the_port_served_unless_a_public_url_is_set(
+    environ: dict[str, str], public_url: str
+) -> None:
+    assert load_settings(environ).public_url == public_url
 
 
 def test_production_refuses_debug() -> None:
