@@ -85,7 +85,7 @@ def test_production_refuses_a_missing_public_url() -> None:
     [
         ({}, "http://127.0.0.1:8000"),
         ({"FRISTAD_PORT": "8101"}, "http://127.0.0.1:8101"),
-        ({"FRISTAD_HOST": "0.0.0.0", "FRISTAD_PORT": "8101"}, "http://127.0.0.1:8101"),
+        ({"FRISTAD_HOST": "0.0.0.0", "FRISTAD_PORT": "8101"}, "http://127.0.0.1:8101"),  # noqa: S104
         ({"FRISTAD_HOST": "::1", "FRISTAD_PORT": "8101"}, "http://[::1]:8101"),
         ({"FRISTAD_PORT": "8101", "FRISTAD_PUBLIC_URL": "https://x.example"}, "https://x.example"),
     ],
