@@ -68,8 +68,10 @@ async def migrated(settings: Settings) -> None:
 
 @pytest.fixture
 async def db(migrated: None) -> None:
-    """A clean database: every app table emptied before the test."""
+    """A clean database: every app table emptied before the test, and the audit chain's
+    checkpoints (outside the database) with it."""
     await database.truncate_all()
+    get_settings().audit_anchor_path.unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -1,22 +1,31 @@
 """The audit log: append-only, hash-chained, written in the transaction of the action it records.
 
-Each event stores the SHA-256 of its own content together with the previous event's hash, so
-editing or deleting an event breaks the chain at that point; ``verify()`` finds and names it.
-Events carry identifiers and codes, never names, e-mail addresses or free text about a person.
+Each event stores an HMAC-SHA256 of its own content together with the previous event's hash, keyed
+with a key that is not in the database (FRISTAD_AUDIT_KEY, or one derived from the secret key):
+editing or deleting an event breaks the chain at that point, and whoever can write the database
+but lacks the key cannot recompute the later hashes. A chain can still be shortened at its end, so
+its head is also written, from time to time, to a checkpoint file outside the database
+(``anchor()``); ``verify()`` names a changed or orphaned event and a checkpoint the chain no longer
+reaches. Events carry identifiers and codes, never names, e-mail addresses or free text.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from piccolo.engine.postgres import PostgresEngine
 
 from accounts.tables import AuditEvent
 from fristad.database import engine, write_transaction
+from fristad.settings import get_settings
 
 if TYPE_CHECKING:
     from accounts.domain import Actor
@@ -51,7 +60,19 @@ def _content(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def event_hash(row: dict[str, Any]) -> str:
-    return hashlib.sha256(_canonical(_content(row))).hexdigest()
+    return hmac.new(_chain_key(), _canonical(_content(row)), hashlib.sha256).hexdigest()
+
+
+def _chain_key() -> bytes:
+    settings = get_settings()
+    return _derived_key(settings.audit_key, settings.secret_key)
+
+
+@lru_cache(maxsize=4)
+def _derived_key(audit_key: str, secret_key: str) -> bytes:
+    if audit_key:
+        return audit_key.encode()
+    return hmac.new(secret_key.encode(), b"fristad audit chain", hashlib.sha256).digest()
 
 
 async def record(
@@ -102,11 +123,14 @@ class VerifyResult:
     checked: int
     broken_event_id: int | None = None
     problem: str = ""
+    anchors: int = 0  # checkpoints compared with the chain
 
 
 async def verify(batch: int = 1000) -> VerifyResult:
     """Walk the chain from the first event; name the first event that was changed or whose
-    predecessor was removed."""
+    predecessor was removed, then the first checkpoint the chain no longer matches."""
+    anchors = {anchor["id"]: anchor for anchor in read_anchors()}
+    compared = len(anchors)
     previous = GENESIS
     checked = 0
     last_id = 0
@@ -118,7 +142,7 @@ async def verify(batch: int = 1000) -> VerifyResult:
             .limit(batch)
         )
         if not rows:
-            return VerifyResult(ok=True, checked=checked)
+            break
         for row in rows:
             if row["prev_hash"] != previous:
                 return VerifyResult(
@@ -129,9 +153,76 @@ async def verify(batch: int = 1000) -> VerifyResult:
                 )
             if event_hash(row) != row["hash"]:
                 return VerifyResult(False, checked, row["id"], "its content was changed")
+            anchor = anchors.pop(row["id"], None)
+            if anchor is not None and anchor["hash"] != row["hash"]:
+                return VerifyResult(
+                    False,
+                    checked,
+                    row["id"],
+                    f"it differs from the checkpoint of {anchor['at']} (the chain was rewritten)",
+                )
             previous = row["hash"]
             checked += 1
             last_id = row["id"]
+    if anchors:
+        missing = min(anchors.values(), key=lambda anchor: anchor["id"])
+        return VerifyResult(
+            False,
+            checked,
+            missing["id"],
+            f"the checkpoint of {missing['at']} names it, but the chain ends at event {last_id} "
+            "(events were removed from its end)",
+        )
+    return VerifyResult(ok=True, checked=checked, anchors=compared)
+
+
+async def anchor() -> dict[str, Any] | None:
+    """Append the chain's head to the checkpoint file (unless it is there already); returns it.
+
+    The file is opened for appending only, and each line is flushed to disk before returning.
+    """
+    head = (
+        await AuditEvent.select(AuditEvent.id, AuditEvent.hash)
+        .order_by(AuditEvent.id, ascending=False)
+        .first()
+    )
+    if head is None:
+        return None
+    known = read_anchors()
+    if known and known[-1]["id"] == head["id"]:
+        return known[-1]
+    checkpoint = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "id": head["id"],
+        "hash": head["hash"],
+    }
+    path = get_settings().audit_anchor_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(descriptor, (json.dumps(checkpoint, sort_keys=True) + "\n").encode())
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    return checkpoint
+
+
+def read_anchors(path: Path | None = None) -> list[dict[str, Any]]:
+    """The checkpoints written so far, oldest first (a torn last line is skipped)."""
+    path = path or get_settings().audit_anchor_path
+    try:
+        lines = path.read_text().splitlines()
+    except FileNotFoundError:
+        return []
+    anchors = []
+    for line in lines:
+        try:
+            checkpoint = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(checkpoint, dict) and {"at", "id", "hash"} <= checkpoint.keys():
+            anchors.append(checkpoint)
+    return anchors
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """What accounts hands the composition root (fristad.app): pages, API, menu, template helpers."""
 
-from accounts import demo, policy
+from accounts import demo, jobs, policy
 from accounts.api import AccountsApi
 from accounts.domain import role_label
 from accounts.views import (
@@ -30,5 +30,7 @@ PARTS = AppParts(
         NavItem(N_("Audit log"), "/admin/audit", policy.allows("audit.read")),
     ],
     template_globals={"role_label": role_label, "may": policy.may},
+    jobs=jobs.FUNCTIONS,
+    cron_jobs=jobs.CRON_JOBS,
     demo=demo.populate,
 )

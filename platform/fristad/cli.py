@@ -270,13 +270,19 @@ def audit() -> None:
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Check the hash chain; exits 1 and names the first changed or orphaned event."""
-    from accounts.audit import verify
+    """Check the keyed hash chain and its checkpoints; exits 1 and names the first changed or
+    orphaned event, or a checkpoint the chain no longer reaches. A chain found intact is
+    checkpointed."""
+    from accounts.audit import anchor, verify
 
-    _settings()
+    settings = _settings()
     result = _run(verify())
     if result.ok:
-        click.echo(f"audit log intact: {result.checked} events verified")
+        click.echo(
+            f"audit log intact: {result.checked} events verified, "
+            f"{result.anchors} checkpoints in {settings.audit_anchor_path} match"
+        )
+        _run(anchor())
         return
     click.echo(
         f"audit log BROKEN at event {result.broken_event_id}: {result.problem} "
@@ -284,6 +290,19 @@ def audit_verify() -> None:
         err=True,
     )
     sys.exit(1)
+
+
+@audit.command("anchor")
+def audit_anchor() -> None:
+    """Write the chain's head to the checkpoint file (the worker does so every 10 minutes)."""
+    from accounts.audit import anchor
+
+    settings = _settings()
+    checkpoint = _run(anchor())
+    if checkpoint is None:
+        click.echo("audit log empty: nothing to checkpoint")
+    else:
+        click.echo(f"checkpoint: event {checkpoint['id']} in {settings.audit_anchor_path}")
 
 
 @main.group()

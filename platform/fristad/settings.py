@@ -26,6 +26,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     env: Literal["development", "test", "production"] = "development"
     debug: bool = False
     secret_key: str = DEFAULT_SECRET_KEY
+    # Keys the audit log's hash chain (HMAC-SHA256). Empty: derived from the secret key — set it
+    # before rotating that, or earlier events no longer verify.
+    audit_key: str = ""
+    # Checkpoints of the audit chain's head, outside the database (append-only lines of JSON).
+    # Empty: <var_dir>/audit-anchors.jsonl. On several hosts, each worker's host keeps its own.
+    audit_anchor_file: str = ""
     # Fernet keys for field encryption, newest first, comma-separated in the environment.
     data_keys: tuple[str, ...] = ()
     # Empty: embedded SQLite at <var_dir>/fristad.sqlite3. Otherwise postgresql://…
@@ -85,6 +91,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.var_path / "fristad.sqlite3"
 
     @property
+    def audit_anchor_path(self) -> Path:
+        return Path(self.audit_anchor_file or self.var_path / "audit-anchors.jsonl").resolve()
+
+    @property
     def uses_postgres(self) -> bool:
         return self.database_url.startswith(("postgresql://", "postgres://"))
 
@@ -104,6 +114,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         """The effective configuration with secrets left out, for ``fristad check``."""
         shown = msgspec.structs.asdict(self)
         shown["secret_key"] = "(default)" if self.secret_key == DEFAULT_SECRET_KEY else "(set)"
+        shown["audit_key"] = "(set)" if self.audit_key else "(from the secret key)"
+        shown["audit_anchor_file"] = str(self.audit_anchor_path)
         shown["data_keys"] = f"({len(self.data_keys)} keys)"
         shown["metrics_token"] = "(set)" if self.metrics_token else "(none)"
         shown["database_url"] = _without_password(self.database_url) or f"sqlite:{self.sqlite_path}"
