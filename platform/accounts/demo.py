@@ -8,7 +8,7 @@ from accounts import services
 from accounts.domain import Role
 from accounts.tables import Organisation
 
-DEMO_PASSWORD = "Fristad-demo-2026"  # noqa: S105 - printed on purpose, demo only
+DEMO_PASSWORD = "Fristad-demo-2026"  # noqa: S105 - printed on purpose, demo only  # nosec B105
 
 
 def _org_number(first_nine: str) -> str:

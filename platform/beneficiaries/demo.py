@@ -66,7 +66,7 @@ async def populate() -> list[str]:
     )
     if not caseworkers:
         return ["Demo people: no caseworkers to register them."]
-    generator = random.Random(2026)  # noqa: S311 - demo data, not security
+    generator = random.Random(2026)  # noqa: S311 - demo data, not security  # nosec B311
     closed = 0
     for number in range(COUNT):
         membership = caseworkers[number % len(caseworkers)]

@@ -15,7 +15,7 @@ from typing import Literal
 import msgspec
 
 PREFIX = "FRISTAD_"
-DEFAULT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+DEFAULT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105 - production refuses it  # nosec B105
 
 
 class SettingsError(Exception):
@@ -170,7 +170,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 def served_url(settings: Settings) -> str:
     """The address of this server as a browser on the same machine reaches it."""
     host = settings.host
-    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - naming the wildcard, not binding to it
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - naming the wildcard, not binding to it  # nosec B104
         host = "127.0.0.1"
     elif ":" in host:
         host = f"[{host}]"

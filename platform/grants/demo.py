@@ -106,7 +106,7 @@ async def populate() -> list[str]:
     ]
     if not people:
         return ["Demo grants: a programme, but no people who consented to share with the funder."]
-    generator = random.Random(6)  # noqa: S311 - demo data, not security
+    generator = random.Random(6)  # noqa: S311 - demo data, not security  # nosec B311
     counts: dict[str, int] = {}
     for number in range(COUNT):
         person = people[number % len(people)]

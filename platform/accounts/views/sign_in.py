@@ -57,7 +57,7 @@ class SignInController(Controller):
                 redis, data.email, data.password, ip=client_ip(request)
             )
         except InvalidInput as error:
-            data.password = ""
+            data.password = ""  # clearing the typed password, not setting one  # nosec B105
             return page("accounts/sign_in.html", form=data, errors=error.errors)
         request.session["next"] = safe_local_path(data.next)
         if result.mfa_enabled:
