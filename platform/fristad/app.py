@@ -43,7 +43,9 @@ from litestar.types import (
 
 import accounts.routes
 import beneficiaries.routes
+import beneficiaries.services
 import grants.routes
+import grants.services
 import matching.routes
 import matching.services
 import shelters.routes
@@ -81,6 +83,9 @@ APPS: tuple[AppParts, ...] = (
 # Every hold asks matching's rules (shelters may not import matching): nothing can be held that
 # matching would exclude, whichever page, API call or demo holds it.
 shelters.services.guard_holds_with(matching.services.HOLD_GUARD)
+# An officer reads a case (with the person's consent) when their authority funds it: grants
+# knows which (beneficiaries may not import grants).
+beneficiaries.services.funded_cases_with(grants.services.cases_funded_by)
 
 JOBS = Jobs(
     functions=[*fristad_jobs.FUNCTIONS, *(job for app in APPS for job in app.jobs)],

@@ -35,6 +35,9 @@ class Programme(Table):
     # Approvals above this amount (öre) need a second officer's confirmation.
     four_eyes_threshold = BigInt(default=0)
     created_at = Timestamptz()
+    # The authority (an organisation) that runs it: only its officers see, review and decide its
+    # requests, budgets and payments. Null only for a programme a system admin created.
+    authority_id = Integer(null=True, default=None, index=True)
 
 
 class Budget(Table):

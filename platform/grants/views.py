@@ -388,6 +388,7 @@ class GrantsController(Controller):
     async def adjust(
         self, request: Request[Any, Any, Any], actor: CurrentActor, budget_id: Id
     ) -> Response[Any]:
+        await services.budget_in_reach(actor, budget_id)  # the object before the input
         form = await parse_form(request, AdjustForm)
         try:
             await services.adjust_budget(actor, budget_id, form.amount_in_ore(), form.reason)

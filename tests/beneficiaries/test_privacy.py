@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from cryptography.fernet import Fernet
 from piccolo.querystring import QueryString
 
-from accounts.domain import Role
+from accounts.domain import Actor, Role
 from accounts.tables import AuditEvent
 from beneficiaries import services
 from beneficiaries.jobs import erase_expired_cases
@@ -20,8 +20,10 @@ from beneficiaries.tables import Beneficiary
 from fristad.database import engine
 from fristad.errors import InvalidInput, NotFound, PermissionDenied
 from fristad.settings import Settings, get_settings
+from grants import services as grants
 from tests.accounts.helpers import make_org, make_user
 from tests.beneficiaries.helpers import actor_of, make_beneficiary
+from tests.grants.helpers import request_in
 
 IDENTITY = IdentityForm(
     name="Ioana Testescu", personal_number="19811228-9874", contact="+46 70 123 45 67"
@@ -141,10 +143,28 @@ async def test_coordinator_does_not_see_shared_cases_of_another_region(world: di
         await services.get_beneficiary(world["coordinator"], elsewhere)
 
 
+async def _funded_by(officer: Actor, owner: Actor, case: int) -> None:
+    """A submitted support request for the case, in a programme of the officer's authority."""
+    today = date.today()
+    programme = await grants.create_programme(
+        officer,
+        "Stödprogrammet",
+        date(today.year, 1, 1),
+        date(today.year, 12, 31),
+        0,
+        {"legal_aid": 100_000_00},
+    )
+    request = await grants.create_request(owner, request_in(programme, case))
+    await grants.submit(owner, request)
+
+
 async def test_officer_sees_funder_cases_but_no_identity_without_a_reason(world: dict) -> None:
     with pytest.raises(NotFound):
         await services.get_beneficiary(world["officer"], world["case"])
     await services.record_consent(world["owner"], world["case"], ConsentForm(scope="share_funder"))
+    with pytest.raises(NotFound):  # consented, but no request of the officer's authority yet
+        await services.get_beneficiary(world["officer"], world["case"])
+    await _funded_by(world["officer"], world["owner"], world["case"])
     view = await services.get_beneficiary(world["officer"], world["case"])
     assert view.access == services.Access.FUNDER
     with pytest.raises(InvalidInput):
@@ -154,6 +174,18 @@ async def test_officer_sees_funder_cases_but_no_identity_without_a_reason(world:
     assert await services.reveal_identity(
         world["officer"], world["case"], "Prövning av ansökan kräver identitet"
     )
+
+
+async def test_an_officer_of_another_authority_does_not_see_the_case(world: dict) -> None:
+    await services.record_consent(world["owner"], world["case"], ConsentForm(scope="share_funder"))
+    await _funded_by(world["officer"], world["owner"], world["case"])
+    elsewhere = await make_org("Länsstyrelsen i Skåne", "202100255", ngo=False, authority=True)
+    stranger = await actor_of(
+        (await make_user("per@skane.example", organisation_id=elsewhere, role=Role.OFFICER)).id
+    )
+    with pytest.raises(NotFound):
+        await services.get_beneficiary(stranger, world["case"])
+    assert await services.list_beneficiaries(stranger, services.Filters()) == ([], 0)
 
 
 async def test_shelter_staff_have_no_access_to_records(world: dict) -> None:

@@ -202,14 +202,11 @@ async def test_no_route_serves_an_object_to_someone_without_a_session_or_of_anot
     assert let_through == [], "\n".join(let_through)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10 item 8: an officer of any authority reads every funder-consented case and "
-    "can act on another authority's programme",
-)
 async def test_no_route_serves_an_object_to_an_officer_of_another_authority(
     settings: Settings, world: dict[str, str]
 ) -> None:
+    """Issue 10 item 8: a programme belongs to its authority; only its officers reach its
+    requests, budgets, payments and (with the person's consent) its cases."""
     assert await _probe_as_foreign(settings, world, Role.OFFICER) == []
 
 

@@ -39,7 +39,7 @@ from beneficiaries.services.models import (
     TrailEvent,
 )
 from beneficiaries.services.notes import add_note, list_notes
-from beneficiaries.services.reach import has_valid_consent
+from beneficiaries.services.reach import funded_cases_with, has_valid_consent
 from beneficiaries.services.records import (
     PAGE_SIZE,
     create_beneficiary,
@@ -88,6 +88,7 @@ __all__ = [
     "end_placement",
     "erase",
     "export_subject_data",
+    "funded_cases_with",
     "gap_of",
     "get_beneficiary",
     "has_valid_consent",

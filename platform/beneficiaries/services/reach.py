@@ -5,7 +5,8 @@ Who sees what (DESIGN.md, privacy rules), decided here for the pages and the API
   (revealed on request, audited) and notes;
 - an organisation the case was shared with (accepted): the record without identity and notes;
 - a coordinator: also the shared cases of their region, and identity only with a stated reason;
-- an officer: cases whose person consented to share with the funder; identity only with a reason;
+- an officer: cases whose person consented to share with the funder and that have a support
+  request in a programme of the officer's own authority; identity only with a reason;
 - shelter staff and everyone else: nothing here (shelters ask for the minimal profile of their
   own holds and placements through ``minimal_profile``).
 A record out of reach is a NotFound, never a 403 that tells it exists. Which roles are which is
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +38,25 @@ from fristad.i18n import gettext as _
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+# The ids of the cases an authority funds (a select of beneficiary ids), from grants, which this
+# app may not import: the composition root hands it over. Without it, officers see no case.
+CasesFundedBy = Callable[[int], Select[Any]]
+_cases_funded_by: CasesFundedBy | None = None
+
+
+def funded_cases_with(cases_funded_by: CasesFundedBy) -> None:
+    """The composition root says which cases each authority funds (grants' programmes)."""
+    global _cases_funded_by
+    _cases_funded_by = cases_funded_by
+
+
+def _funded_by(actor: Actor) -> Where | Any:
+    """The actor's authority funds the case (a request in one of its programmes)."""
+    if _cases_funded_by is None or actor.organisation_id is None:
+        return Beneficiary.id == -1
+    return Beneficiary.id.is_in(_cases_funded_by(actor.organisation_id))
 
 
 def valid_consent_filter(scope: str) -> Where | Any:
@@ -68,7 +88,7 @@ def within_reach(actor: Actor, query: Select[Any]) -> Select[Any]:
         return query.where(Beneficiary.id == -1)
     if policy.reads_as_funder(actor):
         funder = Consent.select(Consent.beneficiary).where(valid_consent_filter("share_funder"))
-        return query.where(Beneficiary.id.is_in(funder))
+        return query.where(Beneficiary.id.is_in(funder) & _funded_by(actor))
     if not policy.holds_cases(actor):
         return query.where(Beneficiary.id == -1)
     # Shared with the actor's organisation, for as long as the person's consent holds.
@@ -92,7 +112,10 @@ async def access_of(actor: Actor, row: Mapping[str, Any]) -> Access | None:
     if actor.organisation_id is None or actor.role is None:
         return None
     if policy.reads_as_funder(actor):
-        return Access.FUNDER if await has_valid_consent(row["id"], "share_funder") else None
+        funded = await Beneficiary.exists().where((Beneficiary.id == row["id"]) & _funded_by(actor))
+        if funded and await has_valid_consent(row["id"], "share_funder"):
+            return Access.FUNDER
+        return None
     if not policy.holds_cases(actor):
         return None
     if row["organisation"] == actor.organisation_id:

@@ -6,7 +6,7 @@ transaction has committed. Callers import this package (``from grants import ser
 use case lives in a module of its own.
 """
 
-from grants.services._common import BudgetExhausted
+from grants.services._common import BudgetExhausted, cases_funded_by
 from grants.services.attachments import add_attachment, open_attachment
 from grants.services.decisions import DecisionResult, confirm, decide, send_back
 from grants.services.follow_up import (
@@ -38,6 +38,7 @@ from grants.services.models import (
 )
 from grants.services.programmes import (
     adjust_budget,
+    budget_in_reach,
     create_programme,
     get_programme,
     list_programmes,
@@ -84,7 +85,9 @@ __all__ = [
     "adjust_budget",
     "answer_info",
     "beneficiary_by_code",
+    "budget_in_reach",
     "budget_left",
+    "cases_funded_by",
     "close",
     "confirm",
     "create_programme",

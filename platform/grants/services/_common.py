@@ -13,7 +13,7 @@ from fristad.errors import Conflict, NotFound
 from fristad.i18n import gettext as _
 from grants.domain import APPLICANT_ROLES, OFFICER_ROLES, State, TransitionRefused, transition
 from grants.services.models import SupportRequestRecord, support_request_query, support_requests_of
-from grants.tables import Budget, SupportRequest
+from grants.tables import Budget, Programme, SupportRequest
 
 
 def now() -> datetime:
@@ -31,6 +31,33 @@ def is_officer(actor: Actor) -> bool:
     return actor.role in OFFICER_ROLES
 
 
+def programmes_run_by(actor: Actor) -> Any:
+    """A select of the ids of the programmes the officer's authority runs."""
+    return Programme.select(Programme.id).where(Programme.authority_id == actor.organisation_id)
+
+
+async def runs_programme(actor: Actor, programme_id: int) -> bool:
+    """Does the officer's authority run this programme? (A system admin: every programme.)"""
+    if actor.is_admin:
+        return True
+    return bool(
+        await Programme.exists().where(
+            (Programme.id == programme_id) & (Programme.authority_id == actor.organisation_id)
+        )
+    )
+
+
+def cases_funded_by(authority_id: int) -> Any:
+    """The beneficiary ids with a submitted request in a programme the authority runs (for
+    beneficiaries' reach: an officer reads these cases, with the person's consent)."""
+    return SupportRequest.select(SupportRequest.beneficiary).where(
+        (SupportRequest.state != State.DRAFT)
+        & SupportRequest.programme.is_in(
+            Programme.select(Programme.id).where(Programme.authority_id == authority_id)
+        )
+    )
+
+
 async def read_support_request(support_request_id: int) -> SupportRequestRecord:
     """The request as stored now, without asking who reads it (callers have checked reach)."""
     row = await support_request_query().where(SupportRequest.id == support_request_id).first()
@@ -46,7 +73,7 @@ async def support_request_in_reach(actor: Actor, support_request_id: int) -> Sup
     require(actor, "support_request.read")
     record = await read_support_request(support_request_id)
     if is_officer(actor):
-        if record.state == State.DRAFT:
+        if record.state == State.DRAFT or not await runs_programme(actor, record.programme_id):
             raise NotFound
         return record
     if actor.role in APPLICANT_ROLES and record.organisation_id == actor.organisation_id:

@@ -19,6 +19,7 @@ from grants.services._common import (
     budget_id_of,
     move,
     now,
+    programmes_run_by,
     read_support_request,
     support_request_in_reach,
 )
@@ -111,6 +112,7 @@ async def payments_in_period(actor: Actor, start: date, end: date) -> list[Expor
             Payment.request._.programme._.name,
         )
         .where((Payment.paid_on >= start) & (Payment.paid_on <= end))
+        .where(Payment.request._.programme.is_in(programmes_run_by(actor)))
         .order_by(Payment.paid_on)
         .order_by(Payment.id)
     )

@@ -15,7 +15,13 @@ from fristad.database import write_transaction
 from fristad.errors import InvalidInput, NotFound
 from fristad.i18n import gettext as _
 from grants.domain import CATEGORIES, programme_errors
-from grants.services._common import BudgetExhausted, now
+from grants.services._common import (
+    BudgetExhausted,
+    is_officer,
+    now,
+    programmes_run_by,
+    runs_programme,
+)
 from grants.services.models import BudgetLine, ProgrammeRecord, programme_of
 from grants.tables import Budget, LedgerEntry, Programme
 
@@ -40,6 +46,7 @@ async def create_programme(
             ends_on=ends_on,
             four_eyes_threshold=four_eyes_threshold,
             created_at=now(),
+            authority_id=actor.organisation_id if is_officer(actor) else None,
         )
         await programme.save()
         for category in CATEGORIES:
@@ -70,7 +77,7 @@ async def create_programme(
 async def adjust_budget(actor: Actor, budget_id: int, delta: int, reason: str) -> BudgetLine:
     """Raise or lower a category's allocation: a ledger entry with a reason, never an edit.
     Lowering stops at what is committed already."""
-    require(actor, "programme.manage")
+    await budget_in_reach(actor, budget_id)
     errors = {}
     if delta == 0:
         errors["amount"] = _("Enter an amount other than zero.")
@@ -114,10 +121,21 @@ async def adjust_budget(actor: Actor, budget_id: int, delta: int, reason: str) -
     return BudgetLine.of(row)
 
 
+async def budget_in_reach(actor: Actor, budget_id: int) -> None:
+    """NotFound unless the actor manages programmes and their authority runs the budget's."""
+    require(actor, "programme.manage")
+    budget = await Budget.select(Budget.programme).where(Budget.id == budget_id).first()
+    if budget is None or not await runs_programme(actor, budget["programme"]):
+        raise NotFound
+
+
 async def list_programmes(actor: Actor) -> list[ProgrammeRecord]:
-    """Every programme with its budgets, the newest first."""
+    """Every programme with its budgets, the newest first (an officer: their authority's)."""
     require(actor, "programme.read")
-    rows = await Programme.select().order_by(Programme.starts_on, ascending=False)
+    query = Programme.select().order_by(Programme.starts_on, ascending=False)
+    if is_officer(actor):
+        query = query.where(Programme.id.is_in(programmes_run_by(actor)))
+    rows = await query
     return [await programme_of(row) for row in rows]
 
 
@@ -131,6 +149,6 @@ async def get_programme(actor: Actor, programme_id: int) -> ProgrammeRecord:
     """One programme with allocated, committed, paid and remaining per category."""
     require(actor, "programme.read")
     row = await Programme.select().where(Programme.id == programme_id).first()
-    if row is None:
+    if row is None or (is_officer(actor) and not await runs_programme(actor, programme_id)):
         raise NotFound
     return await programme_of(row)

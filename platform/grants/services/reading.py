@@ -12,7 +12,12 @@ from beneficiaries import services as beneficiaries
 from beneficiaries.domain import MinimalProfile
 from fristad.database import write_transaction
 from grants.domain import FUNDED, QUEUE, State, actions_from, may_attach, may_edit
-from grants.services._common import decrypt, is_officer, support_request_in_reach
+from grants.services._common import (
+    decrypt,
+    is_officer,
+    programmes_run_by,
+    support_request_in_reach,
+)
 from grants.services.models import (
     ENCRYPTED_COLUMNS,
     AttachmentRecord,
@@ -170,6 +175,7 @@ async def review_queue(actor: Actor, *, limit: int = 200) -> list[SupportRequest
     rows = (
         await support_request_query()
         .where(SupportRequest.state.is_in(list(QUEUE)))
+        .where(SupportRequest.programme.is_in(programmes_run_by(actor)))
         .order_by(SupportRequest.urgency)  # "acute" sorts before "normal"
         .order_by(SupportRequest.submitted_at)
         .limit(limit)
@@ -185,6 +191,7 @@ async def list_requests(actor: Actor, *, limit: int = 200) -> list[SupportReques
     rows = (
         await support_request_query()
         .where(SupportRequest.state != State.DRAFT)
+        .where(SupportRequest.programme.is_in(programmes_run_by(actor)))
         .order_by(SupportRequest.id, ascending=False)
         .limit(limit)
     )
