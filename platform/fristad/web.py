@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -322,6 +324,24 @@ async def parse_form(request: Request[Any, Any, Any], struct: type[T]) -> T:
     except msgspec.ValidationError as error:
         field_name = str(error).rsplit("$.", 1)[-1].split("[", 1)[0].rstrip("`")
         raise InvalidInput({field_name: i18n.gettext("Check this value.")}) from None
+
+
+_NOT_IN_QUOTED_ASCII = re.compile(r'[^\x20-\x7e]|["\\%;]')
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A Content-Disposition header for any file name (RFC 6266): the exact name as RFC 5987
+    ``filename*`` (UTF-8, percent-encoded) and an ASCII ``filename`` for clients without it.
+
+    Headers are Latin-1: a name such as ``паспорт.pdf`` cannot go into ``filename="…"`` as it is.
+    (Litestar's File response does the encoding, but only for files on disk, without a fallback.)
+    """
+    decomposed = unicodedata.normalize("NFKD", filename)
+    ascii_name = "".join(char for char in decomposed if not unicodedata.combining(char))
+    fallback = re.sub(r"_+", "_", _NOT_IN_QUOTED_ASCII.sub("_", ascii_name)).strip() or "file"
+    if fallback == filename:
+        return f'{disposition}; filename="{filename}"'
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def see_other(request: Request[Any, Any, Any], path: str) -> Response[Any]:
