@@ -4,78 +4,80 @@ from __future__ import annotations
 
 import msgspec
 
+from fristad.schemas import Code, DbId, Email, Int32, LocalPath, Name, Password, ShortName
+
 
 class SignInForm(msgspec.Struct):
-    email: str = ""
-    password: str = ""
-    next: str = "/"
+    email: Email = ""
+    password: Password = ""
+    next: LocalPath = "/"
 
 
 class CodeForm(msgspec.Struct):
-    code: str = ""
+    code: Code = ""
 
 
 class PasswordForm(msgspec.Struct):
-    current_password: str = ""
-    password: str = ""
+    current_password: Password = ""
+    password: Password = ""
 
 
 class ConfirmPasswordForm(msgspec.Struct):
-    password: str = ""
+    password: Password = ""
 
 
 class EmailForm(msgspec.Struct):
-    email: str = ""
+    email: Email = ""
 
 
 class NewPasswordForm(msgspec.Struct):
-    password: str = ""
+    password: Password = ""
 
 
 class LanguageForm(msgspec.Struct):
-    locale: str = "sv"
+    locale: Code = "sv"
 
 
 class ContextForm(msgspec.Struct):
-    membership_id: int
-    next: str = "/"
+    membership_id: DbId
+    next: LocalPath = "/"
 
 
 class TokenForm(msgspec.Struct):
-    name: str = ""
-    scopes: list[str] | str = msgspec.field(default_factory=list)
-    expires_in_days: int = 90
+    name: ShortName = ""
+    scopes: list[Code] | Code = msgspec.field(default_factory=list)
+    expires_in_days: Int32 = 90
 
 
 class InviteForm(msgspec.Struct):
-    email: str = ""
-    role: str = "caseworker"
-    region: str = ""
+    email: Email = ""
+    role: Code = "caseworker"
+    region: Code = ""
 
 
 class RoleForm(msgspec.Struct):
-    role: str = "caseworker"
-    region: str = ""
+    role: Code = "caseworker"
+    region: Code = ""
 
 
 class AcceptInvitationForm(msgspec.Struct):
-    name: str = ""
-    password: str = ""
+    name: Name = ""
+    password: Password = ""
 
 
 class OrganisationForm(msgspec.Struct):
-    name: str = ""
-    org_number: str = ""
-    kinds: list[str] | str = msgspec.field(default_factory=list)
-    region: str = ""
-    admin_email: str = ""
+    name: Name = ""
+    org_number: Code = ""
+    kinds: list[Code] | Code = msgspec.field(default_factory=list)
+    region: Code = ""
+    admin_email: Email = ""
 
 
 class AuditFilterForm(msgspec.Struct):
-    action: str = ""
-    actor: str = ""
-    object_type: str = ""
-    object_id: str = ""
+    action: Code = ""
+    actor: Email = ""
+    object_type: Code = ""
+    object_id: Code = ""
 
 
 # --- API -----------------------------------------------------------------------------------

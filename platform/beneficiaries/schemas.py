@@ -6,23 +6,25 @@ from datetime import date, datetime
 
 import msgspec
 
+from fristad.schemas import Code, Count, DbId, FreeText, Int32, Name
+
 
 class BeneficiaryForm(msgspec.Struct, kw_only=True):
     """The case record as entered (form and API); validated by domain.validate_record."""
 
     gender: str = "unknown"
-    birth_year: int | None = None
+    birth_year: Int32 | None = None
     citizenship: str = ""
     languages: list[str] = msgspec.field(default_factory=list)
-    children_count: int = 0
-    children_ages: list[int] = msgspec.field(default_factory=list)
+    children_count: Int32 = 0
+    children_ages: list[Int32] = msgspec.field(default_factory=list)
     exploitation_types: list[str] = msgspec.field(default_factory=list)
     trafficking_status: str = "presumed"
     identified_by: str = ""
     region: str = ""
     municipality: str = ""
     migration_status: str = ""
-    gap: str = ""
+    gap: FreeText = ""
     needs: list[str] = msgspec.field(default_factory=list)
     shelter_requirements: list[str] = msgspec.field(default_factory=list)
     interpreter_language: str = ""
@@ -31,37 +33,37 @@ class BeneficiaryForm(msgspec.Struct, kw_only=True):
 
 
 class IdentityForm(msgspec.Struct, kw_only=True):
-    name: str = ""
+    name: Name = ""
     date_of_birth: date | None = None
-    personal_number: str = ""
-    contact: str = ""
+    personal_number: Code = ""
+    contact: FreeText = ""
 
 
 class ConsentForm(msgspec.Struct, kw_only=True):
-    scope: str = ""
-    organisation_id: int | None = None
+    scope: Code = ""
+    organisation_id: DbId | None = None
     given_at: date | None = None
     expires_at: date | None = None
 
 
 class NoteForm(msgspec.Struct, kw_only=True):
-    text: str = ""
+    text: FreeText = ""
 
 
 class RevealForm(msgspec.Struct, kw_only=True):
     """Why the identity is needed (required when the actor's organisation does not own the case)."""
 
-    reason: str = ""
+    reason: FreeText = ""
 
 
 class ShareForm(msgspec.Struct, kw_only=True):
-    organisation_id: int = 0
-    kind: str = "share"  # share | transfer
+    organisation_id: Count = 0
+    kind: Code = "share"  # share | transfer
 
 
 class StatusForm(msgspec.Struct, kw_only=True):
-    status: str = ""
-    reason: str = ""
+    status: Code = ""
+    reason: Code = ""
 
 
 class BeneficiaryOut(msgspec.Struct, kw_only=True):

@@ -64,7 +64,7 @@ from fristad.web import (
     HTMX_VERSION,
     PACKAGE_DIR,
     AppParts,
-    activate_request_locale,
+    before_request,
     create_template_engine,
 )
 from fristad.worker import Jobs, create_worker, run_in_background, stop_in_background
@@ -220,7 +220,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         plugins=[HTMXPlugin()],
         template_config=TemplateConfig(instance=create_template_engine(APPS)),
-        before_request=activate_request_locale,
+        before_request=before_request,
         before_send=[security_headers(settings.https)],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

@@ -1,8 +1,14 @@
-"""Server-side sessions in Redis, with a new session id on demand (at sign-in).
+"""Server-side sessions in Redis, with a new session id on demand (at sign-in), and only for
+those who have something to keep.
 
 Litestar keeps a session's id for its whole life; a handler that puts ``ROTATE: True`` into the
 session gets a fresh id instead, and the old id's data is deleted (ASVS 7.2.4: a new session
 token on authentication, so a planted id is worthless).
+
+Litestar also stores an empty session (and sets its cookie) for every request that comes without
+one: every API call, every visit to the sign-in page. Anyone could fill Redis that way, so an
+empty session is never stored: a request without a cookie leaves nothing behind, and one whose
+session has emptied (or expired, or was never ours) gets its cookie cleared.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
-from litestar.types import Message, ScopeSession
+from litestar.types import Empty, Message, ScopeSession
 
 ROTATE = "_rotate"
 _NEW_ID = "fristad.new_session_id"
@@ -35,6 +41,10 @@ class RotatingSessionBackend(ServerSideSessionBackend):
                     old_id, store=self.config.get_store_from_app(connection.scope["app"])
                 )
             connection.scope[_NEW_ID] = self.generate_session_id()  # type: ignore[literal-required]
+        if scope_session is Empty or not scope_session:  # cleared, or nothing worth keeping
+            if not connection.cookies.get(self.config.key):
+                return
+            scope_session = Empty
         await super().store_in_message(scope_session, message, connection)
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
-from urllib.parse import urlencode
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeAlias, TypeVar
+from urllib.parse import quote, urlencode
 
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.params import PathParameter
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
 
 log = logging.getLogger("fristad.web")
+_ = i18n.gettext
 
 # Handler parameters filled by the app-level dependencies of fristad.app (by name).
 AppSettings: TypeAlias = NamedDependency[Settings]
@@ -145,9 +149,105 @@ def create_template_engine(apps: Sequence[AppParts] = ()) -> JinjaTemplateEngine
     return JinjaTemplateEngine.from_environment(environment)
 
 
+async def before_request(request: Request[Any, Any, Any]) -> None:
+    """The app's before_request hook: the user's language, then the input checks every route
+    shares (``refuse_malformed_input``)."""
+    await activate_request_locale(request)
+    await refuse_malformed_input(request)
+
+
 async def activate_request_locale(request: Request[Any, Any, Any]) -> None:
-    """before_request hook: render this request in the user's language."""
+    """Render this request in the user's language."""
     i18n.activate(i18n.resolve_locale(request))
+
+
+# --- input no route can take -----------------------------------------------------------------
+
+_FORMS = (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART)
+_BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def refuse(field: str, message: str) -> NoReturn:
+    """A 400 naming the field; the API lists it under ``errors``, a page shows the message."""
+    raise ValidationException(detail=message, extra=[{"key": field, "message": message}])
+
+
+async def refuse_malformed_input(request: Request[Any, Any, Any]) -> None:
+    """Refuse, before any handler or query runs, what no route can take: a NUL character in the
+    path, the query or a form's text (PostgreSQL refuses NUL in text, SQLite stores it, so only
+    refusing it here makes both engines answer alike), and a JSON body that is not UTF-8, is
+    nested absurdly deep or holds a NUL (the decoder's recursion error would be a 500)."""
+    nul = _("This value may not contain a NUL character.")
+    if "\x00" in request.scope["path"]:
+        refuse("path", nul)
+    for name, value in request.query_params.multi_items():
+        if "\x00" in name or "\x00" in str(value):
+            refuse(name.replace("\x00", ""), nul)
+    if request.method not in _BODY_METHODS:
+        return
+    content_type = request.content_type[0]
+    if content_type in _FORMS:
+        for name, value in (await request.form()).multi_items():
+            if "\x00" in name or (isinstance(value, str) and "\x00" in value):
+                refuse(name.replace("\x00", ""), nul)
+        return
+    body = await request.body()
+    if not body:
+        return
+    try:
+        document = msgspec.json.decode(body)
+    except RecursionError:
+        refuse("body", _("The JSON body is nested too deeply."))
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        refuse("body", _("The body is not valid JSON in UTF-8."))
+    where = _nul_in(document, "")
+    if where is not None:
+        refuse(where or "body", nul)
+
+
+def _nul_in(value: Any, where: str) -> str | None:
+    """The path (``lines.0.unit``) of the first text in a JSON document holding a NUL."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    children: Any = ()
+    if isinstance(value, dict):
+        for key in value:
+            if "\x00" in key:
+                return where
+        children = value.items()
+    elif isinstance(value, list):
+        children = enumerate(value)
+    for key, child in children:
+        found = _nul_in(child, f"{where}.{key}" if where else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+def field_message(problem: str) -> str:
+    """msgspec's account of a refused value ("Expected `str` of length <= 200") as a
+    translated message that names the bound."""
+    if match := re.search(r"length <= (\d+)", problem):
+        return _("Enter at most %(max)s characters.") % {"max": i18n.number(int(match[1]))}
+    if match := re.search(r"<= (-?\d+)", problem):
+        return _("Enter a number of at most %(max)s.") % {"max": i18n.number(int(match[1]))}
+    if match := re.search(r">= (-?\d+)", problem):
+        return _("Enter a number of at least %(min)s.") % {"min": i18n.number(int(match[1]))}
+    return _("Check this value.")
+
+
+def _field_errors(exc: Exception) -> dict[str, str]:
+    """A 400's messages by field: ours as they are, Litestar's (msgspec's) translated."""
+    extra = getattr(exc, "extra", None) if isinstance(exc, ValidationException) else None
+    if not isinstance(extra, list):
+        return {}
+    errors: dict[str, str] = {}
+    for item in extra:
+        if isinstance(item, dict) and "message" in item:
+            key = str(item.get("key") or "body")
+            message = str(item["message"])
+            errors[key] = message if item.get("source") is None else field_message(message)
+    return errors
 
 
 def _is_api(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
@@ -174,9 +274,10 @@ def _status_of(exc: Exception) -> int:
 
 def _message_of(exc: Exception) -> str:
     """Text safe to show: a domain error's translated message, never an exception's internals."""
-    if isinstance(exc, PermissionDenied | Conflict):
+    if isinstance(exc, PermissionDenied | Conflict | InvalidInput):
         return exc.message
-    return ""
+    errors = _field_errors(exc)
+    return "; ".join(f"{field}: {message}" for field, message in errors.items())
 
 
 def form_errors(error: DomainError) -> dict[str, str]:
@@ -211,6 +312,10 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         body: dict[str, Any] = {"status_code": status, "detail": _api_detail(exc, status)}
         if isinstance(exc, InvalidInput):
             body["errors"] = exc.errors
+        elif errors := _field_errors(exc):
+            body["errors"] = errors
+            if body["detail"] not in errors.values():  # Litestar's "Validation failed for …"
+                body["detail"] = f"{body['detail']}: {_message_of(exc)}"
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     if status == 401:
         return _to_sign_in(request)
@@ -237,12 +342,34 @@ def _to_sign_in(request: Request[Any, Any, Any]) -> Response[Any]:
     return Redirect(path=target, status_code=303)
 
 
+def value_out_of_range(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The backstop for a value a bound in the schemas missed: the database refused it
+    (PostgreSQL's DataError: out of range, too long, NUL; SQLite's OverflowError past 2^63).
+    The transaction has rolled back; the client sent something no column holds: a 400."""
+    log.warning(
+        "value refused by the database on %s %s: %s",
+        request.method,
+        scrub(request.url.path),
+        type(exc).__name__,
+    )
+    message = _("A value is too large or too long.")
+    refused = ValidationException(detail=message, extra=[{"key": "", "message": message}])
+    return error_page(request, refused)
+
+
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     NotFoundException: error_page,
     HTTPException: error_page,
     DomainError: error_page,
+    OverflowError: value_out_of_range,
     HTTP_500_INTERNAL_SERVER_ERROR: error_page,
 }
+try:
+    from asyncpg.exceptions import DataError as PostgresDataError
+except ImportError:  # pragma: no cover - SQLite-only installations
+    pass
+else:
+    EXCEPTION_HANDLERS[PostgresDataError] = value_out_of_range
 
 
 # --- helpers for views ---------------------------------------------------------------------
@@ -321,7 +448,25 @@ async def parse_form(request: Request[Any, Any, Any], struct: type[T]) -> T:
         return msgspec.convert(values, type=struct, strict=False)
     except msgspec.ValidationError as error:
         field_name = str(error).rsplit("$.", 1)[-1].split("[", 1)[0].rstrip("`")
-        raise InvalidInput({field_name: i18n.gettext("Check this value.")}) from None
+        raise InvalidInput({field_name: field_message(str(error))}) from None
+
+
+_NOT_IN_QUOTED_ASCII = re.compile(r'[^\x20-\x7e]|["\\%;]')
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A Content-Disposition header for any file name (RFC 6266): the exact name as RFC 5987
+    ``filename*`` (UTF-8, percent-encoded) and an ASCII ``filename`` for clients without it.
+
+    Headers are Latin-1: a name such as ``паспорт.pdf`` cannot go into ``filename="…"`` as it is.
+    (Litestar's File response does the encoding, but only for files on disk, without a fallback.)
+    """
+    decomposed = unicodedata.normalize("NFKD", filename)
+    ascii_name = "".join(char for char in decomposed if not unicodedata.combining(char))
+    fallback = re.sub(r"_+", "_", _NOT_IN_QUOTED_ASCII.sub("_", ascii_name)).strip() or "file"
+    if fallback == filename:
+        return f'{disposition}; filename="{filename}"'
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def see_other(request: Request[Any, Any, Any], path: str) -> Response[Any]:

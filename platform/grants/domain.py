@@ -16,8 +16,9 @@ from typing import Final, Protocol, TypeVar
 from num2words import num2words
 
 from accounts.domain import Role
-from fristad.i18n import N_
+from fristad.i18n import N_, money, number
 from fristad.i18n import gettext as _
+from fristad.schemas import MAX_AMOUNT, MAX_QUANTITY
 
 CATEGORIES: Final = {
     "legal_aid": N_("Legal aid"),
@@ -30,6 +31,8 @@ URGENCIES: Final = {"normal": N_("Normal"), "acute": N_("Acute (decision within 
 ACUTE_DECISION_HOURS: Final = 24
 NORMAL_DECISION_DAYS: Final = 30
 MAX_COST_LINES: Final = 20
+MAX_DESCRIPTION: Final = 200  # CostLine.description is VARCHAR(200)
+MAX_NAME: Final = 200  # Programme.name is VARCHAR(200)
 
 
 class State(StrEnum):
@@ -217,13 +220,19 @@ def programme_errors(
         errors["name"] = _("Enter a name.")
     if starts_on > ends_on:
         errors["ends_on"] = _("The end must not be before the start.")
+    if len(name) > MAX_NAME:
+        errors["name"] = _("Enter a name of at most 200 characters.")
     if four_eyes_threshold < 0:
         errors["four_eyes_threshold"] = _("Enter an amount of zero or more.")
+    elif four_eyes_threshold > MAX_AMOUNT:
+        errors["four_eyes_threshold"] = too_large_amount()
     for category, amount in budgets.items():
         if category not in CATEGORIES:
             errors[category] = _("Unknown category.")
         elif amount < 0:
             errors[category] = _("Enter an amount of zero or more.")
+        elif amount > MAX_AMOUNT:
+            errors[category] = too_large_amount()
     return errors
 
 
@@ -250,11 +259,32 @@ def checked_cost_lines(lines: Sequence[LineT]) -> tuple[list[LineT], dict[str, s
     for index, line in enumerate(kept):
         if not line.description.strip():
             errors[f"line_{index}"] = _("Describe each cost.")
-        elif line.quantity <= 0 or line.quantity > 100_000:
-            errors[f"line_{index}"] = _("The quantity must be a whole number above zero.")
-        elif line.unit_price < 0 or line.unit_price > 100_000_000_00:
+        elif len(line.description) > MAX_DESCRIPTION:
+            errors[f"line_{index}"] = _("Describe each cost in at most 200 characters.")
+        elif not 0 < line.quantity <= MAX_QUANTITY:
+            errors[f"line_{index}"] = _(
+                "The quantity must be a whole number from 1 to %(max)s."
+            ) % {"max": number(MAX_QUANTITY)}
+        elif line.unit_price < 0:
             errors[f"line_{index}"] = _("Enter a price of zero or more.")
+        elif line.unit_price > MAX_AMOUNT:
+            errors[f"line_{index}"] = _("Enter a price of at most %(max)s.") % {
+                "max": money(MAX_AMOUNT)
+            }
+        elif line_total(line.quantity, line.unit_price) > MAX_AMOUNT:
+            errors[f"line_{index}"] = _("A line's total may be at most %(max)s.") % {
+                "max": money(MAX_AMOUNT)
+            }
+    if not errors and sum(line_total(line.quantity, line.unit_price) for line in kept) > MAX_AMOUNT:
+        errors["lines"] = _("The request's total may be at most %(max)s.") % {
+            "max": money(MAX_AMOUNT)
+        }
     return kept, errors
+
+
+def too_large_amount() -> str:
+    """The message for an amount above what any programme holds (it names the limit)."""
+    return _("Enter an amount of at most %(max)s.") % {"max": money(MAX_AMOUNT)}
 
 
 # Which running total of a budget each kind of ledger entry moves.

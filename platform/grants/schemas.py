@@ -15,8 +15,20 @@ import msgspec
 
 from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
+from fristad.schemas import (
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    Amount,
+    Code,
+    DbId,
+    FreeText,
+    Name,
+    Quantity,
+    ShortName,
+    whole_number,
+)
 from fristad.web import parse_form
-from grants.domain import CATEGORIES, MAX_COST_LINES, line_total, parse_kronor
+from grants.domain import CATEGORIES, MAX_COST_LINES, line_total, parse_kronor, too_large_amount
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -24,6 +36,8 @@ if TYPE_CHECKING:
 # Empty cost-line rows the request form offers below the filled ones.
 BLANK_LINES: Final = 2
 _LINE_FIELDS: Final = ("line_description", "line_quantity", "line_unit", "line_unit_price")
+# Any quantity typed is read; the domain then refuses one above MAX_QUANTITY, naming the bound.
+_ANY_QUANTITY: Final = 10**18
 
 
 def parse_date(text: str, field_name: str, errors: dict[str, str]) -> date:
@@ -41,6 +55,9 @@ def _kronor(text: str, field_name: str, errors: dict[str, str]) -> int:
     if amount is None:
         errors[field_name] = _("Enter an amount in kronor.")
         return 0
+    if abs(amount) > MAX_AMOUNT:
+        errors[field_name] = too_large_amount()
+        return 0
     return amount
 
 
@@ -53,25 +70,24 @@ def _kronor_or_refuse(text: str, field_name: str) -> int:
 
 
 class CostLineIn(msgspec.Struct, kw_only=True):
-    description: str = ""
-    quantity: int = 1
-    unit: str = ""
-    # öre
-    unit_price: int = 0
+    description: Name = ""
+    quantity: Quantity = 1
+    unit: Code = ""
+    unit_price: Amount = 0
 
 
 class RequestIn(msgspec.Struct, kw_only=True):
     """A new support request (API: amounts in öre)."""
 
-    programme_id: int
-    beneficiary_id: int
-    category: str
+    programme_id: DbId
+    beneficiary_id: DbId
+    category: Code
     period_start: date
     period_end: date
-    justification: str = ""
+    justification: FreeText = ""
     # Empty: the beneficiary's own gap explanation is used.
-    gap: str = ""
-    urgency: str = "normal"
+    gap: FreeText = ""
+    urgency: Code = "normal"
     lines: list[CostLineIn] = msgspec.field(default_factory=list)
 
 
@@ -89,26 +105,29 @@ class CostLineForm(msgspec.Struct, kw_only=True):
 
     @property
     def total(self) -> int | None:
-        """The line's sum in öre, when its quantity and price can be read."""
+        """The line's sum in öre, when its quantity and price can be read and are within
+        bounds (the live total leaves out a line that saving would refuse)."""
         price = parse_kronor(self.unit_price) if self.unit_price.strip() else None
-        if self.quantity.strip().isdigit() and price is not None:
-            return line_total(int(self.quantity), price)
-        return None
+        quantity = whole_number(self.quantity, maximum=MAX_QUANTITY)
+        if quantity is None or price is None or not 0 <= price <= MAX_AMOUNT:
+            return None
+        total = line_total(quantity, price)
+        return total if total <= MAX_AMOUNT else None
 
 
 class RequestForm(msgspec.Struct, kw_only=True):
     """The new-request and edit pages as typed (read with ``parse_request_form``)."""
 
-    programme_id: str = ""
-    beneficiary_code: str = ""
-    category: str = ""
-    period_start: str = ""
-    period_end: str = ""
-    justification: str = ""
-    gap: str = ""
-    urgency: str = "normal"
+    programme_id: Code = ""
+    beneficiary_code: Code = ""
+    category: Code = ""
+    period_start: Code = ""
+    period_end: Code = ""
+    justification: FreeText = ""
+    gap: FreeText = ""
+    urgency: Code = "normal"
     # "Add a line" was pressed: the form comes back with one more empty row.
-    add_line: str = ""
+    add_line: Code = ""
     lines: list[CostLineForm] = msgspec.field(default_factory=list)
 
     @property
@@ -126,7 +145,8 @@ class RequestForm(msgspec.Struct, kw_only=True):
         cost_lines = []
         for index, line in enumerate(line for line in self.lines if line.filled):
             price = parse_kronor(line.unit_price or "0")
-            if price is None or not line.quantity.strip().isdigit():
+            quantity = whole_number(line.quantity, maximum=_ANY_QUANTITY)
+            if price is None or quantity is None:
                 errors[f"line_{index}"] = _(
                     "Enter the quantity as a whole number and the price in kronor."
                 )
@@ -134,7 +154,7 @@ class RequestForm(msgspec.Struct, kw_only=True):
             cost_lines.append(
                 CostLineIn(
                     description=line.description,
-                    quantity=int(line.quantity),
+                    quantity=quantity,
                     unit=line.unit,
                     unit_price=price,
                 )
@@ -142,7 +162,7 @@ class RequestForm(msgspec.Struct, kw_only=True):
         start = parse_date(self.period_start, "period_start", errors)
         end = parse_date(self.period_end, "period_end", errors)
         data = RequestIn(
-            programme_id=int(self.programme_id) if self.programme_id.isdigit() else 0,
+            programme_id=whole_number(self.programme_id) or 0,
             beneficiary_id=beneficiary_id,
             category=self.category,
             period_start=start,
@@ -179,15 +199,15 @@ async def parse_request_form(request: Request[Any, Any, Any]) -> RequestForm:
 
 
 class DecisionIn(msgspec.Struct, kw_only=True):
-    # öre; 0 rejects
-    amount: int
-    reason: str
+    # 0 rejects
+    amount: Amount
+    reason: FreeText
 
 
 class DecisionForm(msgspec.Struct, kw_only=True):
-    amount: str = ""
-    reason: str = ""
-    outcome: str = "approve"
+    amount: Code = ""
+    reason: FreeText = ""
+    outcome: Code = "approve"
 
     def amount_in_ore(self) -> int:
         """What is granted: nothing for a rejection."""
@@ -195,13 +215,13 @@ class DecisionForm(msgspec.Struct, kw_only=True):
 
 
 class TextForm(msgspec.Struct, kw_only=True):
-    text: str = ""
+    text: FreeText = ""
 
 
 class PaymentForm(msgspec.Struct, kw_only=True):
-    paid_on: str = ""
-    amount: str = ""
-    reference: str = ""
+    paid_on: Code = ""
+    amount: Code = ""
+    reference: ShortName = ""
 
     def checked(self) -> tuple[date, int]:
         """The payment's date and amount (öre)."""
@@ -214,16 +234,16 @@ class PaymentForm(msgspec.Struct, kw_only=True):
 
 
 class ReportForm(msgspec.Struct, kw_only=True):
-    actual_costs: str = ""
-    outcome: str = ""
+    actual_costs: Code = ""
+    outcome: FreeText = ""
 
     def actual_costs_in_ore(self) -> int:
         return _kronor_or_refuse(self.actual_costs, "actual_costs")
 
 
 class AdjustForm(msgspec.Struct, kw_only=True):
-    amount: str = ""
-    reason: str = ""
+    amount: Code = ""
+    reason: FreeText = ""
 
     def amount_in_ore(self) -> int:
         return _kronor_or_refuse(self.amount, "amount")
@@ -232,10 +252,10 @@ class AdjustForm(msgspec.Struct, kw_only=True):
 class ProgrammeForm(msgspec.Struct, kw_only=True):
     """A new programme as typed (read with ``parse_programme_form``); amounts in kronor."""
 
-    name: str = ""
-    starts_on: str = ""
-    ends_on: str = ""
-    four_eyes_threshold: str = "0"
+    name: Name = ""
+    starts_on: Code = ""
+    ends_on: Code = ""
+    four_eyes_threshold: Code = "0"
     # By category code
     budgets: dict[str, str] = msgspec.field(default_factory=dict)
 

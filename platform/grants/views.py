@@ -18,7 +18,7 @@ from accounts.web import CurrentActor, permitted
 from fristad import i18n
 from fristad.errors import Conflict, InvalidInput, PermissionDenied
 from fristad.i18n import gettext as _
-from fristad.web import Id, flash, form_errors, page, parse_form, see_other
+from fristad.web import Id, content_disposition, flash, form_errors, page, parse_form, see_other
 from grants import domain, export, services
 from grants.schemas import (
     AdjustForm,
@@ -335,7 +335,7 @@ class GrantsController(Controller):
             content,
             media_type=attachment.content_type,
             headers={
-                "Content-Disposition": f'attachment; filename="{attachment.filename}"',
+                "Content-Disposition": content_disposition(attachment.filename),
                 "Cache-Control": "no-store",
                 "X-Content-Type-Options": "nosniff",
             },

@@ -6,16 +6,16 @@ from typing import Annotated
 
 import msgspec
 
+from fristad.schemas import DbId
 from matching.services.help_now import DEFAULT_NIGHTS, MAX_NIGHTS
 
 Nights = Annotated[int, msgspec.Meta(ge=1, le=MAX_NIGHTS, description="Nights to apply for")]
-CategoryId = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
 
 
 class HoldForm(msgspec.Struct, kw_only=True):
     """Hold a matched bed and open its support request (page form and API body)."""
 
-    category_id: CategoryId
+    category_id: DbId
     nights: Nights = DEFAULT_NIGHTS
 
 

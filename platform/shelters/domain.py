@@ -61,6 +61,8 @@ HOLD_TRANSITIONS: Final = {
 MAX_CAPACITY: Final = 500
 # … nor lets one placement bring more accompanying children than this.
 MAX_CHILDREN: Final = 20
+# Öre a night (50 000 kr): a year's stay at this price still fits matching's INTEGER columns.
+MAX_PRICE_PER_NIGHT: Final = 50_000 * 100
 # The counts a bed moves between when it is held, released, taken in and left.
 BedCount = Literal["free", "held", "occupied"]
 

@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import msgspec
+
+from fristad.schemas import Code, Count, DbId, FreeText, Int32, Name, ShortName
+
+IdempotencyKey = Annotated[str, msgspec.Meta(max_length=80)]
 
 # --- forms ---------------------------------------------------------------------------------
 
 
 class AdjustForm(msgspec.Struct):
-    what: str = "free"
-    delta: int = 0
-    version: int = 0
+    what: Code = "free"
+    delta: Int32 = 0
+    version: Int32 = 0
 
 
 class HoldForm(msgspec.Struct):
-    code: str = ""
+    code: Code = ""
     # Generated into the form: a double-submitted form finds the first hold.
-    idempotency_key: str = ""
+    idempotency_key: IdempotencyKey = ""
 
 
 class AcceptForm(msgspec.Struct):
-    expected_discharge: str = ""
+    expected_discharge: Code = ""
 
 
 class ReasonForm(msgspec.Struct):
-    reason: str = ""
+    reason: Code = ""
 
 
 # --- API -----------------------------------------------------------------------------------
@@ -63,11 +68,11 @@ class ShelterOut(msgspec.Struct):
 
 
 class CategoryNumbersIn(msgspec.Struct):
-    id: int
-    free: int = msgspec.field()
-    out_of_service: int = 0
+    id: DbId
+    free: Count = msgspec.field()
+    out_of_service: Count = 0
     # The version last read; when given and the category changed since, the answer is 409.
-    version: int | None = None
+    version: Int32 | None = None
 
 
 class AvailabilityIn(msgspec.Struct):
@@ -88,10 +93,10 @@ class OperatorCategoryOut(msgspec.Struct):
 
 
 class HoldIn(msgspec.Struct):
-    category_id: int
-    beneficiary_id: int
+    category_id: DbId
+    beneficiary_id: DbId
     # Repeating a request with the same key returns the first hold instead of holding again.
-    idempotency_key: str | None = None
+    idempotency_key: IdempotencyKey | None = None
 
 
 class HoldOut(msgspec.Struct):
@@ -111,26 +116,26 @@ class AcceptIn(msgspec.Struct):
 
 
 class DeclineIn(msgspec.Struct):
-    reason: str
+    reason: Code
 
 
 class ShelterForm(msgspec.Struct):
-    name: str = ""
-    address: str = ""
-    municipality: str = ""
-    target_groups: list[str] | str = msgspec.field(default_factory=list)
-    languages: str = ""
-    accessible: str = ""
-    security_level: str = "standard"
-    price_kronor: str = "0"
-    referral_contact: str = ""
-    experience: list[str] | str = msgspec.field(default_factory=list)
+    name: Name = ""
+    address: FreeText = ""
+    municipality: Code = ""
+    target_groups: list[Code] | Code = msgspec.field(default_factory=list)
+    languages: Name = ""
+    accessible: Code = ""
+    security_level: Code = "standard"
+    price_kronor: Code = "0"
+    referral_contact: FreeText = ""
+    experience: list[Code] | Code = msgspec.field(default_factory=list)
 
 
 class CategoryForm(msgspec.Struct):
-    name: str = ""
-    capacity: str = ""
-    target_groups: list[str] | str = msgspec.field(default_factory=list)
-    children_allowed: str = ""
-    max_children: str = ""
-    accessible: str = ""
+    name: ShortName = ""
+    capacity: Code = ""
+    target_groups: list[Code] | Code = msgspec.field(default_factory=list)
+    children_allowed: Code = ""
+    max_children: Code = ""
+    accessible: Code = ""

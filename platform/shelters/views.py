@@ -7,9 +7,11 @@ events rendered from the same row template the page includes.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import AsyncIterator
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -26,6 +28,7 @@ from fristad import i18n
 from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS, municipalities
+from fristad.schemas import whole_number
 from fristad.settings import Settings
 from fristad.web import (
     AppSettings,
@@ -228,7 +231,11 @@ class OperatorController(Controller):
                 ),
             )
         except InvalidInput as error:
-            return await _operator_index(actor, data, errors=form_errors(error))
+            errors = form_errors(error)
+            # The service names the price by its column; the form by what is typed.
+            if "price_per_night" in errors:
+                errors["price_kronor"] = errors.pop("price_per_night")
+            return await _operator_index(actor, data, errors=errors)
         flash(request, _("The shelter is registered. Add its bed categories."))
         return see_other(request, f"/shelters/operate/{shelter_id}")
 
@@ -247,7 +254,7 @@ class OperatorController(Controller):
                 shelter_id,
                 services.NewCategory(
                     name=data.name,
-                    capacity=int(data.capacity) if data.capacity.strip().isdigit() else 0,
+                    capacity=whole_number(data.capacity) or 0,
                     target_groups=as_list(data.target_groups),
                     children_allowed=data.children_allowed == "1",
                     max_children=_count_or_none(data.max_children),
@@ -380,11 +387,16 @@ def _category_answer(
     return see_other(request, f"/shelters/operate/{category.shelter_id}")
 
 
+_KRONOR = re.compile(r"\A[0-9]{1,12}(?:[.,][0-9]{1,2})?\Z")
+
+
 def _ore(kronor: str) -> int:
-    try:
-        return round(float(kronor.replace(",", ".").replace(" ", "") or "0") * 100)
-    except ValueError:
-        return -1  # refused by the service as a negative price
+    """Typed kronor as öre; anything else (``inf``, ``1e30``, words) is -1, which the service
+    refuses as a negative price."""
+    compact = kronor.replace(" ", "").replace("\xa0", "") or "0"
+    if not _KRONOR.match(compact):
+        return -1
+    return int(Decimal(compact.replace(",", ".")) * 100)
 
 
 def _count_or_none(text: str) -> int | None:
@@ -393,7 +405,8 @@ def _count_or_none(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    return int(text) if text.isdigit() and len(text) < 4 else -1
+    count = whole_number(text, maximum=999)
+    return -1 if count is None else count
 
 
 def _groups() -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from accounts.web import CurrentActor, system_admin
 from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS
+from fristad.schemas import whole_number
 from fristad.web import MAX_PAGE, AppSettings, Id, as_list, flash, page, see_other
 
 
@@ -109,7 +110,7 @@ class AdminController(Controller):
         events, has_next = await audit.list_events(
             audit.EventFilter(
                 action=query.action.strip(),
-                actor_user_id=int(query.actor) if query.actor.strip().isdigit() else None,
+                actor_user_id=whole_number(query.actor),
                 object_type=query.object_type.strip(),
                 object_id=query.object_id.strip(),
                 page=page_index,

@@ -14,11 +14,13 @@ from fristad import crypto
 from fristad.database import write_transaction
 from fristad.errors import InvalidInput, NotFound
 from fristad.i18n import gettext as _
+from fristad.i18n import money
 from fristad.regions import municipalities
 from shelters import events
 from shelters.domain import (
     MAX_CAPACITY,
     MAX_CHILDREN,
+    MAX_PRICE_PER_NIGHT,
     SECURITY_LEVELS,
     TARGET_GROUPS,
     Counts,
@@ -82,6 +84,10 @@ async def create_shelter(actor: Actor | None, operator_id: int, data: NewShelter
         errors["security_level"] = _("Choose a security level.")
     if data.price_per_night < 0:
         errors["price_per_night"] = _("The price cannot be negative.")
+    elif data.price_per_night > MAX_PRICE_PER_NIGHT:
+        errors["price_per_night"] = _("The price may be at most %(max)s a night.") % {
+            "max": money(MAX_PRICE_PER_NIGHT)
+        }
     if not codes_in(data.experience, EXPLOITATION_TYPES):
         errors["experience"] = _("Choose forms of exploitation from the list.")
     if errors:
