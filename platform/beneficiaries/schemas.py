@@ -62,6 +62,24 @@ class ShareForm(msgspec.Struct, kw_only=True):
 class StatusForm(msgspec.Struct, kw_only=True):
     status: str = ""
     reason: str = ""
+    # The keys of what is still open (holds, the place, requests) the caseworker confirmed ending.
+    end: list[str] = msgspec.field(default_factory=list)
+
+
+class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A status change through the API; ``end`` as for the form (the 409 lists the keys)."""
+
+    status: str
+    reason: str = ""
+    end: list[str] = msgspec.field(default_factory=list)
+
+
+class OpenItemOut(msgspec.Struct, kw_only=True):
+    key: str
+    kind: str
+    label: str
+    can_end: bool
+    why_not: str
 
 
 class BeneficiaryOut(msgspec.Struct, kw_only=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -270,18 +271,30 @@ class BeneficiaryController(Controller):
     @get("/{beneficiary_id:int}/close")
     async def confirm_close(self, actor: CurrentActor, beneficiary_id: Id) -> Template:
         view = await services.get_beneficiary(actor, beneficiary_id)
-        return _close_page(view.record)
+        items = await services.still_open(actor, beneficiary_id, "closed")
+        return _close_page(view.record, "closed", items)
 
     @post("/{beneficiary_id:int}/status")
     async def change_status(
         self, request: Request[Any, Any, Any], actor: CurrentActor, beneficiary_id: Id
     ) -> Response[Any]:
+        data = StatusForm()
         try:
             data = await parse_form(request, StatusForm)
-            await services.change_status(actor, beneficiary_id, data.status, data.reason or None)
+            await services.change_status(
+                actor, beneficiary_id, data.status, data.reason or None, end=data.end
+            )
+        except services.CaseHasOpenItems as refused:
+            # Returning home from the record's button, or something new since the page: the
+            # caseworker sees what is open and confirms ending it.
+            view = await services.get_beneficiary(actor, beneficiary_id)
+            return _close_page(
+                view.record, data.status, refused.items, reason=data.reason, refused=True
+            )
         except InvalidInput as error:
             view = await services.get_beneficiary(actor, beneficiary_id)
-            return _close_page(view.record, form_errors(error))
+            items = await services.still_open(actor, beneficiary_id, data.status)
+            return _close_page(view.record, data.status, items, form_errors(error))
         flash(request, _("The status has been changed."))
         return see_other(request, f"/beneficiaries/{beneficiary_id}")
 
@@ -321,11 +334,23 @@ def _json_default(value: Any) -> str:
 
 
 def _close_page(
-    beneficiary: services.BeneficiaryRecord, errors: dict[str, str] | None = None
+    beneficiary: services.BeneficiaryRecord,
+    target: str,
+    items: Sequence[services.OpenItem],
+    errors: dict[str, str] | None = None,
+    *,
+    reason: str = "",
+    refused: bool = False,
 ) -> Template:
+    """Closing or returning home: the reason (closing) and what is still open, to confirm."""
     return page(
         "beneficiaries/confirm_close.html",
+        status_code=409 if refused else 200,
         beneficiary=beneficiary,
+        target="returned" if target == "returned" else "closed",
+        reason=reason,
+        items=items,
+        blocked=[item for item in items if not item.can_end],
         reasons=domain.options(domain.CLOSED_REASONS),
         errors=errors,
     )

@@ -43,6 +43,7 @@ from litestar.types import (
 
 import accounts.routes
 import beneficiaries.routes
+import beneficiaries.services
 import grants.routes
 import matching.routes
 import matching.services
@@ -81,6 +82,9 @@ APPS: tuple[AppParts, ...] = (
 # Every hold asks matching's rules (shelters may not import matching): nothing can be held that
 # matching would exclude, whichever page, API call or demo holds it.
 shelters.services.guard_holds_with(matching.services.HOLD_GUARD)
+# A case that closes or returns home ends its holds, place and requests (beneficiaries may not
+# import shelters and grants): matching tells what is open and ends it, in one transaction.
+beneficiaries.services.end_open_items_with(matching.services.CASE_ENDING)
 
 JOBS = Jobs(
     functions=[*fristad_jobs.FUNCTIONS, *(job for app in APPS for job in app.jobs)],

@@ -131,6 +131,11 @@ TRANSITIONS: Final = (
 _BY_ACTION: Final = {transition.action: transition for transition in TRANSITIONS}
 # States in which the organisation owes its report: those the report step leaves from.
 AWAITING_REPORT: Final = _BY_ACTION["report"].sources
+# A case that closes ends its requests still running before payment: those it may withdraw,
+# and a decision awaiting its second officer, which it cannot (the closing waits for it).
+# Paid and reported requests go on to their report and close as usual.
+ENDED_WITH_CASE: Final = _BY_ACTION["withdraw"].sources
+OPEN_BEFORE_PAYMENT: Final = ENDED_WITH_CASE | {State.AWAITING_CONFIRMATION}
 
 
 class TransitionRefused(Exception):

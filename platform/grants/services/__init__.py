@@ -8,6 +8,11 @@ use case lives in a module of its own.
 
 from grants.services._common import BudgetExhausted
 from grants.services.attachments import add_attachment, open_attachment
+from grants.services.case_end import (
+    ends_with_case,
+    requests_of_case,
+    withdraw_requests_of_case,
+)
 from grants.services.decisions import DecisionResult, confirm, decide, send_back
 from grants.services.follow_up import (
     close,
@@ -91,6 +96,7 @@ __all__ = [
     "create_request",
     "decide",
     "decision_letter",
+    "ends_with_case",
     "funding_state",
     "get_programme",
     "get_request",
@@ -106,6 +112,7 @@ __all__ = [
     "release_unspent",
     "report",
     "request_info",
+    "requests_of_case",
     "review_queue",
     "save_draft",
     "send_back",
@@ -114,4 +121,5 @@ __all__ = [
     "start_review",
     "submit",
     "withdraw",
+    "withdraw_requests_of_case",
 ]
