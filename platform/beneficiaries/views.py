@@ -27,7 +27,16 @@ from beneficiaries.schemas import (
 from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS, municipalities
-from fristad.web import MAX_PAGE, Id, flash, form_errors, page, parse_form, see_other
+from fristad.web import (
+    MAX_PAGE,
+    Id,
+    flash,
+    form_errors,
+    kept_input,
+    page,
+    parse_form,
+    see_other,
+)
 
 
 def _choices() -> dict[str, Any]:
@@ -76,12 +85,15 @@ def _record_form(
     identity: IdentityForm,
     beneficiary: services.BeneficiaryRecord | None,
     errors: dict[str, str] | None = None,
+    *,
+    replace_identity: bool = False,
 ) -> Template:
     return page(
         "beneficiaries/form.html",
         form=form,
         identity=identity,
         beneficiary=beneficiary,
+        replace_identity=replace_identity,
         errors=errors,
         **_choices(),
     )
@@ -131,14 +143,17 @@ class BeneficiaryController(Controller):
 
     @post("/")
     async def create(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
-        form = identity = None
         try:
             form = await parse_form(request, BeneficiaryForm)
             identity = await parse_form(request, IdentityForm)
             record = await services.create_beneficiary(actor, form, identity)
         except InvalidInput as error:
+            # Everything typed comes back, also what could not be read (a non-numeric age).
             return _record_form(
-                form or BeneficiaryForm(), identity or IdentityForm(), None, form_errors(error)
+                await kept_input(request, BeneficiaryForm),
+                await kept_input(request, IdentityForm),
+                None,
+                form_errors(error),
             )
         flash(request, _("The person has been registered."))
         return see_other(request, f"/beneficiaries/{record.id}")
@@ -156,7 +171,6 @@ class BeneficiaryController(Controller):
     async def update(
         self, request: Request[Any, Any, Any], actor: CurrentActor, beneficiary_id: Id
     ) -> Response[Any]:
-        form = None
         try:
             form = await parse_form(request, BeneficiaryForm)
             identity = await parse_form(request, IdentityForm)
@@ -167,10 +181,11 @@ class BeneficiaryController(Controller):
         except InvalidInput as error:
             view = await services.get_beneficiary(actor, beneficiary_id)
             return _record_form(
-                form or _form_from_record(view.record, view.gap),
-                IdentityForm(),
+                await kept_input(request, BeneficiaryForm),
+                await kept_input(request, IdentityForm),
                 view.record,
                 form_errors(error),
+                replace_identity=(await request.form()).get("replace_identity") == "yes",
             )
         flash(request, _("The record has been saved."))
         return see_other(request, f"/beneficiaries/{beneficiary_id}")

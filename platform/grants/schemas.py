@@ -85,7 +85,13 @@ class CostLineForm(msgspec.Struct, kw_only=True):
 
     @property
     def filled(self) -> bool:
-        return bool(self.description.strip() or self.unit_price.strip())
+        """Anything typed in the row (a quantity other than the default too): it is kept."""
+        return bool(
+            self.description.strip()
+            or self.unit_price.strip()
+            or self.unit.strip()
+            or self.quantity.strip() not in ("", "1")
+        )
 
     @property
     def total(self) -> int | None:
