@@ -263,6 +263,19 @@ def checked_cost_lines(lines: Sequence[LineT]) -> tuple[list[LineT], dict[str, s
 
 
 # Which running total of a budget each kind of ledger entry moves.
+def payment_date_refusal(paid_on: date, decided_on: date | None, today: date) -> str | None:
+    """Why a payment cannot carry this date, or None: a payment is recorded after it was made,
+    so never in the future, and it cannot be made before the request was decided (which is
+    within the programme's reach already); a date outside that window is a typing error."""
+    if paid_on > today:
+        return _("A payment cannot be dated in the future.")
+    if decided_on is not None and paid_on < decided_on:
+        return _("A payment cannot be dated before the decision (%(date)s).") % {
+            "date": decided_on.isoformat()
+        }
+    return None
+
+
 LEDGER_FIELDS: Final = {
     "allocation": "allocated",
     "adjustment": "allocated",

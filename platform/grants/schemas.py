@@ -204,6 +204,28 @@ class TextForm(msgspec.Struct, kw_only=True):
     text: str = ""
 
 
+class ReversalForm(msgspec.Struct, kw_only=True):
+    """Why a payment is reversed (form and API)."""
+
+    reason: str = ""
+
+
+class PaymentIn(msgspec.Struct, kw_only=True):
+    """A payment through the API: its date, amount in öre and reference."""
+
+    paid_on: date
+    amount: int
+    reference: str
+
+
+class PaymentOut(msgspec.Struct, kw_only=True):
+    id: int
+    paid_on: date
+    amount: int
+    reference: str
+    reversal_reason: str | None
+
+
 class PaymentForm(msgspec.Struct, kw_only=True):
     paid_on: str = ""
     amount: str = ""

@@ -28,6 +28,7 @@ from grants.schemas import (
     ProgrammeForm,
     ReportForm,
     RequestForm,
+    ReversalForm,
     TextForm,
     parse_date,
     parse_programme_form,
@@ -197,6 +198,7 @@ async def _request_page(
         ),
         reason_value=decision_form.reason if decision_form else "",
         outcome_value=decision_form.outcome if decision_form else "approve",
+        funded_states=domain.FUNDED,
         typed=typed or {},
         today=date.today().isoformat(),
         errors=errors,
@@ -328,6 +330,30 @@ class GrantsController(Controller):
                 typed={"action": action, **{name: str(sent.get(name)) for name in sent}},
             )
         flash(request, message)
+        return see_other(request, f"/grants/requests/{support_request_id}")
+
+    @post(
+        "/requests/{support_request_id:int}/reversals/{payment_id:int}",
+        guards=[permitted("payment.record")],
+    )
+    async def reverse_payment(
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        support_request_id: Id,
+        payment_id: Id,
+    ) -> Template | Response[Any]:
+        form = await parse_form(request, ReversalForm)
+        try:
+            await services.reverse_payment(actor, support_request_id, payment_id, form.reason)
+        except (InvalidInput, Conflict) as error:
+            return await _request_page(
+                actor,
+                support_request_id,
+                errors=form_errors(error),
+                typed={"action": f"reverse-{payment_id}", "reason": form.reason},
+            )
+        flash(request, _("The payment has been reversed. Record the right payment if one is due."))
         return see_other(request, f"/grants/requests/{support_request_id}")
 
     # Room for the form around a file at the size limit; larger files get the page's message.

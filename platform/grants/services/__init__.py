@@ -57,6 +57,7 @@ from grants.services.reading import (
     organisation_history,
     review_queue,
 )
+from grants.services.reversals import reverse_payment, reversed_payments
 from grants.services.support_requests import (
     answer_info,
     beneficiary_by_code,
@@ -113,6 +114,8 @@ __all__ = [
     "report",
     "request_info",
     "requests_of_case",
+    "reverse_payment",
+    "reversed_payments",
     "review_queue",
     "save_draft",
     "send_back",
