@@ -263,6 +263,24 @@ def checked_cost_lines(lines: Sequence[LineT]) -> tuple[list[LineT], dict[str, s
 
 
 # Which running total of a budget each kind of ledger entry moves.
+def period_refusals(
+    start: date, end: date, programme_start: date, programme_end: date
+) -> dict[str, str]:
+    """The support's period lies within the programme's: its money is for that period only
+    (a 2029 period for a 2027 programme is a typing error). Messages by field."""
+    span = {"start": programme_start.isoformat(), "end": programme_end.isoformat()}
+    errors = {}
+    if not programme_start <= start <= programme_end:
+        errors["period_start"] = (
+            _("The period must lie within the programme's, %(start)s to %(end)s.") % span
+        )
+    if not programme_start <= end <= programme_end:
+        errors["period_end"] = (
+            _("The period must lie within the programme's, %(start)s to %(end)s.") % span
+        )
+    return errors
+
+
 def payment_date_refusal(paid_on: date, decided_on: date | None, today: date) -> str | None:
     """Why a payment cannot carry this date, or None: a payment is recorded after it was made,
     so never in the future, and it cannot be made before the request was decided (which is

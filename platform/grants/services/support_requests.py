@@ -26,6 +26,7 @@ from grants.domain import (
     checked_cost_lines,
     decision_deadline,
     line_total,
+    period_refusals,
 )
 from grants.schemas import CostLineIn, RequestIn
 from grants.services._common import (
@@ -72,6 +73,10 @@ async def _checked(actor: Actor, data: RequestIn) -> tuple[list[CostLineIn], str
         errors["urgency"] = _("Choose the urgency.")
     if data.period_start > data.period_end:
         errors["period_end"] = _("The end must not be before the start.")
+    if programme is not None:
+        errors |= period_refusals(
+            data.period_start, data.period_end, programme["starts_on"], programme["ends_on"]
+        )
     if not data.justification.strip():
         errors["justification"] = _("Explain why the support is needed.")
     lines, line_errors = checked_cost_lines(data.lines)
