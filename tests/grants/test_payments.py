@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from accounts import services as accounts
 from accounts.tables import AuditEvent
+from fristad import i18n
 from fristad.errors import Conflict, InvalidInput, PermissionDenied
 from grants import services
 from grants.domain import State
@@ -23,6 +24,7 @@ Client = AsyncTestClient[Litestar]
 
 
 async def _approved(world: World, amount: int = 15_000 * KR) -> int:
+    i18n.activate("en")  # the messages are asserted in English
     request_id = await submitted_request(world)
     await services.decide(world.officer, request_id, amount, "Beviljas")
     return request_id

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from accounts import services as accounts
 from beneficiaries import services as beneficiaries
+from fristad import i18n
 from fristad.errors import InvalidInput
 from grants import services
 from grants.tables import SupportRequest
@@ -33,6 +34,7 @@ Client = AsyncTestClient[Litestar]
 async def test_a_period_outside_the_programme_is_refused(
     start: date, end: date, fields: set[str]
 ) -> None:
+    i18n.activate("en")  # the messages are asserted in English
     world = await make_world()  # Stödprogrammet 2027
     beneficiary_id = await make_beneficiary(world.caseworker, consents=("share_funder",))
     data = msgspec.structs.replace(
