@@ -9,6 +9,7 @@ import asyncio
 from dataclasses import replace
 from datetime import date
 
+import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -19,9 +20,11 @@ from beneficiaries import services as beneficiaries
 from beneficiaries.tables import Beneficiary
 from fristad import i18n
 from fristad.errors import Conflict, InvalidInput
+from fristad.settings import Settings
 from grants import services as grants
 from grants.schemas import CostLineIn, RequestIn
 from grants.tables import Budget, SupportRequest
+from matching import services as matching
 from shelters import services as shelters
 from shelters.tables import BedCategory, Hold, Placement
 from tests.accounts.helpers import csrf, post_form, sign_in
@@ -290,3 +293,57 @@ async def test_the_api_answers_409_with_the_list_until_confirmed(
         assert done.status_code == 200, done.text
         assert done.json()["status"] == "closed"
     assert await counts(linden) == (OFFER.free, 0, 0)
+
+
+async def test_closing_settles_the_funded_stay_by_its_nights_and_withdraws_nothing_it_pays(
+    jobs: Redis, settings: Settings
+) -> None:
+    """The request that pays for the place is not withdrawn (that would give back money owed
+    for the nights stayed): the stay ends and is paid by its nights, the rest released."""
+    world = await make_world()
+    person = await person_for(world, WOMAN)
+    linden = await category_for(world, replace(OFFER, price_per_night=1_000 * KR))
+    held = await matching.hold_and_apply(world.caseworker, person, linden, 30, settings)
+    await grants.submit(world.caseworker, held.support_request_id)
+    await grants.start_review(world.officer, held.support_request_id)
+    await grants.decide(world.officer, held.support_request_id, 30_000 * KR, "Behov styrkt.")
+    await shelters.accept_hold(world.staff, held.hold_id)
+    still_open = await beneficiaries.still_open(world.caseworker, person, "closed")
+    funder = next(item for item in still_open if item.kind == "support_request")
+    assert "nights stayed" in funder.label
+
+    await beneficiaries.change_status(
+        world.caseworker, person, "closed", "needs_met", end=[item.key for item in still_open]
+    )
+
+    row = await SupportRequest.select(SupportRequest.state, SupportRequest.paid_amount).where(
+        SupportRequest.id == held.support_request_id
+    )
+    assert row == [{"state": "paid", "paid_amount": 1_000 * KR}]  # one night, the same day
+    assert await counts(linden) == (OFFER.free, 0, 0)
+    assert await grants.ledger_check() == []
+
+
+async def test_a_decision_awaiting_its_second_officer_holds_the_closing_back(
+    jobs: Redis,
+) -> None:
+    world = await make_world(shelter_budget=1_000_000 * KR)  # four eyes above 500 000 kr
+    person = await person_for(world, WOMAN)
+    large = msgspec.structs.replace(
+        request_for(world, person),
+        category="shelter",
+        lines=[CostLineIn(description="Boende", quantity=600, unit="natt", unit_price=1_000 * KR)],
+    )
+    request_id = await grants.create_request(world.caseworker, large)
+    await grants.submit(world.caseworker, request_id)
+    await grants.start_review(world.officer, request_id)
+    decided = await grants.decide(world.officer, request_id, 600_000 * KR, "Stort behov.")
+    assert decided.state == "awaiting_confirmation"
+    still_open = await beneficiaries.still_open(world.caseworker, person, "closed")
+    assert [item.can_end for item in still_open] == [False]
+    with pytest.raises(beneficiaries.CaseHasOpenItems):
+        await beneficiaries.change_status(
+            world.caseworker, person, "closed", "needs_met", end=[still_open[0].key]
+        )
+    state = await SupportRequest.select(SupportRequest.state).where(SupportRequest.id == request_id)
+    assert state == [{"state": "awaiting_confirmation"}]
