@@ -347,3 +347,23 @@ async def test_a_decision_awaiting_its_second_officer_holds_the_closing_back(
         )
     state = await SupportRequest.select(SupportRequest.state).where(SupportRequest.id == request_id)
     assert state == [{"state": "awaiting_confirmation"}]
+
+
+async def test_a_discharge_while_the_case_closes_frees_the_bed_once(jobs: Redis) -> None:
+    """Both take the case row first, so neither deadlocks the other (PostgreSQL) and the bed
+    is freed exactly once."""
+    world = await make_world()
+    person, placement_id, linden, _other = await placed_with_hold_elsewhere(world)
+
+    results = await asyncio.gather(
+        beneficiaries.change_status(
+            world.caseworker, person, "closed", "needs_met", end=[f"placement:{placement_id}"]
+        ),
+        shelters.discharge(world.staff, placement_id, "moved_on"),
+        return_exceptions=True,
+    )
+
+    for result in results:
+        assert not isinstance(result, Exception) or isinstance(result, Conflict), result
+    assert await counts(linden) == (OFFER.free, 0, 0)
+    assert await shelters.broken_invariants() == []
