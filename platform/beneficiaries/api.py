@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.params import FromQuery, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_409_CONFLICT
 
 from accounts.web import CurrentActor, signed_in
 from beneficiaries import services
-from beneficiaries.schemas import BeneficiaryIn, BeneficiaryOut
+from beneficiaries.schemas import BeneficiaryIn, BeneficiaryOut, OpenItemOut, StatusIn
 from fristad.web import MAX_PAGE, Id
 
 
@@ -55,3 +55,32 @@ class BeneficiariesApi(Controller):
         self, actor: CurrentActor, beneficiary_id: Id, data: JSONBody[BeneficiaryIn]
     ) -> BeneficiaryOut:
         return _out(await services.update_beneficiary(actor, beneficiary_id, data, data.identity))
+
+    @post(
+        "/{beneficiary_id:int}/status",
+        status_code=HTTP_200_OK,
+        summary="Change the status (closing and returning home end what is open)",
+        description=(
+            "Closing or returning home ends the person's beds held, place and (closing) support "
+            "requests not yet paid, in one transaction, when `end` lists every key of them; "
+            "otherwise 409 with `open`, the list of what is still open (keys and labels)."
+        ),
+    )
+    async def change_status(
+        self, actor: CurrentActor, beneficiary_id: Id, data: JSONBody[StatusIn]
+    ) -> Response[BeneficiaryOut | dict[str, object]]:
+        try:
+            record = await services.change_status(
+                actor, beneficiary_id, data.status, data.reason or None, end=data.end
+            )
+        except services.CaseHasOpenItems as refused:
+            body: dict[str, object] = {
+                "status_code": HTTP_409_CONFLICT,
+                "detail": refused.message,
+                "open": [
+                    msgspec.convert(item, OpenItemOut, from_attributes=True)
+                    for item in refused.items
+                ],
+            }
+            return Response(body, status_code=HTTP_409_CONFLICT)
+        return Response(_out(record), status_code=HTTP_200_OK)

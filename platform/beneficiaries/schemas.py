@@ -64,6 +64,24 @@ class ShareForm(msgspec.Struct, kw_only=True):
 class StatusForm(msgspec.Struct, kw_only=True):
     status: Code = ""
     reason: Code = ""
+    # The keys of what is still open (holds, the place, requests) the caseworker confirmed ending.
+    end: list[Code] = msgspec.field(default_factory=list)
+
+
+class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A status change through the API; ``end`` as for the form (the 409 lists the keys)."""
+
+    status: Code
+    reason: Code = ""
+    end: list[Code] = msgspec.field(default_factory=list)
+
+
+class OpenItemOut(msgspec.Struct, kw_only=True):
+    key: str
+    kind: str
+    label: str
+    can_end: bool
+    why_not: str
 
 
 class BeneficiaryOut(msgspec.Struct, kw_only=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -26,7 +27,16 @@ from beneficiaries.schemas import (
 from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS, municipalities
-from fristad.web import MAX_PAGE, Id, flash, form_errors, page, parse_form, see_other
+from fristad.web import (
+    MAX_PAGE,
+    Id,
+    flash,
+    form_errors,
+    kept_input,
+    page,
+    parse_form,
+    see_other,
+)
 
 
 def _choices() -> dict[str, Any]:
@@ -75,12 +85,15 @@ def _record_form(
     identity: IdentityForm,
     beneficiary: services.BeneficiaryRecord | None,
     errors: dict[str, str] | None = None,
+    *,
+    replace_identity: bool = False,
 ) -> Template:
     return page(
         "beneficiaries/form.html",
         form=form,
         identity=identity,
         beneficiary=beneficiary,
+        replace_identity=replace_identity,
         errors=errors,
         **_choices(),
     )
@@ -130,14 +143,17 @@ class BeneficiaryController(Controller):
 
     @post("/")
     async def create(self, request: Request[Any, Any, Any], actor: CurrentActor) -> Response[Any]:
-        form = identity = None
         try:
             form = await parse_form(request, BeneficiaryForm)
             identity = await parse_form(request, IdentityForm)
             record = await services.create_beneficiary(actor, form, identity)
         except InvalidInput as error:
+            # Everything typed comes back, also what could not be read (a non-numeric age).
             return _record_form(
-                form or BeneficiaryForm(), identity or IdentityForm(), None, form_errors(error)
+                await kept_input(request, BeneficiaryForm),
+                await kept_input(request, IdentityForm),
+                None,
+                form_errors(error),
             )
         flash(request, _("The person has been registered."))
         return see_other(request, f"/beneficiaries/{record.id}")
@@ -155,7 +171,6 @@ class BeneficiaryController(Controller):
     async def update(
         self, request: Request[Any, Any, Any], actor: CurrentActor, beneficiary_id: Id
     ) -> Response[Any]:
-        form = None
         try:
             form = await parse_form(request, BeneficiaryForm)
             identity = await parse_form(request, IdentityForm)
@@ -166,10 +181,11 @@ class BeneficiaryController(Controller):
         except InvalidInput as error:
             view = await services.get_beneficiary(actor, beneficiary_id)
             return _record_form(
-                form or _form_from_record(view.record, view.gap),
-                IdentityForm(),
+                await kept_input(request, BeneficiaryForm),
+                await kept_input(request, IdentityForm),
                 view.record,
                 form_errors(error),
+                replace_identity=(await request.form()).get("replace_identity") == "yes",
             )
         flash(request, _("The record has been saved."))
         return see_other(request, f"/beneficiaries/{beneficiary_id}")
@@ -270,18 +286,30 @@ class BeneficiaryController(Controller):
     @get("/{beneficiary_id:int}/close")
     async def confirm_close(self, actor: CurrentActor, beneficiary_id: Id) -> Template:
         view = await services.get_beneficiary(actor, beneficiary_id)
-        return _close_page(view.record)
+        items = await services.still_open(actor, beneficiary_id, "closed")
+        return _close_page(view.record, "closed", items)
 
     @post("/{beneficiary_id:int}/status")
     async def change_status(
         self, request: Request[Any, Any, Any], actor: CurrentActor, beneficiary_id: Id
     ) -> Response[Any]:
+        data = StatusForm()
         try:
             data = await parse_form(request, StatusForm)
-            await services.change_status(actor, beneficiary_id, data.status, data.reason or None)
+            await services.change_status(
+                actor, beneficiary_id, data.status, data.reason or None, end=data.end
+            )
+        except services.CaseHasOpenItems as refused:
+            # Returning home from the record's button, or something new since the page: the
+            # caseworker sees what is open and confirms ending it.
+            view = await services.get_beneficiary(actor, beneficiary_id)
+            return _close_page(
+                view.record, data.status, refused.items, reason=data.reason, refused=True
+            )
         except InvalidInput as error:
             view = await services.get_beneficiary(actor, beneficiary_id)
-            return _close_page(view.record, form_errors(error))
+            items = await services.still_open(actor, beneficiary_id, data.status)
+            return _close_page(view.record, data.status, items, form_errors(error))
         flash(request, _("The status has been changed."))
         return see_other(request, f"/beneficiaries/{beneficiary_id}")
 
@@ -321,11 +349,23 @@ def _json_default(value: Any) -> str:
 
 
 def _close_page(
-    beneficiary: services.BeneficiaryRecord, errors: dict[str, str] | None = None
+    beneficiary: services.BeneficiaryRecord,
+    target: str,
+    items: Sequence[services.OpenItem],
+    errors: dict[str, str] | None = None,
+    *,
+    reason: str = "",
+    refused: bool = False,
 ) -> Template:
+    """Closing or returning home: the reason (closing) and what is still open, to confirm."""
     return page(
         "beneficiaries/confirm_close.html",
+        status_code=409 if refused else 200,
         beneficiary=beneficiary,
+        target="returned" if target == "returned" else "closed",
+        reason=reason,
+        items=items,
+        blocked=[item for item in items if not item.can_end],
         reasons=domain.options(domain.CLOSED_REASONS),
         errors=errors,
     )

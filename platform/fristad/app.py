@@ -86,6 +86,9 @@ shelters.services.guard_holds_with(matching.services.HOLD_GUARD)
 # An officer reads a case (with the person's consent) when their authority funds it: grants
 # knows which (beneficiaries may not import grants).
 beneficiaries.services.funded_cases_with(grants.services.cases_funded_by)
+# A case that closes or returns home ends its holds, place and requests (beneficiaries may not
+# import shelters and grants): matching tells what is open and ends it, in one transaction.
+beneficiaries.services.end_open_items_with(matching.services.CASE_ENDING)
 
 JOBS = Jobs(
     functions=[*fristad_jobs.FUNCTIONS, *(job for app in APPS for job in app.jobs)],

@@ -469,6 +469,29 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+async def kept_input(request: Request[Any, Any, Any], struct: type[T]) -> T:
+    """The submitted form as ``struct`` to show again after a refusal: each field converted
+    where it can be, else kept as the user typed it (a non-numeric age stays "tre", and the
+    rest of the form is not lost). Only for re-rendering: its values are not validated."""
+    form = await request.form()
+    kept: dict[str, Any] = {}
+    for field in msgspec.structs.fields(struct):
+        if field.name not in form:
+            continue
+        is_list = getattr(field.type, "__origin__", None) is list
+        raw: Any = (
+            [part for value in form.getall(field.name) for part in str(value).split()]
+            if is_list
+            else form.get(field.name)
+        )
+        try:
+            kept[field.name] = msgspec.convert(raw, type=field.type, strict=False)
+        except msgspec.ValidationError:
+            kept[field.name] = raw
+    # msgspec does not check types on construction: the fields that did not convert hold text.
+    return struct(**kept)
+
+
 def see_other(request: Request[Any, Any, Any], path: str) -> Response[Any]:
     """Go to ``path`` after a successful form: a 303 redirect, or for htmx an HX-Redirect (an
     XHR would follow a 303 itself and swap the wrong page into the form)."""

@@ -10,7 +10,16 @@ from litestar.params import JSONBody
 from accounts.web import CurrentActor, signed_in
 from fristad.web import Id
 from grants import services
-from grants.schemas import DecisionIn, ProgrammeOut, RequestIn, RequestOut, TextForm
+from grants.schemas import (
+    DecisionIn,
+    PaymentIn,
+    PaymentOut,
+    ProgrammeOut,
+    RequestIn,
+    RequestOut,
+    ReversalForm,
+    TextForm,
+)
 
 
 def _programme_out(programme: services.ProgrammeRecord) -> ProgrammeOut:
@@ -95,3 +104,33 @@ class GrantsApi(Controller):
     async def confirm(self, actor: CurrentActor, request_id: Id) -> RequestOut:
         result = await services.confirm(actor, request_id)
         return _request_out(result.support_request)
+
+    @get("/support-requests/{request_id:int}/payments", summary="The payments and reversals")
+    async def payments(self, actor: CurrentActor, request_id: Id) -> list[PaymentOut]:
+        view = await services.get_request(actor, request_id)
+        return [msgspec.convert(p, PaymentOut, from_attributes=True) for p in view.payments]
+
+    @post(
+        "/support-requests/{request_id:int}/payments",
+        summary="Record a payment (öre), dated between the decision and today",
+        status_code=201,
+    )
+    async def record_payment(
+        self, actor: CurrentActor, request_id: Id, data: JSONBody[PaymentIn]
+    ) -> PaymentOut:
+        payment = await services.record_payment(
+            actor, request_id, data.paid_on, data.amount, data.reference
+        )
+        return msgspec.convert(payment, PaymentOut, from_attributes=True)
+
+    @post(
+        "/support-requests/{request_id:int}/payments/{payment_id:int}/reversal",
+        summary="Reverse a wrong payment: a new ledger entry with the reason (officers)",
+        status_code=200,
+    )
+    async def reverse_payment(
+        self, actor: CurrentActor, request_id: Id, payment_id: Id, data: JSONBody[ReversalForm]
+    ) -> RequestOut:
+        return _request_out(
+            await services.reverse_payment(actor, request_id, payment_id, data.reason)
+        )

@@ -121,7 +121,8 @@ async def populate() -> list[str]:
             )
             for text, unit, price, quantities in COSTS[category]
         ]
-        start = today - timedelta(days=generator.randint(0, 200))
+        # Within the programme's period (it starts on 1 January).
+        start = max(today - timedelta(days=generator.randint(0, 200)), date(today.year, 1, 1))
         request_id = await services.create_request(
             caseworker,
             RequestIn(

@@ -134,6 +134,11 @@ TRANSITIONS: Final = (
 _BY_ACTION: Final = {transition.action: transition for transition in TRANSITIONS}
 # States in which the organisation owes its report: those the report step leaves from.
 AWAITING_REPORT: Final = _BY_ACTION["report"].sources
+# A case that closes ends its requests still running before payment: those it may withdraw,
+# and a decision awaiting its second officer, which it cannot (the closing waits for it).
+# Paid and reported requests go on to their report and close as usual.
+ENDED_WITH_CASE: Final = _BY_ACTION["withdraw"].sources
+OPEN_BEFORE_PAYMENT: Final = ENDED_WITH_CASE | {State.AWAITING_CONFIRMATION}
 
 
 class TransitionRefused(Exception):
@@ -288,6 +293,37 @@ def too_large_amount() -> str:
 
 
 # Which running total of a budget each kind of ledger entry moves.
+def period_refusals(
+    start: date, end: date, programme_start: date, programme_end: date
+) -> dict[str, str]:
+    """The support's period lies within the programme's: its money is for that period only
+    (a 2029 period for a 2027 programme is a typing error). Messages by field."""
+    span = {"start": programme_start.isoformat(), "end": programme_end.isoformat()}
+    errors = {}
+    if not programme_start <= start <= programme_end:
+        errors["period_start"] = (
+            _("The period must lie within the programme's, %(start)s to %(end)s.") % span
+        )
+    if not programme_start <= end <= programme_end:
+        errors["period_end"] = (
+            _("The period must lie within the programme's, %(start)s to %(end)s.") % span
+        )
+    return errors
+
+
+def payment_date_refusal(paid_on: date, decided_on: date | None, today: date) -> str | None:
+    """Why a payment cannot carry this date, or None: a payment is recorded after it was made,
+    so never in the future, and it cannot be made before the request was decided (which is
+    within the programme's reach already); a date outside that window is a typing error."""
+    if paid_on > today:
+        return _("A payment cannot be dated in the future.")
+    if decided_on is not None and paid_on < decided_on:
+        return _("A payment cannot be dated before the decision (%(date)s).") % {
+            "date": decided_on.isoformat()
+        }
+    return None
+
+
 LEDGER_FIELDS: Final = {
     "allocation": "allocated",
     "adjustment": "allocated",

@@ -101,7 +101,13 @@ class CostLineForm(msgspec.Struct, kw_only=True):
 
     @property
     def filled(self) -> bool:
-        return bool(self.description.strip() or self.unit_price.strip())
+        """Anything typed in the row (a quantity other than the default too): it is kept."""
+        return bool(
+            self.description.strip()
+            or self.unit_price.strip()
+            or self.unit.strip()
+            or self.quantity.strip() not in ("", "1")
+        )
 
     @property
     def total(self) -> int | None:
@@ -216,6 +222,28 @@ class DecisionForm(msgspec.Struct, kw_only=True):
 
 class TextForm(msgspec.Struct, kw_only=True):
     text: FreeText = ""
+
+
+class ReversalForm(msgspec.Struct, kw_only=True):
+    """Why a payment is reversed (form and API)."""
+
+    reason: str = ""
+
+
+class PaymentIn(msgspec.Struct, kw_only=True):
+    """A payment through the API: its date, amount in öre and reference."""
+
+    paid_on: date
+    amount: int
+    reference: str
+
+
+class PaymentOut(msgspec.Struct, kw_only=True):
+    id: int
+    paid_on: date
+    amount: int
+    reference: str
+    reversal_reason: str | None
 
 
 class PaymentForm(msgspec.Struct, kw_only=True):

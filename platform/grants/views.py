@@ -25,8 +25,10 @@ from grants.schemas import (
     CostLineForm,
     DecisionForm,
     PaymentForm,
+    ProgrammeForm,
     ReportForm,
     RequestForm,
+    ReversalForm,
     TextForm,
     parse_date,
     parse_programme_form,
@@ -181,8 +183,10 @@ async def _request_page(
     *,
     errors: dict[str, str] | None = None,
     decision_form: DecisionForm | None = None,
+    typed: dict[str, str] | None = None,
 ) -> Template:
-    """The request page; after a refused form, with its messages and the decision as typed."""
+    """The request page; after a refused form, with its messages and the form as typed
+    (``typed``: the action's path part and the fields sent)."""
     view = await services.get_request(actor, support_request_id)
     support_request = view.support_request
     return page(
@@ -193,7 +197,29 @@ async def _request_page(
             decision_form.amount if decision_form else domain.kronor_input(support_request.total)
         ),
         reason_value=decision_form.reason if decision_form else "",
+        outcome_value=decision_form.outcome if decision_form else "approve",
+        funded_states=domain.FUNDED,
+        typed=typed or {},
         today=date.today().isoformat(),
+        errors=errors,
+    )
+
+
+async def _programmes_page(
+    actor: Actor,
+    *,
+    errors: dict[str, str] | None = None,
+    programme_form: ProgrammeForm | None = None,
+    adjusting: tuple[int, AdjustForm] | None = None,
+) -> Template:
+    """The programmes and budgets; after a refused form, with it as typed and its messages."""
+    return page(
+        "grants/programmes.html",
+        programmes=await services.list_programmes(actor),
+        categories=[(code, _(label)) for code, label in domain.CATEGORIES.items()],
+        programme_form=programme_form or ProgrammeForm(),
+        adjusting_id=adjusting[0] if adjusting else None,
+        adjust_form=adjusting[1] if adjusting else AdjustForm(),
         errors=errors,
     )
 
@@ -294,13 +320,40 @@ class GrantsController(Controller):
                 raise Conflict(_("Unknown action."))
             message = await step(request, actor, support_request_id)
         except (InvalidInput, Conflict, PermissionDenied) as error:
+            sent = await request.form()
             return await _request_page(
                 actor,
                 support_request_id,
                 errors=form_errors(error),
                 decision_form=await parse_form(request, DecisionForm),
+                # The refused form shows again as typed (payment, report, question, answer).
+                typed={"action": action, **{name: str(sent.get(name)) for name in sent}},
             )
         flash(request, message)
+        return see_other(request, f"/grants/requests/{support_request_id}")
+
+    @post(
+        "/requests/{support_request_id:int}/reversals/{payment_id:int}",
+        guards=[permitted("payment.record")],
+    )
+    async def reverse_payment(
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        support_request_id: Id,
+        payment_id: Id,
+    ) -> Template | Response[Any]:
+        form = await parse_form(request, ReversalForm)
+        try:
+            await services.reverse_payment(actor, support_request_id, payment_id, form.reason)
+        except (InvalidInput, Conflict) as error:
+            return await _request_page(
+                actor,
+                support_request_id,
+                errors=form_errors(error),
+                typed={"action": f"reverse-{payment_id}", "reason": form.reason},
+            )
+        flash(request, _("The payment has been reversed. Record the right payment if one is due."))
         return see_other(request, f"/grants/requests/{support_request_id}")
 
     # Room for the form around a file at the size limit; larger files get the page's message.
@@ -362,16 +415,12 @@ class GrantsController(Controller):
 
     @get("/programmes", guards=[permitted("programme.manage")])
     async def programmes(self, actor: CurrentActor) -> Template:
-        return page(
-            "grants/programmes.html",
-            programmes=await services.list_programmes(actor),
-            categories=[(code, _(label)) for code, label in domain.CATEGORIES.items()],
-        )
+        return await _programmes_page(actor)
 
     @post("/programmes", guards=[permitted("programme.manage")])
     async def create_programme(
         self, request: Request[Any, Any, Any], actor: CurrentActor
-    ) -> Response[Any]:
+    ) -> Template | Response[Any]:
         form = await parse_programme_form(request)
         try:
             starts_on, ends_on, threshold, budgets = form.checked()
@@ -379,23 +428,24 @@ class GrantsController(Controller):
                 actor, form.name, starts_on, ends_on, threshold, budgets
             )
         except InvalidInput as error:
-            flash(request, "; ".join(error.errors.values()), "error")
-        else:
-            flash(request, _("The programme has been created."))
+            return await _programmes_page(actor, errors=form_errors(error), programme_form=form)
+        flash(request, _("The programme has been created."))
         return see_other(request, "/grants/programmes")
 
     @post("/budgets/{budget_id:int}/adjust", guards=[permitted("programme.manage")])
     async def adjust(
         self, request: Request[Any, Any, Any], actor: CurrentActor, budget_id: Id
-    ) -> Response[Any]:
+    ) -> Template | Response[Any]:
         await services.budget_in_reach(actor, budget_id)  # the object before the input
         form = await parse_form(request, AdjustForm)
         try:
             await services.adjust_budget(actor, budget_id, form.amount_in_ore(), form.reason)
         except (InvalidInput, Conflict) as error:
-            flash(request, "; ".join(form_errors(error).values()), "error")
-        else:
-            flash(request, _("The budget has been adjusted."))
+            # The page again with the amount and reason as typed, the message at their row.
+            return await _programmes_page(
+                actor, errors=form_errors(error), adjusting=(budget_id, form)
+            )
+        flash(request, _("The budget has been adjusted."))
         return see_other(request, "/grants/programmes")
 
     @get("/payments/export", guards=[permitted("payment.export")])

@@ -26,6 +26,8 @@ DECLINE_REASONS: Final = {
     "security": N_("Security reasons"),
     "other": N_("Other reason"),
 }
+# No bed is held for, nor a person taken into, a case closed or returned home.
+CASE_ENDED: Final = frozenset({"closed", "returned"})
 DISCHARGE_REASONS: Final = {
     "moved_on": N_("Moved on to other housing"),
     "authority_took_over": N_("An authority took over"),
@@ -48,6 +50,7 @@ NOTICES: Final = {
     "hold_declined": N_("%(shelter)s has declined your hold."),
     "hold_expired": N_("A hold at %(shelter)s has expired; the bed is free again."),
     "stale": N_("Please confirm the free beds at %(shelter)s."),
+    "case_ended": N_("A case with a bed at %(shelter)s has ended; the bed is free again."),
 }
 # The hold state machine, as data: from -> allowed targets. Only a pending hold holds a bed.
 HOLD_TRANSITIONS: Final = {

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from accounts.domain import Actor, Role
+from fristad.i18n import TIMEZONE
 from grants import services
 from grants.schemas import CostLineIn, RequestIn
 from tests.accounts.helpers import TestUser, make_org, make_user
@@ -99,3 +100,8 @@ async def submitted_request(
     if review:
         await services.start_review(world.officer, request_id)
     return request_id
+
+
+def today_in_sweden() -> date:
+    """The date a payment made now carries (payments are dated in Sweden, never ahead)."""
+    return datetime.now(TIMEZONE).date()

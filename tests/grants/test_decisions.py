@@ -15,7 +15,7 @@ from grants.domain import State
 from grants.tables import Budget, Decision, LedgerEntry, SupportRequest
 from tests.accounts.helpers import make_org, make_user
 from tests.beneficiaries.helpers import actor_of, make_beneficiary
-from tests.grants.helpers import KR, make_world, request_in, submitted_request
+from tests.grants.helpers import KR, make_world, request_in, submitted_request, today_in_sweden
 
 
 async def _budget(world_programme: int, category: str = "legal_aid") -> dict[str, int]:
@@ -192,14 +192,15 @@ async def test_queue_shows_acute_requests_first_then_the_oldest() -> None:
 
 
 async def test_payments_never_exceed_the_approved_amount_and_withdrawal_releases() -> None:
-    from datetime import date
 
     world = await make_world()
     request_id = await submitted_request(world)
     await services.decide(world.officer, request_id, 10_000 * KR, "Delvis")
-    await services.record_payment(world.officer, request_id, date(2027, 2, 3), 4_000 * KR, "V1")
+    await services.record_payment(world.officer, request_id, today_in_sweden(), 4_000 * KR, "V1")
     with pytest.raises(Conflict):
-        await services.record_payment(world.officer, request_id, date(2027, 2, 4), 6_001 * KR, "V2")
+        await services.record_payment(
+            world.officer, request_id, today_in_sweden(), 6_001 * KR, "V2"
+        )
     budget = await _budget(world.programme_id)
     assert (budget["committed"], budget["paid"]) == (10_000 * KR, 4_000 * KR)
     await services.withdraw(world.caseworker, request_id)
@@ -209,12 +210,11 @@ async def test_payments_never_exceed_the_approved_amount_and_withdrawal_releases
 
 
 async def test_full_payment_then_report_then_close() -> None:
-    from datetime import date
 
     world = await make_world()
     request_id = await submitted_request(world)
     await services.decide(world.officer, request_id, 15_000 * KR, "Beviljas")
-    await services.record_payment(world.officer, request_id, date(2027, 2, 3), 15_000 * KR, "V1")
+    await services.record_payment(world.officer, request_id, today_in_sweden(), 15_000 * KR, "V1")
     assert await _state(request_id) == State.PAID
     await services.report(world.caseworker, request_id, 14_000 * KR, "Överklagandet inlämnat.")
     assert await _state(request_id) == State.REPORTED
@@ -228,7 +228,7 @@ async def test_unspent_money_is_released_once_after_the_report_time() -> None:
     world = await make_world()
     request_id = await submitted_request(world)
     await services.decide(world.officer, request_id, 15_000 * KR, "Beviljas")
-    await services.record_payment(world.officer, request_id, date(2027, 2, 3), 5_000 * KR, "V1")
+    await services.record_payment(world.officer, request_id, today_in_sweden(), 5_000 * KR, "V1")
     assert await services.release_unspent(date(2027, 5, 1)) == 0
     assert await services.release_unspent(date(2027, 7, 1)) == 1
     assert await services.release_unspent(date(2027, 7, 2)) == 0

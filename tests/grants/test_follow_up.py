@@ -16,7 +16,7 @@ from fristad.settings import Settings
 from grants import services
 from grants.domain import State
 from grants.tables import Budget, SupportRequest
-from tests.grants.helpers import KR, make_world, submitted_request
+from tests.grants.helpers import KR, make_world, submitted_request, today_in_sweden
 from tests.jobs import run_queued_jobs
 
 
@@ -34,15 +34,15 @@ async def test_report_releases_what_the_actual_costs_leave_unused() -> None:
     world = await make_world()
     request_id = await submitted_request(world)
     await services.decide(world.officer, request_id, 15_000 * KR, "Beviljas")
-    await services.record_payment(world.officer, request_id, date(2027, 2, 3), 5_000 * KR, "V1")
+    await services.record_payment(world.officer, request_id, today_in_sweden(), 5_000 * KR, "V1")
     await services.report(world.caseworker, request_id, 8_000 * KR, "Ärendet avgjort.")
     row = await SupportRequest.select().where(SupportRequest.id == request_id).first()
     assert row is not None
     assert (row["state"], row["approved_amount"]) == (State.REPORTED, 8_000 * KR)
     assert (await _legal_aid(world.programme_id))["committed"] == 8_000 * KR
-    await services.record_payment(world.officer, request_id, date(2027, 5, 3), 3_000 * KR, "V2")
+    await services.record_payment(world.officer, request_id, today_in_sweden(), 3_000 * KR, "V2")
     with pytest.raises(Conflict):
-        await services.record_payment(world.officer, request_id, date(2027, 5, 4), KR, "V3")
+        await services.record_payment(world.officer, request_id, today_in_sweden(), KR, "V3")
     assert await services.ledger_check() == []
 
 

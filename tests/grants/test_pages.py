@@ -4,7 +4,6 @@ exports."""
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 
 import pytest
@@ -19,7 +18,14 @@ from grants import services
 from grants.tables import Budget, LedgerEntry, SupportRequest
 from tests.accounts.helpers import csrf, make_org, make_user, post_form, sign_in
 from tests.beneficiaries.helpers import make_beneficiary
-from tests.grants.helpers import KR, World, make_world, request_in, submitted_request
+from tests.grants.helpers import (
+    KR,
+    World,
+    make_world,
+    request_in,
+    submitted_request,
+    today_in_sweden,
+)
 
 Client = AsyncTestClient[Litestar]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -179,9 +185,10 @@ async def test_payments_export_as_csv_and_xlsx(client: Client) -> None:
     world = await make_world()
     request_id = await submitted_request(world)
     await services.decide(world.officer, request_id, 15_000 * KR, "Beviljas")
-    await services.record_payment(world.officer, request_id, date(2027, 2, 3), 5_000 * KR, "=V1")
+    await services.record_payment(world.officer, request_id, today_in_sweden(), 5_000 * KR, "=V1")
     await _as(client, world.officer_user)
-    query = "/grants/payments/export?start=2027-02-01&end=2027-02-28"
+    paid_on = today_in_sweden().isoformat()
+    query = f"/grants/payments/export?start={paid_on}&end={paid_on}"
     exported = await client.get(query + "&format=csv")
     assert exported.status_code == 200
     text = exported.content.decode("utf-8-sig")

@@ -70,7 +70,7 @@ async def make_world(*, shelter_budget: int = 100_000 * KR) -> World:
         officer,
         f"Stödprogrammet {today.year}",
         date(today.year, 1, 1),
-        date(today.year, 12, 31),
+        date(today.year + 1, 12, 31),  # a stay of some weeks fits, whatever the date
         500_000 * KR,
         {"shelter": shelter_budget, "legal_aid": 100_000 * KR},
     )

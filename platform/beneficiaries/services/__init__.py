@@ -4,6 +4,14 @@ Callers write ``from beneficiaries import services; services.get_beneficiary(...
 case lives in its own module (reach decides who sees what, see ``reach``).
 """
 
+from beneficiaries.services.closing import (
+    CaseEnding,
+    CaseHasOpenItems,
+    OpenItem,
+    end_open_items_with,
+    lock_case,
+    still_open,
+)
 from beneficiaries.services.consent import (
     consents_of,
     member_organisations,
@@ -66,12 +74,15 @@ __all__ = [
     "BeneficiaryRecord",
     "BeneficiaryView",
     "CaseCounts",
+    "CaseEnding",
     "CaseFacts",
+    "CaseHasOpenItems",
     "ConsentEntry",
     "Filters",
     "IncomingShare",
     "ListRow",
     "Note",
+    "OpenItem",
     "ShareEntry",
     "StatusEntry",
     "SubjectData",
@@ -85,6 +96,7 @@ __all__ = [
     "change_status",
     "consents_of",
     "create_beneficiary",
+    "end_open_items_with",
     "end_placement",
     "erase",
     "export_subject_data",
@@ -96,6 +108,7 @@ __all__ = [
     "list_beneficiaries",
     "list_notes",
     "list_records",
+    "lock_case",
     "matching_facts",
     "member_organisations",
     "minimal_profile",
@@ -107,6 +120,7 @@ __all__ = [
     "shares_of",
     "statistics",
     "status_history",
+    "still_open",
     "trail",
     "update_beneficiary",
     "withdraw_consent",

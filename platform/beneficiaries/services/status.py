@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from accounts import audit
 from accounts.domain import Actor
 from beneficiaries.domain import CLOSED_REASONS, STATUS_TRANSITIONS
+from beneficiaries.services.closing import after_ending, end_confirmed
 from beneficiaries.services.models import BeneficiaryRecord, StatusEntry
 from beneficiaries.services.reach import in_reach, now, record_of, require_owner
 from beneficiaries.tables import Beneficiary, StatusChange
@@ -18,9 +21,14 @@ async def change_status(
     beneficiary_id: int,
     to_status: str,
     reason: str | None = None,
+    *,
+    end: Collection[str] = (),
 ) -> BeneficiaryRecord:
     """Move a case through open → placed/returned → closed (and reopen); returns the record.
 
+    Closing or returning home ends what is still open for the person (beds held, the place,
+    support requests) in the same transaction when ``end`` names every item of it (their keys);
+    otherwise it is refused with the list (CaseHasOpenItems, see ``closing``).
     ``actor`` None: a higher app records an event it owns (shelters admitting someone).
     """
     if actor is not None:
@@ -50,6 +58,8 @@ async def change_status(
         )
         if not changed:  # someone else changed it meanwhile (double-submitted form)
             raise Conflict(_("The case was changed meanwhile. Reload the page."))
+        # After the write that locked the case row: nothing new can start for the person now.
+        ended = await end_confirmed(actor, beneficiary_id, to_status, end) if actor else []
         await StatusChange.insert(
             StatusChange(
                 beneficiary=beneficiary_id,
@@ -65,9 +75,16 @@ async def change_status(
             actor=actor,
             object_type="beneficiary",
             object_id=beneficiary_id,
-            detail={"from": row["status"], "to": to_status, "reason": reason},
+            detail={
+                "from": row["status"],
+                "to": to_status,
+                "reason": reason,
+                **({"ended": [item.key for item in ended]} if ended else {}),
+            },
         )
-        return await record_of(beneficiary_id)
+        record = await record_of(beneficiary_id)
+    await after_ending(beneficiary_id, ended)
+    return record
 
 
 async def status_history(actor: Actor, beneficiary_id: int) -> list[StatusEntry]:

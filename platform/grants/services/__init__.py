@@ -8,6 +8,11 @@ use case lives in a module of its own.
 
 from grants.services._common import BudgetExhausted, cases_funded_by
 from grants.services.attachments import add_attachment, open_attachment
+from grants.services.case_end import (
+    ends_with_case,
+    requests_of_case,
+    withdraw_requests_of_case,
+)
 from grants.services.decisions import DecisionResult, confirm, decide, send_back
 from grants.services.follow_up import (
     close,
@@ -53,6 +58,7 @@ from grants.services.reading import (
     organisation_history,
     review_queue,
 )
+from grants.services.reversals import reverse_payment, reversed_payments
 from grants.services.support_requests import (
     answer_info,
     beneficiary_by_code,
@@ -94,6 +100,7 @@ __all__ = [
     "create_request",
     "decide",
     "decision_letter",
+    "ends_with_case",
     "funding_state",
     "get_programme",
     "get_request",
@@ -109,6 +116,9 @@ __all__ = [
     "release_unspent",
     "report",
     "request_info",
+    "requests_of_case",
+    "reverse_payment",
+    "reversed_payments",
     "review_queue",
     "save_draft",
     "send_back",
@@ -117,4 +127,5 @@ __all__ = [
     "start_review",
     "submit",
     "withdraw",
+    "withdraw_requests_of_case",
 ]

@@ -14,7 +14,7 @@ from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
 from fristad.settings import get_settings
 from grants import notify
-from grants.domain import AWAITING_REPORT, FUNDED, State
+from grants.domain import AWAITING_REPORT, FUNDED, State, payment_date_refusal
 from grants.services._common import (
     budget_id_of,
     move,
@@ -25,6 +25,7 @@ from grants.services._common import (
 )
 from grants.services.decisions import release_funds
 from grants.services.models import ExportedPayment, PaymentRecord, SupportRequestRecord
+from grants.services.reversals import decision_and_today
 from grants.tables import Budget, LedgerEntry, Payment, SupportRequest
 
 # --- payments ------------------------------------------------------------------------------
@@ -35,8 +36,10 @@ async def record_payment(
 ) -> PaymentRecord:
     """A (partial) payment; the total paid never exceeds the approved amount."""
     require(actor, "payment.record")
-    await support_request_in_reach(actor, support_request_id)
+    support_request = await support_request_in_reach(actor, support_request_id)
     errors = {}
+    if (refusal := payment_date_refusal(paid_on, *decision_and_today(support_request))) is not None:
+        errors["paid_on"] = refusal
     if amount <= 0:
         errors["amount"] = _("Enter an amount above zero.")
     if not reference.strip():

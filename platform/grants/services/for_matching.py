@@ -26,6 +26,7 @@ class BudgetLeft:
     programme_name: str
     category: str
     remaining: int
+    ends_on: date  # a request's period ends by the programme's end
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ async def budget_left(category: str, on: date | None = None) -> BudgetLeft | Non
         await Budget.select(
             Budget.programme,
             Budget.programme.name.as_alias("programme_name"),
+            Budget.programme.ends_on.as_alias("ends_on"),
             Budget.category,
             Budget.allocated,
             Budget.committed,
@@ -67,6 +69,7 @@ async def budget_left(category: str, on: date | None = None) -> BudgetLeft | Non
         programme_name=row["programme_name"],
         category=row["category"],
         remaining=row["allocated"] - row["committed"],
+        ends_on=row["ends_on"],
     )
 
 

@@ -112,6 +112,8 @@ class PaymentRecord:
     paid_on: date
     amount: int
     reference: str
+    # Reversed (a ledger entry of its own, see services.reversals): the officer's reason.
+    reversal_reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ the API's listing."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from accounts import audit
@@ -34,6 +35,7 @@ from grants.services.models import (
     support_request_query,
     support_requests_of,
 )
+from grants.services.reversals import reversed_payments
 from grants.tables import Attachment, Decision, Payment, Programme, SupportRequest
 
 
@@ -92,6 +94,7 @@ async def get_request(actor: Actor, support_request_id: int) -> RequestView:
     payments = (
         await Payment.select().where(Payment.request == support_request_id).order_by(Payment.id)
     )
+    reversed_now = await reversed_payments(support_request_id)
     attachments = (
         await Attachment.select()
         .where(Attachment.request == support_request_id)
@@ -121,7 +124,10 @@ async def get_request(actor: Actor, support_request_id: int) -> RequestView:
         programme=programme,
         budget=programme.budget_for(support_request.category),
         decisions=tuple(decision_of(row) for row in decisions),
-        payments=tuple(payment_of(row) for row in payments),
+        payments=tuple(
+            dataclasses.replace(payment_of(row), reversal_reason=reversed_now.get(row["id"]))
+            for row in payments
+        ),
         attachments=tuple(attachment_of(row) for row in attachments),
         justification=decrypt(texts["justification_encrypted"]),
         gap=decrypt(texts["gap_encrypted"]),

@@ -26,6 +26,7 @@ from grants.domain import (
     checked_cost_lines,
     decision_deadline,
     line_total,
+    period_refusals,
 )
 from grants.schemas import CostLineIn, RequestIn
 from grants.services._common import (
@@ -37,6 +38,10 @@ from grants.services._common import (
 from grants.services.decisions import release_funds
 from grants.services.models import SupportRequestRecord
 from grants.tables import CostLine, Programme, SupportRequest
+
+# No support request is made or sent for a closed case (one returned home may still need the
+# return programme's support).
+CASE_CLOSED = frozenset({"closed"})
 
 # --- drafts --------------------------------------------------------------------------------
 
@@ -55,9 +60,11 @@ async def beneficiary_by_code(actor: Actor, code: str) -> int:
 async def _checked(actor: Actor, data: RequestIn) -> tuple[list[CostLineIn], str]:
     """Check a request as entered; returns its cost lines and the gap explanation to keep."""
     require(actor, "support_request.create")
-    await beneficiaries.case_for(actor, data.beneficiary_id)
+    case = await beneficiaries.case_for(actor, data.beneficiary_id)
     programme = await Programme.select().where(Programme.id == data.programme_id).first()
     errors: dict[str, str] = {}
+    if case.status in CASE_CLOSED:
+        errors["beneficiary_code"] = _("The case is closed. Reopen it before applying for support.")
     if programme is None or programme["status"] != "open":
         errors["programme_id"] = _("Choose an open programme.")
     if data.category not in CATEGORIES:
@@ -66,6 +73,10 @@ async def _checked(actor: Actor, data: RequestIn) -> tuple[list[CostLineIn], str
         errors["urgency"] = _("Choose the urgency.")
     if data.period_start > data.period_end:
         errors["period_end"] = _("The end must not be before the start.")
+    if programme is not None:
+        errors |= period_refusals(
+            data.period_start, data.period_end, programme["starts_on"], programme["ends_on"]
+        )
     if not data.justification.strip():
         errors["justification"] = _("Explain why the support is needed.")
     lines, line_errors = checked_cost_lines(data.lines)
@@ -116,6 +127,8 @@ async def save_draft(
         "updated_at": now(),
     }
     async with write_transaction():
+        # Checked again with the case locked: a case closing meanwhile would not see this one.
+        await beneficiaries.lock_case(data.beneficiary_id, refuse=CASE_CLOSED)
         if support_request_id is None:
             created = SupportRequest(
                 organisation=actor.organisation_id,
@@ -170,6 +183,7 @@ async def submit(actor: Actor, support_request_id: int) -> SupportRequestRecord:
         )
     submitted = now()
     async with write_transaction():
+        await beneficiaries.lock_case(support_request.beneficiary_id, refuse=CASE_CLOSED)
         await move(
             actor,
             support_request,

@@ -1,5 +1,6 @@
 """Matching's use cases: help now, holding through the rules, the funding link, reverse matching."""
 
+from matching.services.case_end import CASE_ENDING
 from matching.services.demand import record_unmet
 from matching.services.funding import (
     Funding,
@@ -21,6 +22,7 @@ from matching.services.reverse import (
 )
 
 __all__ = [
+    "CASE_ENDING",
     "DEFAULT_NIGHTS",
     "HOLD_GUARD",
     "MAX_NIGHTS",

@@ -79,8 +79,20 @@ async def hold_and_apply(
     budget = await grants.budget_left("shelter")
     if budget is None:
         raise Conflict(_("No open programme has a shelter budget."))
-    held = await shelters.hold_bed(actor, category_id, beneficiary_id, settings=settings)
     start = now().date()
+    if start + timedelta(days=nights) > budget.ends_on:
+        # The request's period must lie within the programme's; say so before holding a bed.
+        raise InvalidInput(
+            {
+                "nights": _("%(programme)s ends on %(date)s: at most %(nights)s nights.")
+                % {
+                    "programme": budget.programme_name,
+                    "date": budget.ends_on.isoformat(),
+                    "nights": max((budget.ends_on - start).days, 0),
+                }
+            }
+        )
+    held = await shelters.hold_bed(actor, category_id, beneficiary_id, settings=settings)
     draft = RequestIn(
         programme_id=budget.programme_id,
         beneficiary_id=beneficiary_id,

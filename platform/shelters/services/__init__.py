@@ -35,6 +35,12 @@ from shelters.services.board import (
     board,
     board_shelter,
 )
+from shelters.services.case_end import (
+    CaseBooking,
+    bookings_of_case,
+    end_bookings_of_case,
+    publish_freed,
+)
 from shelters.services.holds import HoldResult, guard_holds_with, hold_bed, own_case_id
 from shelters.services.invariants import broken_invariants
 from shelters.services.models import (
@@ -78,6 +84,7 @@ __all__ = [
     "BoardCategory",
     "BoardFilters",
     "BoardShelter",
+    "CaseBooking",
     "CaseHold",
     "CategoryNumbers",
     "HoldResult",
@@ -98,6 +105,7 @@ __all__ = [
     "bed_to_hold",
     "board",
     "board_shelter",
+    "bookings_of_case",
     "broken_invariants",
     "confirm",
     "count_full_categories",
@@ -106,6 +114,7 @@ __all__ = [
     "declines_of",
     "declines_since",
     "discharge",
+    "end_bookings_of_case",
     "expire_due_holds",
     "expire_hold",
     "freed_beds",
@@ -125,6 +134,7 @@ __all__ = [
     "own_case_id",
     "placement_of_hold",
     "placements",
+    "publish_freed",
     "release_hold",
     "release_unfunded_hold",
     "remind_stale_shelters",

@@ -19,7 +19,7 @@ from fristad.database import write_transaction
 from fristad.errors import Conflict, InvalidInput, NotFound
 from fristad.i18n import gettext as _
 from shelters import events, notify
-from shelters.domain import DECLINE_REASONS, statuses_moving_to
+from shelters.domain import CASE_ENDED, DECLINE_REASONS, statuses_moving_to
 from shelters.services._common import (
     hold_row,
     is_constraint_error,
@@ -41,7 +41,9 @@ async def accept_hold(
     require(actor, "hold.answer", hold.operator_id)
     try:
         async with write_transaction():
-            if not await _close_hold(hold_id, "accepted", {Hold.answered_by: actor.user_id}):
+            # The case row first, as a closing case takes it: closing ends this hold or waits.
+            await beneficiaries.lock_case(hold.beneficiary_id, refuse=CASE_ENDED)
+            if not await close_hold(hold_id, "accepted", {Hold.answered_by: actor.user_id}):
                 raise _answered_already()
             await move_bed(hold.category_id, from_="held", to="occupied", kind="admit", actor=actor)
             placement = Placement(
@@ -81,7 +83,7 @@ async def decline_hold(actor: Actor, hold_id: int, reason: str) -> BedHold:
     if reason not in DECLINE_REASONS:
         raise InvalidInput({"reason": _("Choose why the shelter declines.")})
     async with write_transaction():
-        if not await _close_hold(
+        if not await close_hold(
             hold_id, "declined", {Hold.answered_by: actor.user_id, Hold.decline_reason: reason}
         ):
             raise _answered_already()
@@ -106,7 +108,7 @@ async def release_hold(actor: Actor, hold_id: int) -> BedHold:
         raise NotFound
     require(actor, "hold.release", hold.organisation_id)
     async with write_transaction():
-        if not await _close_hold(hold_id, "released", {Hold.answered_by: actor.user_id}):
+        if not await close_hold(hold_id, "released", {Hold.answered_by: actor.user_id}):
             raise _answered_already()
         await move_bed(hold.category_id, from_="held", to="free", kind="release", actor=actor)
         await audit.record("hold.released", actor=actor, object_type="hold", object_id=hold_id)
@@ -122,7 +124,7 @@ async def release_unfunded_hold(hold_id: int) -> bool:
     except NotFound:
         return False
     async with write_transaction():
-        if not await _close_hold(hold_id, "released", {}):
+        if not await close_hold(hold_id, "released", {}):
             return False
         await move_bed(hold.category_id, from_="held", to="free", kind="release", actor=None)
         await notify.notice_staff(hold.shelter_id, "hold_expired", hold_id)
@@ -141,7 +143,7 @@ async def expire_hold(hold_id: int) -> bool:
     except NotFound:
         return False
     async with write_transaction():
-        if not await _close_hold(hold_id, "expired", {}):
+        if not await close_hold(hold_id, "expired", {}):
             return False
         await move_bed(hold.category_id, from_="held", to="free", kind="expire", actor=None)
         await notify.notice_staff(hold.shelter_id, "hold_expired", hold_id, also=[hold.created_by])
@@ -172,7 +174,7 @@ async def _hold_for_operator(actor: Actor, hold_id: int) -> BedHold:
     return hold
 
 
-async def _close_hold(hold_id: int, to_status: str, values: dict[Any, Any]) -> bool:
+async def close_hold(hold_id: int, to_status: str, values: dict[Any, Any]) -> bool:
     """Move a hold on to ``to_status`` by one conditional write: only from a status the state
     machine allows, and an answer only before the deadline, the expiry only after it."""
     condition = (Hold.id == hold_id) & Hold.status.is_in(statuses_moving_to(to_status))

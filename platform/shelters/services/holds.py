@@ -22,7 +22,7 @@ from fristad.i18n import gettext as _
 from fristad.queue import QueueNotOpenError, enqueue
 from fristad.settings import Settings, get_settings
 from shelters import events, notify
-from shelters.domain import HoldGuard
+from shelters.domain import CASE_ENDED, HoldGuard
 from shelters.services._common import NoBed, hold_row, is_constraint_error, move_bed, now
 from shelters.services.models import BedHold
 from shelters.tables import Hold, Placement
@@ -96,6 +96,8 @@ async def hold_bed(
                 is not None
             ):
                 return HoldResult(found, created=False)
+            # Locks the case first: a case closing meanwhile is refused here or ends this hold.
+            await beneficiaries.lock_case(beneficiary_id, refuse=CASE_ENDED)
             await _refuse_second_booking(beneficiary_id)
             # Under the write lock, so the facts the rules read cannot change before the hold.
             if (refusal := await _refusal(category_id, beneficiary_id)) is not None:

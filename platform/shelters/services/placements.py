@@ -48,6 +48,8 @@ async def discharge(actor: Actor, placement_id: int, reason: str) -> Stay:
     if reason not in DISCHARGE_REASONS:
         raise InvalidInput({"reason": _("Choose why the stay ended.")})
     async with write_transaction():
+        # The case row first, as a closing case takes it (then the place): no deadlock with it.
+        await beneficiaries.lock_case(stay.beneficiary_id, refuse=())
         left = (
             await Placement.update(
                 {Placement.discharged_at: now(), Placement.discharge_reason: reason}
