@@ -30,7 +30,7 @@ from beneficiaries.tables import Beneficiary, Consent, Share
 from fristad import queue
 from fristad.app import JOBS, create_app, populate_demo
 from fristad.settings import Settings
-from grants.tables import Attachment, Budget, Programme, SupportRequest
+from grants.tables import Attachment, Budget, Payment, Programme, SupportRequest
 from shelters.tables import BedCategory, Hold, Placement, Shelter
 from tests.accounts.helpers import TestUser, csrf, make_org, make_user, sign_in
 from tests.beneficiaries.helpers import actor_of
@@ -99,6 +99,7 @@ async def _objects_of_others() -> dict[str, str]:
         "support_request_id": str(request),
         "attachment_id": str(await _first_id(Attachment)),
         "budget_id": str(await _first_id(Budget)),
+        "payment_id": str(await _first_id(Payment)),
         "programme_id": str(await _first_id(Programme)),
         "organisation_id": str(
             await _first_id(Organisation, Organisation.name == "Stiftelsen Trygg Hamn")
@@ -115,7 +116,12 @@ async def _objects_of_others() -> dict[str, str]:
 
 
 def _path(template: str, ids: dict[str, str]) -> str:
-    return re.sub(r"\{(\w+):\w+\}", lambda match: ids[match.group(1)], template)
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        assert name in ids, f"{template}: give _objects_of_others an object for {name}"
+        return ids[name]
+
+    return re.sub(r"\{(\w+):\w+\}", value, template)
 
 
 # Bookkeeping a denied call may do: the audit log records denials, a token its last use.
