@@ -10,8 +10,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from redis.exceptions import RedisError
-
 from accounts import audit
 from accounts.domain import Actor
 from accounts.policy import require
@@ -175,7 +173,7 @@ async def _schedule_expiry(hold: BedHold) -> None:
         await enqueue(
             "expire_hold", hold.id, job_id=f"hold-expiry:{hold.id}", defer_until=hold.expires_at
         )
-    except (QueueNotOpenError, RedisError, OSError) as error:
+    except QueueNotOpenError as error:
         log.warning(
             "expiry of hold %s not scheduled (%s); the sweep will expire it", hold.id, error
         )
