@@ -120,6 +120,9 @@ async def hold_bed(
                 object_id=hold.id,
                 detail={"category_id": category_id, "beneficiary_id": beneficiary_id},
             )
+            made = await hold_row(int(hold.id))
+            await _schedule_expiry(made)
+            await notify.hold_created(made, settings)
     except NoBed:
         if _guard is not None:
             await _guard.no_bed(category_id, beneficiary_id)
@@ -134,9 +137,6 @@ async def hold_bed(
         ):
             return HoldResult(found, created=False)
         raise Conflict(_("The person has a bed held or a place already.")) from None
-    made = await hold_row(int(hold.id))
-    await _schedule_expiry(made)
-    await notify.hold_created(made, settings)
     await events.publish(made.shelter_id)
     return HoldResult(made, created=True)
 
