@@ -119,7 +119,7 @@ async def enqueue(
 
 async def relay(entry_ids: list[int]) -> int:
     """Hand outbox entries to arq; returns how many Redis took. When Redis fails, the rest wait
-    for the sweep: logged with the entry id only (no address, no text)."""
+    for the sweep: logged by the entry's key (record ids; never an address or a text)."""
     taken = 0
     now = datetime.now(UTC)
     for entry in await jobs_outbox.pending(entry_ids):

@@ -25,7 +25,8 @@ log = logging.getLogger("fristad.worker")
 RECONNECT_FIRST_SECONDS = 1
 RECONNECT_MAX_SECONDS = 30
 
-# arq logs the arguments of every job it starts; a mail job's are an address and a text.
+# arq logs the arguments of every job it starts. Mails reach arq as outbox entry ids only; the
+# line still goes without arguments, so no job can ever log personal data there.
 _ARQ_JOB_START = "%6.2fs → %s(%s)%s"
 
 
@@ -108,7 +109,8 @@ async def run_until_cancelled(settings: Settings, jobs: Jobs) -> None:
 
 
 def _reason(error: Exception) -> str:
-    """The error's type, and the first line of its message unless that could be a job's data."""
+    """The error's type and the first line of its message (Redis and socket errors name the
+    server, never a job's data)."""
     first_line = str(error).splitlines()[0] if str(error) else ""
     return f"{type(error).__name__}: {first_line}" if first_line else type(error).__name__
 
