@@ -12,7 +12,7 @@ from fristad.worker import create_worker
 
 async def run_queued_jobs(settings: Settings) -> int:
     """Run a real worker until the queue is empty; fails if a job failed."""
-    worker = create_worker(settings, JOBS, embedded=True)
+    worker = create_worker(settings, JOBS)
     worker.burst = True
     try:
         return int(await worker.run_check())

@@ -67,7 +67,7 @@ from fristad.web import (
     before_request,
     create_template_engine,
 )
-from fristad.worker import Jobs, create_worker, run_in_background, stop_in_background
+from fristad.worker import Jobs, run_in_background, stop_in_background
 
 log = logging.getLogger("fristad")
 
@@ -155,13 +155,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         scrub_access_log()
         await database.start()
         await queue.open_queue(settings, JOBS.names())
-        worker = create_worker(settings, JOBS, embedded=True) if run_worker else None
-        worker_task = await run_in_background(worker) if worker else None
+        worker_task = await run_in_background(settings, JOBS) if run_worker else None
         try:
             yield
         finally:
-            if worker and worker_task:
-                await stop_in_background(worker, worker_task)
+            if worker_task:
+                await stop_in_background(worker_task)
             await queue.close_queue()
             await database.stop()
             await redis.aclose()

@@ -178,7 +178,7 @@ def _announcing_server(config: Any, banner: list[str]) -> Any:
 def worker() -> None:
     """Run the background-job worker (production: beside N web processes, same Redis)."""
     from fristad.app import JOBS
-    from fristad.worker import create_worker
+    from fristad.worker import run_standalone
 
     settings = _settings()
     if settings.embedded_redis:
@@ -186,7 +186,7 @@ def worker() -> None:
             "FRISTAD_REDIS_URL is not set: in the embedded mode `fristad serve` runs the worker"
         )
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
-    create_worker(settings, JOBS).run()
+    asyncio.run(run_standalone(settings, JOBS))
 
 
 @main.command()
@@ -473,7 +473,8 @@ async def _probe_database() -> str:
 
 async def _probe_redis(settings: Settings) -> str:
     from fristad import redisconn
-    from fristad.jobs import read_heartbeat
+    from fristad.health import worker_gone
+    from fristad.jobs import heartbeat_fresh_seconds, read_heartbeat
 
     async def ping() -> str:
         client = redisconn.client(settings.redis_url)
@@ -482,8 +483,9 @@ async def _probe_redis(settings: Settings) -> str:
             beat = await read_heartbeat(client)
         finally:
             await client.aclose()
-        if beat is None:
-            return "ok (no worker heartbeat in the last 5 minutes)"
+        if beat is None or worker_gone(beat, settings):
+            fresh = heartbeat_fresh_seconds(settings)
+            return f"ok (no worker: no heartbeat in the last {fresh} s)"
         age = (datetime.now(UTC) - beat.at).total_seconds()
         return f"ok (worker on {beat.host}, pid {beat.pid}, last seen {age:.0f} s ago)"
 

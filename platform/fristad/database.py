@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import io
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,17 +34,54 @@ def engine() -> Engine[Any]:
     return db
 
 
-def write_transaction() -> Any:
+# The callbacks to run once the outermost write transaction of this task has committed.
+_after_commit: contextvars.ContextVar[list[Callable[[], Awaitable[None]]] | None] = (
+    contextvars.ContextVar("fristad_after_commit", default=None)
+)
+
+
+@contextlib.asynccontextmanager
+async def write_transaction() -> AsyncIterator[Any]:
     """A transaction that takes the write lock up front.
 
     On SQLite ``BEGIN IMMEDIATE`` serialises writers at the start, so a read-then-write inside it
     cannot race another writer; on PostgreSQL it is an ordinary transaction, and the write paths
     use conditional UPDATEs or ``SELECT … FOR UPDATE``. Every write path goes through this.
+    Callbacks registered with ``after_commit`` run when the outermost one has committed.
     """
     db = engine()
     if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
-    return db.transaction()
+        transaction = db.transaction(transaction_type=TransactionType.immediate)
+    else:
+        transaction = db.transaction()
+    if _after_commit.get() is not None:  # nested: Piccolo joins the outer transaction
+        async with transaction as joined:
+            yield joined
+        return
+    callbacks: list[Callable[[], Awaitable[None]]] = []
+    token = _after_commit.set(callbacks)
+    try:
+        async with transaction as started:
+            yield started
+    finally:
+        _after_commit.reset(token)
+    for callback in callbacks:
+        await callback()
+
+
+def after_commit(callback: Callable[[], Awaitable[None]]) -> bool:
+    """Run ``callback`` once the write transaction of this task has committed (never if it rolls
+    back); False, and nothing registered, outside a write transaction."""
+    callbacks = _after_commit.get()
+    if callbacks is None:
+        return False
+    callbacks.append(callback)
+    return True
+
+
+def in_transaction() -> bool:
+    """Whether a query now would run inside a transaction (ours or one opened directly)."""
+    return bool(engine().transaction_exists())
 
 
 async def prepare_sqlite(db: Engine[Any]) -> None:

@@ -13,12 +13,16 @@ import msgspec
 from arq.cron import cron
 from arq.worker import Retry
 
+from fristad import jobs_outbox, queue
+from fristad.jobs_outbox import run_outbox_entry
 from fristad.mail import Mail, deliver
+from fristad.settings import Settings
 
 log = logging.getLogger("fristad.jobs")
 
 HEARTBEAT_KEY = "fristad:worker:heartbeat"
-HEARTBEAT_TTL_SECONDS = 300
+# A heartbeat older than this many intervals means no worker runs.
+HEARTBEAT_INTERVALS_FRESH = 3
 # A mail server that is down or answers 4xx is tried again later: after 1, 2, 3, 4 minutes
 # (arq gives a job five tries).
 MAIL_RETRY_SECONDS = 60
@@ -30,18 +34,39 @@ class Heartbeat(msgspec.Struct, frozen=True):
     pid: int
 
 
-async def record_heartbeat(ctx: dict[str, Any]) -> None:
-    """Record that a worker is alive and running cron jobs; `fristad check` reports it.
+def heartbeat_fresh_seconds(settings: Settings) -> int:
+    """How old the newest heartbeat may be while a worker still counts as running."""
+    return HEARTBEAT_INTERVALS_FRESH * settings.worker_heartbeat_seconds
 
-    The key expires by itself, so a worker that stopped shows up as "no heartbeat".
+
+async def record_heartbeat(ctx: dict[str, Any]) -> None:
+    """Record that a worker is alive and running cron jobs; /readyz and `fristad check` report it.
+
+    The key expires by itself, so a worker that stopped shows up as "no heartbeat" once it is no
+    longer fresh.
     """
     beat = Heartbeat(at=datetime.now(UTC), host=socket.gethostname(), pid=os.getpid())
-    await ctx["redis"].set(HEARTBEAT_KEY, msgspec.json.encode(beat), ex=HEARTBEAT_TTL_SECONDS)
+    await ctx["redis"].set(
+        HEARTBEAT_KEY, msgspec.json.encode(beat), ex=heartbeat_fresh_seconds(ctx["settings"])
+    )
 
 
 async def read_heartbeat(redis: Any) -> Heartbeat | None:
     raw = await redis.get(HEARTBEAT_KEY)
     return None if raw is None else msgspec.json.decode(raw, type=Heartbeat)
+
+
+def heartbeat_cron(settings: Settings) -> Any:
+    """The heartbeat, every ``worker_heartbeat_seconds`` (a divisor of 60, the settings check)."""
+    every = settings.worker_heartbeat_seconds
+    return cron(record_heartbeat, second=set(range(0, 60, every)), run_at_startup=True, unique=True)
+
+
+async def sweep_outbox(ctx: dict[str, Any]) -> int:
+    """Relay the outbox entries Redis did not take after their commit, and those whose job was
+    lost; returns how many it relayed. Safe to repeat: arq refuses an entry's job id while it is
+    queued or running, and a done entry is not run again."""
+    return await queue.relay(await jobs_outbox.due_for_relay())
 
 
 class MailRefused(Exception):
@@ -84,5 +109,6 @@ def _smtp_codes(error: Exception) -> list[int]:
     return []
 
 
-FUNCTIONS: list[Any] = [send_mail]
-CRON_JOBS = [cron(record_heartbeat, second={0, 30}, run_at_startup=True, unique=True)]
+FUNCTIONS: list[Any] = [run_outbox_entry, send_mail]
+# The heartbeat's schedule comes from the settings: fristad.worker adds it (``heartbeat_cron``).
+CRON_JOBS = [cron(sweep_outbox, second={10, 40}, run_at_startup=True, unique=True)]

@@ -21,6 +21,7 @@ else:
 
 APP_REGISTRY = AppRegistry(
     apps=[
+        "fristad.piccolo_app",
         "accounts.piccolo_app",
         "beneficiaries.piccolo_app",
         "grants.piccolo_app",

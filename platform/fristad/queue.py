@@ -1,27 +1,38 @@
 """Enqueueing background jobs from web processes, services and the CLI.
 
 Each process opens the queue (``open_queue`` in the app's lifespan, a CLI command, or the
-standalone worker's start-up) and closes it at the end. Services enqueue only after their
-transaction has committed, so a job never runs for a change that was rolled back.
+standalone worker's start-up) and closes it at the end. ``enqueue`` writes the job into the job
+outbox (``fristad.jobs_outbox``) in the caller's write transaction, so the job exists exactly when
+the action committed; it is relayed to arq once that transaction has committed (at once outside
+one), and the ``sweep_outbox`` cron job relays what Redis did not take. A failure of Redis is
+logged with the entry's id and never fails the action.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from redis.exceptions import RedisError
 
-from fristad import i18n
+from fristad import database, i18n, jobs_outbox
 from fristad.mail import Mail
 from fristad.settings import Settings
 
 QUEUE_NAME = "fristad:queue"
+# The arq job that runs an outbox entry (fristad.jobs_outbox).
+RUN_OUTBOX_ENTRY = "run_outbox_entry"
+# Relaying waits no longer for Redis: the action has committed and the sweep relays later.
+RELAY_TIMEOUT_SECONDS = 3
+
+log = logging.getLogger("fristad.queue")
 
 # The queue's Redis and the names of the jobs the worker knows, set by open_queue; a connection
 # pool per event loop, made on first use (a pool belongs to the loop that made it, and tests run
@@ -74,11 +85,13 @@ async def enqueue(
     defer_until: datetime | None = None,
     **kwargs: Any,
 ) -> bool:
-    """Queue the job ``function_name`` with plain-value arguments.
+    """Queue the job ``function_name`` with plain-value arguments, in the caller's transaction.
 
-    With a ``job_id``, arq refuses a second job of that id while the first is queued, running or
-    its result is kept (an hour): returns False then. Job ids end up in Redis keys and in logs, so
-    they carry record ids, never personal data.
+    Call it inside the ``write_transaction()`` of the action: the job is then written with the
+    action or not at all, and relayed to the worker after the commit. With a ``job_id``, a second
+    job of that id is refused while the first is pending or was done within the last hours:
+    returns False then. Job ids are kept in the database and logs, so they carry record ids,
+    never personal data.
     """
     if _settings is None:
         raise QueueNotOpenError(
@@ -89,11 +102,50 @@ async def enqueue(
         raise ValueError(f"no job function named {function_name!r} in any app's jobs.py")
     if defer_until is not None and defer_until.tzinfo is None:
         raise ValueError("defer_until must be timezone-aware (UTC)")
-    pool = await _pool()
-    job = await pool.enqueue_job(
-        function_name, *args, _job_id=job_id, _defer_until=defer_until, **kwargs
+    entry_id = await jobs_outbox.write(
+        function_name, args, kwargs, key=job_id, run_at=defer_until or datetime.now(UTC)
     )
-    return job is not None
+    if entry_id is None:
+        return False
+
+    async def relay_it() -> None:
+        await relay([entry_id])
+
+    if not database.after_commit(relay_it) and not database.in_transaction():
+        await relay_it()
+    # Inside a transaction opened without write_transaction() the sweep relays it.
+    return True
+
+
+async def relay(entry_ids: list[int]) -> int:
+    """Hand outbox entries to arq; returns how many Redis took. When Redis fails, the rest wait
+    for the sweep: logged by the entry's key (record ids; never an address or a text)."""
+    taken = 0
+    now = datetime.now(UTC)
+    for entry in await jobs_outbox.pending(entry_ids):
+        try:
+            if _settings is None:
+                raise QueueNotOpenError("the job queue is not open in this process")
+            pool = await asyncio.wait_for(_pool(), RELAY_TIMEOUT_SECONDS)
+            await asyncio.wait_for(
+                pool.enqueue_job(
+                    RUN_OUTBOX_ENTRY,
+                    entry.id,
+                    _job_id=jobs_outbox.job_id(entry.id, entry.key),
+                    _defer_until=entry.run_at if entry.run_at > now else None,
+                ),
+                RELAY_TIMEOUT_SECONDS,
+            )
+        except (QueueNotOpenError, RedisError, OSError, TimeoutError) as error:
+            log.warning(
+                "outbox entry %s not relayed (%s); the sweep relays it",
+                entry.key,
+                type(error).__name__,
+            )
+            break
+        await jobs_outbox.mark_relayed(entry.id)
+        taken += 1
+    return taken
 
 
 async def mail_in_language(
@@ -108,7 +160,8 @@ async def mail_in_language(
 
 
 async def send_mail_later(mail: Mail, *, key: str) -> bool:
-    """Queue ``mail`` for the ``send_mail`` job; one ``key`` sends at most once (see ``enqueue``).
+    """Queue ``mail`` for the ``send_mail`` job, in the caller's transaction; one ``key`` sends at
+    most once (see ``enqueue``).
 
     ``key`` names the reason for the mail, e.g. ``f"invitation:{invitation.id}"``.
     """

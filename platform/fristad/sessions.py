@@ -13,6 +13,7 @@ session has emptied (or expired, or was never ours) gets its cookie cleared.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,13 +23,29 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionConfig,
 )
 from litestar.types import Empty, Message, ScopeSession
+from redis.exceptions import RedisError
 
 ROTATE = "_rotate"
 _NEW_ID = "fristad.new_session_id"
 
+log = logging.getLogger("fristad.sessions")
+
 
 class RotatingSessionBackend(ServerSideSessionBackend):
     async def store_in_message(
+        self,
+        scope_session: ScopeSession,
+        message: Message,
+        connection: ASGIConnection[Any, Any, Any, Any],
+    ) -> None:
+        try:
+            await self._store(scope_session, message, connection)
+        except (RedisError, OSError) as error:
+            # The action behind the response has committed: answer it, without this change of
+            # the session (a flash message is lost), rather than fail it.
+            log.warning("session not saved (%s)", type(error).__name__)
+
+    async def _store(
         self,
         scope_session: ScopeSession,
         message: Message,

@@ -49,6 +49,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Run the job worker inside the web process (the embedded default of `serve`).
     inprocess_worker: bool = False
+    # A worker records its heartbeat this often; /readyz and `fristad check` call a worker gone
+    # when none is younger than three of these.
+    worker_heartbeat_seconds: int = 10
+    # A job running longer is cancelled and tried again; the job of a worker that was killed runs
+    # again this long (plus 10 s) after it started.
+    job_timeout_seconds: int = 300
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     # Where users reach Fristad; links in e-mails are built from it. Empty: the host and port
@@ -187,6 +193,13 @@ def _check(settings: Settings) -> None:
             f"{PREFIX}DATABASE_URL: expected postgresql://… or sqlite:///path, "
             f"got {_without_password(settings.database_url)!r}"
         )
+    if not 0 < settings.worker_heartbeat_seconds <= 60 or 60 % settings.worker_heartbeat_seconds:
+        raise SettingsError(
+            f"{PREFIX}WORKER_HEARTBEAT_SECONDS={settings.worker_heartbeat_seconds}: "
+            "expected a divisor of 60"
+        )
+    if settings.job_timeout_seconds < 1:
+        raise SettingsError(f"{PREFIX}JOB_TIMEOUT_SECONDS: expected at least 1")
     if settings.smtp_url and not settings.smtp_url.startswith(("smtp://", "smtps://")):
         raise SettingsError(f"{PREFIX}SMTP_URL: expected smtp://… or smtps://…")
     if settings.public_url and not settings.public_url.startswith(("http://", "https://")):

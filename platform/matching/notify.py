@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import logging
 
-from redis.exceptions import RedisError
-
 from accounts.tables import User
 from beneficiaries import services as beneficiaries
 from fristad.i18n import N_
@@ -30,7 +28,7 @@ async def _mail(user_id: int, key: str, subject: str, lines: tuple[str, ...]) ->
             key=key,
             write=lambda: (_(subject), "\n\n".join((*(_(line) for line in lines), link))),
         )
-    except (QueueNotOpenError, RedisError, OSError) as error:
+    except QueueNotOpenError as error:
         log.warning("mail %s not queued: %s", key, type(error).__name__)
 
 

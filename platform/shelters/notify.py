@@ -13,8 +13,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from redis.exceptions import RedisError
-
 from accounts.tables import Membership, User
 from fristad import i18n
 from fristad.i18n import gettext as _
@@ -154,7 +152,7 @@ async def _send(recipient: _Recipient, key: str, write: Callable[[], tuple[str, 
     """Queue a mail to ``recipient`` written in their language; one ``key`` sends once."""
     try:
         await mail_in_language(recipient.locale, to=recipient.email, key=key, write=write)
-    except (QueueNotOpenError, RedisError, OSError) as error:
+    except QueueNotOpenError as error:
         log.warning("mail %s not queued: %s", key, type(error).__name__)
 
 

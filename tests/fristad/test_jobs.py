@@ -17,26 +17,27 @@ from fristad.worker import create_worker, run_in_background, stop_in_background
 from tests.browser import start_server, stop_server
 
 
-def test_worker_collects_the_cron_jobs_of_the_apps() -> None:
-    assert "cron:record_heartbeat" in {job.name for job in JOBS.cron_jobs}
+async def test_worker_collects_the_cron_jobs_of_the_apps(settings: Settings) -> None:
+    names = {job.name for job in create_worker(settings, JOBS).cron_jobs}
+    assert {"cron:record_heartbeat", "cron:sweep_outbox", "cron:settle_funding"} <= names
 
 
-async def test_heartbeat_job_records_the_worker_in_redis(redis: Redis) -> None:
+async def test_heartbeat_job_records_the_worker_in_redis(settings: Settings, redis: Redis) -> None:
     assert await read_heartbeat(redis) is None
-    await record_heartbeat({"redis": redis})
+    await record_heartbeat({"redis": redis, "settings": settings})
     beat = await read_heartbeat(redis)
     assert beat is not None
     assert beat.pid == os.getpid()
-    assert 0 < await redis.ttl("fristad:worker:heartbeat") <= 300
+    # Three intervals (10 s by default): a worker gone shows within 30 s.
+    assert 0 < await redis.ttl("fristad:worker:heartbeat") <= 30
 
 
 async def test_embedded_worker_runs_the_cron_job(settings: Settings, redis: Redis) -> None:
-    worker = create_worker(settings, JOBS, embedded=True)
-    task = await run_in_background(worker)
+    task = await run_in_background(settings, JOBS)
     try:
         beat = await _wait_for_heartbeat(redis)
     finally:
-        await stop_in_background(worker, task)
+        await stop_in_background(task)
     assert beat.pid == os.getpid()
 
 

@@ -8,9 +8,11 @@ import pytest
 from redis.asyncio import Redis
 
 from fristad.errors import Conflict
+from fristad.jobs_outbox import job_id
 from fristad.mail import list_outbox, read_outbox
 from fristad.queue import QUEUE_NAME
 from fristad.settings import Settings
+from fristad.tables import JobOutboxEntry
 from shelters import jobs as shelter_jobs
 from shelters import services
 from shelters.tables import Hold
@@ -29,7 +31,10 @@ async def test_a_hold_schedules_its_expiry_job_at_the_deadline(jobs: Redis) -> N
     hold = (
         await services.hold_bed(world.caseworker_actor, world.category_id, await make_case(world))
     ).hold
-    score = await jobs.zscore(QUEUE_NAME, f"hold-expiry:{hold.id}")
+    # Written with the hold (the job outbox), queued in arq once the hold has committed.
+    entry = await JobOutboxEntry.select().where(JobOutboxEntry.key == f"hold-expiry:{hold.id}")
+    assert [(row["job"], row["run_at"]) for row in entry] == [("expire_hold", hold.expires_at)]
+    score = await jobs.zscore(QUEUE_NAME, job_id(entry[0]["id"], entry[0]["key"]))
     assert score is not None
     assert abs(score / 1000 - hold.expires_at.timestamp()) < 1
     assert hold.expires_at - hold.created_at == timedelta(hours=4)

@@ -1,8 +1,9 @@
 """Accounts use cases: sign-in, MFA, passwords, organisations, members, invitations, tokens.
 
 Each function authorises against the Actor, writes inside ``write_transaction()`` together with
-its audit event, and enqueues e-mail only after the transaction has committed. Callers import
-this package (``from accounts import services``); the modules hold one use case each.
+its audit event and its e-mail (a row of the job outbox, relayed once the transaction committed).
+Callers import this package (``from accounts import services``); the modules hold one use case
+each.
 """
 
 from accounts.services.actors import (

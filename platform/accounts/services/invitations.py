@@ -98,9 +98,9 @@ async def invite(
             object_id=invitation.id,
             detail={"role": str(role)},
         )
-    await notify.invitation(
-        settings, int(invitation.id), email, token, locale=await _recipient_locale(email)
-    )
+        await notify.invitation(
+            settings, int(invitation.id), email, token, locale=await _recipient_locale(email)
+        )
     return PendingInvitation(int(invitation.id), email, role, invitation.expires_at)
 
 

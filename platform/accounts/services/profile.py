@@ -86,9 +86,12 @@ async def send_password_reset_link(email: str, settings: Settings | None = None)
     the page it was asked from). Nothing is sent for an unknown address; the caller answers the
     same either way, so the answer does not tell whether an account exists."""
     settings = settings or get_settings()
-    link = await request_password_reset(email, settings)
-    if link is not None:
-        await notify.password_reset(settings, link.id, link.email, link.token, locale=link.locale)
+    async with write_transaction():  # the link and its mail commit together, or neither
+        link = await request_password_reset(email, settings)
+        if link is not None:
+            await notify.password_reset(
+                settings, link.id, link.email, link.token, locale=link.locale
+            )
 
 
 async def reset_password(token: str, new: str) -> int:

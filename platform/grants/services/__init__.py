@@ -1,9 +1,9 @@
 """Grants use cases: programmes and budgets, support requests and their workflow, decisions with
 four eyes, the ledger, payments, attachments, follow-up.
 
-Each write runs in ``write_transaction()`` with its audit event; mail is enqueued after the
-transaction has committed. Callers import this package (``from grants import services``); each
-use case lives in a module of its own.
+Each write runs in ``write_transaction()`` with its audit event and its mails (rows of the job
+outbox, relayed to the worker once the transaction has committed). Callers import this package
+(``from grants import services``); each use case lives in a module of its own.
 """
 
 from grants.services._common import BudgetExhausted, cases_funded_by

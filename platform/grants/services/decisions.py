@@ -3,7 +3,8 @@ releasing what it will not use.
 
 Committing is one conditional UPDATE of the budget row (``allocated - committed >= amount``)
 plus a ledger entry whose UNIQUE key names the decision, so concurrent approvals never
-overspend and a repeated approval never commits twice. Mail is enqueued after the commit.
+overspend and a repeated approval never commits twice. Mail is written to the job outbox in
+the same transaction, so a committed decision always sends its mail.
 """
 
 from __future__ import annotations
@@ -189,8 +190,8 @@ async def decide(actor: Actor, support_request_id: int, amount: int, reason: str
             reason=reason.strip(),
             detail={"decision": decision.id, "outcome": str(outcome), "amount": amount},
         )
-    if not four_eyes:
-        await notify.decided(support_request_id, int(decision.id))
+        if not four_eyes:
+            await notify.decided(support_request_id, int(decision.id))
     return DecisionResult(
         int(decision.id), state, not four_eyes, await read_support_request(support_request_id)
     )
@@ -251,7 +252,7 @@ async def confirm(actor: Actor, support_request_id: int) -> DecisionResult:
             object_id=support_request_id,
             detail={"decision": pending["id"], "amount": pending["amount"]},
         )
-    await notify.decided(support_request_id, pending["id"])
+        await notify.decided(support_request_id, pending["id"])
     return DecisionResult(
         int(pending["id"]), state, True, await read_support_request(support_request_id)
     )

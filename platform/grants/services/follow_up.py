@@ -252,6 +252,6 @@ async def send_report_reminders(today: date | None = None) -> int:
                 .where((SupportRequest.id == row["id"]) & SupportRequest.reminded_at.is_null())
                 .returning(SupportRequest.id)
             )
-        if updated:
-            await notify.report_due(row["id"])
+            if updated:
+                await notify.report_due(row["id"])
     return len(rows)

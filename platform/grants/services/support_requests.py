@@ -241,7 +241,7 @@ async def request_info(
             object_type="support_request",
             object_id=support_request_id,
         )
-    await notify.info_requested(support_request_id)
+        await notify.info_requested(support_request_id)
     return await read_support_request(support_request_id)
 
 

@@ -117,7 +117,7 @@ async def alert_for_event(
                     created_at=now(),
                 )
             )
-        await tell_of_free_bed(case.caseworker_id, key=f"bed-alert:{event_id}:{case.id}")
+            await tell_of_free_bed(case.caseworker_id, key=f"bed-alert:{event_id}:{case.id}")
         told += 1
     return told
 

@@ -67,11 +67,11 @@ async def accept_hold(
                 object_id=hold_id,
                 detail={"placement_id": placement.id},
             )
+            await notify.tell_holder(hold, "accepted")
     except Exception as error:
         if not is_constraint_error(error):
             raise
         raise Conflict(_("The person has a place in a shelter already.")) from None
-    await notify.tell_holder(hold, "accepted")
     await events.publish(hold.shelter_id)
     return await hold_row(hold_id)
 
@@ -96,7 +96,7 @@ async def decline_hold(actor: Actor, hold_id: int, reason: str) -> BedHold:
             object_id=hold_id,
             detail={"reason": reason},
         )
-    await notify.tell_holder(hold, "declined")
+        await notify.tell_holder(hold, "declined")
     await events.publish(hold.shelter_id)
     return await hold_row(hold_id)
 
@@ -148,8 +148,8 @@ async def expire_hold(hold_id: int) -> bool:
         await move_bed(hold.category_id, from_="held", to="free", kind="expire", actor=None)
         await notify.notice_staff(hold.shelter_id, "hold_expired", hold_id, also=[hold.created_by])
         await audit.record("hold.expired", object_type="hold", object_id=hold_id)
-    await notify.tell_holder(hold, "expired")
-    await notify.hold_expired(hold)
+        await notify.tell_holder(hold, "expired")
+        await notify.hold_expired(hold)
     await events.publish(hold.shelter_id)
     return True
 

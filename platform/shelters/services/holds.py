@@ -10,8 +10,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from redis.exceptions import RedisError
-
 from accounts import audit
 from accounts.domain import Actor
 from accounts.policy import require
@@ -124,6 +122,9 @@ async def hold_bed(
                 object_id=hold.id,
                 detail={"category_id": category_id, "beneficiary_id": beneficiary_id},
             )
+            made = await hold_row(int(hold.id))
+            await _schedule_expiry(made)
+            await notify.hold_created(made, settings)
     except NoBed:
         if _guard is not None:
             await _guard.no_bed(category_id, beneficiary_id)
@@ -138,9 +139,6 @@ async def hold_bed(
         ):
             return HoldResult(found, created=False)
         raise Conflict(_("The person has a bed held or a place already.")) from None
-    made = await hold_row(int(hold.id))
-    await _schedule_expiry(made)
-    await notify.hold_created(made, settings)
     await events.publish(made.shelter_id)
     return HoldResult(made, created=True)
 
@@ -177,7 +175,7 @@ async def _schedule_expiry(hold: BedHold) -> None:
         await enqueue(
             "expire_hold", hold.id, job_id=f"hold-expiry:{hold.id}", defer_until=hold.expires_at
         )
-    except (QueueNotOpenError, RedisError, OSError) as error:
+    except QueueNotOpenError as error:
         log.warning(
             "expiry of hold %s not scheduled (%s); the sweep will expire it", hold.id, error
         )
