@@ -1,0 +1,154 @@
+"""Fristad on a phone (390 × 844, touch): every page of the main journeys fits the screen, for the
+operator, the caseworker and the officer of the demo world, and every control is big enough for
+a finger. Runs on the demo data, which has long lists, every request state and stale shelters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.tables import User
+from beneficiaries import services as beneficiaries
+from fristad import queue
+from fristad.app import JOBS, populate_demo
+from fristad.settings import Settings
+from tests.beneficiaries.helpers import actor_of
+from tests.browser import ServerProcess
+from tests.shelters.helpers import make_world
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+OPERATOR, CASEWORKER, OFFICER = (
+    "erik@fyrbaken.example",
+    "lina@trygghamn.example",
+    "karin@lansstyrelsen.example",
+)
+# The main journeys per role; "~pattern" opens the first link seen so far that matches.
+JOURNEYS = {
+    OPERATOR: ["/", "/shelters/operate/", r"~/shelters/operate/\d+$", "/shelters/", "/account"],
+    CASEWORKER: [
+        "/",
+        "/beneficiaries/",
+        "/beneficiaries/new",
+        r"~/beneficiaries/\d+$",
+        "NOTES",
+        "/shelters/",
+        "/shelters/holds",
+        "/grants/requests",
+        "/grants/requests/new",
+        r"~/grants/requests/\d+$",
+    ],
+    OFFICER: ["/", "/grants/queue", r"~/grants/requests/\d+$", "/grants/programmes", "/shelters/"],
+}
+# Controls a finger must hit: buttons, fields, selects and disclosure buttons (links inside
+# running text are exempt, WCAG 2.5.5).
+CONTROLS = (
+    "button, .button, select, summary, "
+    "input:not([type=hidden]):not([type=checkbox]):not([type=radio])"
+)
+TOO_SMALL = """(selector) => [...document.querySelectorAll(selector)]
+    .filter((element) => element.checkVisibility())
+    .map((element) => [element, element.getBoundingClientRect()])
+    .filter(([, box]) => box.width < 44 || box.height < 44)
+    .map(([element, box]) => `${element.outerHTML.slice(0, 80)} ${box.width}×${box.height}`)"""
+WIDER_THAN_SCREEN = """() => [...document.querySelectorAll("body *")]
+    .filter((element) => element.getBoundingClientRect().right > window.visualViewport.width + 1)
+    .slice(0, 3).map((element) => element.outerHTML.slice(0, 100))"""
+
+
+@pytest.fixture
+async def demo_world(settings: Settings, db: None, redis: Any) -> AsyncIterator[None]:
+    """The demo world in the test database (its jobs queued on the test Redis)."""
+    await queue.open_queue(settings, JOBS.names())
+    await populate_demo()
+    yield
+    await queue.close_queue()
+
+
+async def sign_in(
+    page: Any, server: ServerProcess, email: str, password: str = DEMO_PASSWORD
+) -> None:
+    await page.goto(server.url + "/sign-in")
+    await page.locator("#f-email").fill(email)
+    await page.locator("#f-password").fill(password)
+    await page.get_by_role("button", name="Logga in").tap()
+    await page.wait_for_url(lambda url: "/sign-in" not in url)
+
+
+async def assert_fits(page: Any, path: str) -> None:
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    wide = await page.evaluate(WIDER_THAN_SCREEN)
+    assert width <= 390, f"{path} is {width} px wide: {wide}"
+    small = await page.evaluate(TOO_SMALL, CONTROLS)
+    assert not small, f"{path}: controls smaller than 44 × 44 px: {small}"
+
+
+async def note_of_one_long_word(email: str, beneficiary_path: str) -> str:
+    """A 10 000-character note without a space on the case; returns the notes page's path."""
+    user = await User.objects().where(User.email == email).first()
+    assert user is not None
+    beneficiary_id = int(beneficiary_path.rstrip("/").rsplit("/", 1)[1])
+    await beneficiaries.add_note(await actor_of(user.id), beneficiary_id, "x" * 10_000)
+    return f"{beneficiary_path}/notes"
+
+
+async def walk_the_journey(page: Any, server: ServerProcess, email: str) -> None:
+    """Every page of ``email``'s main journey fits, and so does the open menu."""
+    await sign_in(page, server, email)
+    seen: list[str] = []
+    opened: list[str] = []
+    for step in JOURNEYS[email]:
+        path = step
+        if step.startswith("~"):
+            matching = [href for href in seen if re.search(step[1:], href)]
+            assert matching, f"no link like {step[1:]} on {opened}"
+            path = matching[0]
+        elif step == "NOTES":
+            path = await note_of_one_long_word(email, opened[-1])
+        await page.goto(server.url + path)
+        opened.append(path)
+        seen += await page.eval_on_selector_all(
+            "main a[href]", "links => links.map((link) => link.getAttribute('href'))"
+        )
+        await assert_fits(page, path)
+    await page.get_by_text("Meny", exact=True).tap()
+    await page.get_by_role("button", name="Logga ut").wait_for()
+    await assert_fits(page, "the open menu")
+
+
+async def test_every_page_of_the_main_journeys_fits_a_phone_screen(
+    browser: Any, demo_world: None, live_server: ServerProcess
+) -> None:
+    """The operator's, the caseworker's and the officer's journeys, one browser each (one demo
+    world for all three: it takes a while to build)."""
+    for email in (OPERATOR, CASEWORKER, OFFICER):
+        context = await browser.new_context(locale="sv-SE", **PHONE)
+        context.set_default_timeout(10_000)
+        try:
+            await walk_the_journey(await context.new_page(), live_server, email)
+        finally:
+            await context.close()
+
+
+async def test_the_header_is_a_compact_bar_with_a_menu_that_works_without_javascript(
+    browser: Any, live_server: ServerProcess
+) -> None:
+    world = await make_world()
+    context = await browser.new_context(locale="sv-SE", java_script_enabled=False, **PHONE)
+    try:
+        page = await context.new_page()
+        await sign_in(page, live_server, world.caseworker.email, world.caseworker.password)
+        header = page.locator(".site-header")
+        assert (await header.bounding_box())["height"] <= 64
+        menu_link = page.get_by_role("link", name="Platstavla")
+        assert not await menu_link.is_visible()
+        await page.get_by_text("Meny", exact=True).tap()
+        await menu_link.tap()
+        await page.wait_for_url("**/shelters/")
+    finally:
+        await context.close()
