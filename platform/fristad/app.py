@@ -182,7 +182,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
         ],
         lifespan=[lifespan],
-        state=State({"settings": settings, "redis": redis}),
+        state=State(
+            {
+                "settings": settings,
+                "redis": redis,
+                "start_pages": [start for app in APPS for start in app.start_pages],
+            }
+        ),
         dependencies={
             "actor": Provide(provide_actor, sync_to_thread=False),
             "viewer": Provide(provide_viewer, sync_to_thread=False),

@@ -86,6 +86,15 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class StartPage:
+    """Where a role starts after sign-in instead of the general home page (its daily work);
+    ``visible`` asks the policy, like a menu item."""
+
+    href: str
+    visible: Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
 class AppParts:
     """What one app hands the composition root, from its ``routes.py`` (``PARTS``).
 
@@ -98,6 +107,7 @@ class AppParts:
     policy: ModuleType | None = None
     route_handlers: Sequence[Any] = ()
     nav: Sequence[NavItem] = ()
+    start_pages: Sequence[StartPage] = ()
     template_globals: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     jobs: Sequence[Any] = ()
     cron_jobs: Sequence[Any] = ()

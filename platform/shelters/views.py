@@ -26,7 +26,7 @@ from fristad import i18n
 from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS, municipalities
-from fristad.settings import Settings
+from fristad.settings import Settings, get_settings
 from fristad.web import (
     AppSettings,
     Id,
@@ -274,11 +274,11 @@ class OperatorController(Controller):
         category_id: Id,
         data: Annotated[AdjustForm, Form],
     ) -> Template | Response[Any]:
-        notice, kind = "", "ok"
         try:
             category = await services.adjust(
                 actor, category_id, data.what, data.delta, version=data.version
             )
+            notice, kind = _saved(category), "ok"
         except services.StaleEdit as error:
             category, notice, kind = error.category, error.message, "error"
         except Conflict as error:
@@ -345,6 +345,13 @@ class OperatorController(Controller):
             return see_other(request, "/shelters/operate/")
         flash(request, _("The stay has ended and the bed is free again."))
         return see_other(request, f"/shelters/operate/{stay.shelter_id}")
+
+
+def _saved(category: services.OperatorCategory) -> str:
+    """The confirmation of a +/−, said in place and to screen readers."""
+    return _("Saved: {category} has {free} free, {out} out of service.").format(
+        category=category.name, free=category.free, out=category.out_of_service
+    )
 
 
 def _refusal(error: Conflict | InvalidInput) -> str:
@@ -414,6 +421,9 @@ async def _operator_index(
         security_levels=[(code, _(text)) for code, text in SECURITY_LEVELS.items()],
         exploitation_types=[(code, _(text)) for code, text in EXPLOITATION_TYPES.items()],
         selected_experience=as_list(form.experience),
+        notice="",
+        notice_kind="ok",
+        stale_hours=get_settings().stale_hours,
         places=sorted(
             ((m.code, f"{m.name} ({POLICE_REGIONS[m.region]})") for m in municipalities().values()),
             key=lambda option: option[1],

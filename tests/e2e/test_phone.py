@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from playwright.async_api import expect
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.tables import User
@@ -150,5 +152,51 @@ async def test_the_header_is_a_compact_bar_with_a_menu_that_works_without_javasc
         await page.get_by_text("Meny", exact=True).tap()
         await menu_link.tap()
         await page.wait_for_url("**/shelters/")
+    finally:
+        await context.close()
+
+
+async def test_operator_changes_a_count_in_three_taps_after_sign_in(
+    browser: Any, live_server: ServerProcess
+) -> None:
+    """Sign-in lands on the beds; "Still correct" takes the stale warning away, and one tap on −
+    changes the count: each confirmed in place and in the live region, with focus kept on the
+    button that was used."""
+    world = await make_world(capacity=4, confirmed_at=datetime.now(UTC) - timedelta(days=3))
+    context = await browser.new_context(locale="sv-SE", **PHONE)
+    context.set_default_timeout(10_000)
+    try:
+        page = await context.new_page()
+        taps = 0
+        await page.goto(live_server.url + "/sign-in")
+        await page.locator("#f-email").fill(world.staff.email)
+        await page.locator("#f-password").fill(world.staff.password)
+        await page.get_by_role("button", name="Logga in").tap()
+        taps += 1
+        await page.wait_for_url("**/shelters/operate/")
+        await page.wait_for_function("window.htmx !== undefined")
+
+        row = page.locator(f"#category-{world.category_id}")
+        warning = row.locator(".category__stale")
+        await expect(warning).to_be_visible()
+        confirm = row.get_by_role("button", name="Stämmer fortfarande – Kvinnoavdelning")
+        await confirm.tap()
+        taps += 1
+        await expect(warning).to_have_count(0)
+        await expect(page.locator("#announcer")).to_have_text("Bekräftat. Tack.")
+        await expect(confirm).to_be_focused()
+
+        fewer = row.get_by_role("button", name="En ledig plats färre – Kvinnoavdelning")
+        await fewer.tap()
+        taps += 1
+        await expect(row.locator("[data-free]")).to_have_text("3")
+        assert taps <= 3
+        await expect(row).to_contain_text("Sparat: Kvinnoavdelning har 3 lediga")
+        await expect(page.locator("#announcer")).to_have_text(
+            "Sparat: Kvinnoavdelning har 3 lediga, 0 ur bruk."
+        )
+        assert await page.locator("#announcer").get_attribute("aria-live") == "polite"
+        await expect(fewer).to_be_focused()
+        await assert_fits(page, "the operator's start page")
     finally:
         await context.close()

@@ -43,3 +43,38 @@ function labelTableCells(root) {
 
 document.addEventListener("DOMContentLoaded", () => labelTableCells(document));
 document.addEventListener("htmx:afterSettle", () => labelTableCells(document));
+
+// After an htmx swap the element that had focus is usually gone (an outerHTML swap replaces
+// it), so focus would fall to <body> and the next Tab jump past the change. Put it back on the
+// element with the same id in the new content, and read a changed area's data-announce into the
+// page's live region (#announcer, aria-live) so screen readers hear what happened.
+let focusedBeforeSwap = null;
+
+document.addEventListener("htmx:beforeSwap", () => {
+  const active = document.activeElement;
+  focusedBeforeSwap = active && active.id ? active.id : null;
+});
+
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (event.detail.xhr && event.detail.xhr.status === 422) {
+    return; // the first field in error has focus (above)
+  }
+  const target = event.detail.elt;
+  const area = target && target.isConnected ? target : document.getElementById(target && target.id);
+  if (focusedBeforeSwap) {
+    const again = document.getElementById(focusedBeforeSwap);
+    if (again && document.activeElement !== again) {
+      again.focus();
+    }
+    focusedBeforeSwap = null;
+  }
+  const announcer = document.getElementById("announcer");
+  const announcing = area && (area.hasAttribute("data-announce") ? area : area.querySelector("[data-announce]"));
+  if (announcer && announcing) {
+    // Emptied first, so the same words twice in a row are announced twice.
+    announcer.textContent = "";
+    window.setTimeout(() => {
+      announcer.textContent = announcing.getAttribute("data-announce");
+    }, 50);
+  }
+});
