@@ -33,6 +33,7 @@ from fristad.errors import (
 )
 from fristad.security import scrub
 from fristad.settings import Settings
+from fristad.static import HTMX_VERSION, static_url
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -50,7 +51,6 @@ T = TypeVar("T", bound=msgspec.Struct)
 
 PACKAGE_DIR = Path(__file__).parent
 PLATFORM_DIR = PACKAGE_DIR.parent
-HTMX_VERSION = "2.0.3"
 # htmx's own settings, read from a <meta> tag so no inline script is needed (CSP).
 HTMX_CONFIG = (
     '{"historyCacheSize":0,"allowEval":false,"allowScriptTags":false,'
@@ -149,6 +149,7 @@ def create_template_engine(apps: Sequence[AppParts] = ()) -> JinjaTemplateEngine
         locale_name=i18n.locale_name,
         htmx_config=HTMX_CONFIG,
         htmx_version=HTMX_VERSION,
+        static_url=static_url,
     )
     for app in apps:
         environment.globals.update(app.template_globals)

@@ -13,6 +13,15 @@ class AdjustForm(msgspec.Struct):
     what: str = "free"
     delta: int = 0
     version: int = 0
+    # The pressed button of the operator's row, e.g. "free:-1": one form per category whose
+    # buttons say the change (lighter than a form per button on a phone).
+    change: str = ""
+
+    def what_and_delta(self) -> tuple[str, int]:
+        if not self.change:
+            return self.what, self.delta
+        what, _, delta = self.change.partition(":")
+        return what, int(delta) if delta in ("1", "-1") else 0
 
 
 class HoldForm(msgspec.Struct):

@@ -274,10 +274,9 @@ class OperatorController(Controller):
         category_id: Id,
         data: Annotated[AdjustForm, Form],
     ) -> Template | Response[Any]:
+        what, delta = data.what_and_delta()
         try:
-            category = await services.adjust(
-                actor, category_id, data.what, data.delta, version=data.version
-            )
+            category = await services.adjust(actor, category_id, what, delta, version=data.version)
             notice, kind = _saved(category), "ok"
         except services.StaleEdit as error:
             category, notice, kind = error.category, error.message, "error"

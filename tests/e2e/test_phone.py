@@ -123,11 +123,38 @@ async def walk_the_journey(page: Any, server: ServerProcess, email: str) -> None
     await assert_fits(page, "the open menu")
 
 
-async def test_every_page_of_the_main_journeys_fits_a_phone_screen(
+async def sign_in_behind_the_page(context: Any, server: ServerProcess, email: str) -> None:
+    """Sign in through the context's request API: the cookies are the browser's, its cache
+    stays empty (the stylesheet and scripts are not loaded yet)."""
+    form = await context.request.get(server.url + "/sign-in")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', await form.text())
+    assert token
+    answer = await context.request.post(
+        server.url + "/sign-in",
+        form={"_csrf_token": token.group(1), "email": email, "password": DEMO_PASSWORD},
+    )
+    assert "/sign-in" not in answer.url
+
+
+async def transferred_bytes(page: Any) -> int:
+    """What the page cost on the wire: the document and every resource it loaded (compressed,
+    headers included), from the browser's resource timings."""
+    return int(
+        await page.evaluate(
+            """() => performance.getEntriesByType("navigation")
+                .concat(performance.getEntriesByType("resource"))
+                .reduce((sum, entry) => sum + entry.transferSize, 0)"""
+        )
+    )
+
+
+async def test_every_page_of_the_main_journeys_fits_a_phone_screen_and_the_beds_are_light(
     browser: Any, demo_world: None, live_server: ServerProcess
 ) -> None:
     """The operator's, the caseworker's and the officer's journeys, one browser each (one demo
-    world for all three: it takes a while to build)."""
+    world for all three: it takes a while to build); then, each in a browser with an empty
+    cache, a shelter's operator page and the bed board weigh under 60 kB. (The demo operator's
+    start page holds 17 categories of many shelters and is printed too.)"""
     for email in (OPERATOR, CASEWORKER, OFFICER):
         context = await browser.new_context(locale="sv-SE", **PHONE)
         context.set_default_timeout(10_000)
@@ -135,6 +162,30 @@ async def test_every_page_of_the_main_journeys_fits_a_phone_screen(
             await walk_the_journey(await context.new_page(), live_server, email)
         finally:
             await context.close()
+    weights = {}
+    for email, path in (
+        (OPERATOR, "/shelters/operate/"),
+        (OPERATOR, r"~/shelters/operate/\d+$"),
+        (CASEWORKER, "/shelters/"),
+    ):
+        context = await browser.new_context(locale="sv-SE", **PHONE)
+        try:
+            await sign_in_behind_the_page(context, live_server, email)
+            if path.startswith("~"):
+                start = await context.request.get(live_server.url + "/shelters/operate/")
+                path = next(iter(re.findall(r'href="(/shelters/operate/\d+)"', await start.text())))
+            page = await context.new_page()
+            await page.goto(live_server.url + path)
+            await page.wait_for_load_state("load")
+            weights[path] = await transferred_bytes(page)
+        finally:
+            await context.close()
+    print("\nTransferred with an empty cache (HTML, CSS, JS):")
+    for path, weight in weights.items():
+        print(f"  {path}: {weight} bytes ({weight / 1000:.1f} kB)")
+    operator_page, board = list(weights.values())[1:]
+    assert operator_page < 60_000
+    assert board < 60_000
 
 
 async def test_the_header_is_a_compact_bar_with_a_menu_that_works_without_javascript(
