@@ -37,6 +37,9 @@ FINGERPRINTED = "public, max-age=31536000, immutable"
 # A plain name may change under the same URL: ask every time (an ETag makes that cheap).
 PLAIN = "no-cache"
 
+# At its plain name, always: a browser checks it for updates by that URL.
+SERVICE_WORKER = "sw.js"
+
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 
 
@@ -120,6 +123,8 @@ async def serve_static(
         "Cache-Control": FINGERPRINTED if found.fingerprinted else PLAIN,
         "Vary": "Accept-Encoding",
     }
+    if name.lstrip("/") == SERVICE_WORKER:
+        headers["Service-Worker-Allowed"] = "/"  # served from /static/, it serves every page
     packed = found.gzipped
     if packed is not None and "gzip" in request.headers.get("accept-encoding", ""):
         return Response(

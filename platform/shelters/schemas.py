@@ -24,6 +24,16 @@ class AdjustForm(msgspec.Struct):
         return what, int(delta) if delta in ("1", "-1") else 0
 
 
+class NumbersForm(msgspec.Struct):
+    """A category's numbers as the operator wants them, from the version they were based on: a
+    change made offline, sent when the connection returns, or the operator's choice after one
+    met a conflict."""
+
+    free: int = 0
+    out_of_service: int = 0
+    version: int = 0
+
+
 class HoldForm(msgspec.Struct):
     code: str = ""
     # Generated into the form: a double-submitted form finds the first hold.

@@ -44,6 +44,7 @@ from shelters.schemas import (
     AdjustForm,
     CategoryForm,
     HoldForm,
+    NumbersForm,
     ReasonForm,
     ShelterForm,
 )
@@ -285,6 +286,34 @@ class OperatorController(Controller):
             notice, kind = error.message, "error"
         return _category_answer(request, settings, category, notice, kind)
 
+    @post("/categories/{category_id:int}/numbers")
+    async def set_numbers(
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        settings: AppSettings,
+        category_id: Id,
+        data: Annotated[NumbersForm, Form],
+    ) -> Template | Response[Any]:
+        """Numbers changed offline, sent with the version they were based on. If the category
+        changed meanwhile nothing is written: the row shows both numbers and lets the operator
+        choose (the same rule as a stale +/−)."""
+        category = await services.operator_category(actor, category_id)
+        wanted = services.CategoryNumbers(
+            category_id, data.free, data.out_of_service, version=data.version
+        )
+        conflict = None
+        try:
+            written = await services.set_availability(actor, category.shelter_id, [wanted])
+            category = next(entry for entry in written if entry.id == category_id)
+            notice, kind = _saved(category), "ok"
+        except services.StaleEdit as error:
+            category, notice, kind, conflict = error.category, error.message, "error", wanted
+        except InvalidInput as error:
+            category = await services.operator_category(actor, category_id)
+            notice, kind = " ".join(error.errors.values()), "error"
+        return _category_answer(request, settings, category, notice, kind, conflict=conflict)
+
     @post("/categories/{category_id:int}/confirm")
     async def confirm(
         self,
@@ -371,14 +400,18 @@ def _category_answer(
     category: services.OperatorCategory,
     notice: str,
     kind: str,
+    *,
+    conflict: services.CategoryNumbers | None = None,
 ) -> Template | Response[Any]:
-    """htmx gets the category's row in place; a plain form post goes back to the page."""
+    """htmx gets the category's row in place; a plain form post goes back to the page.
+    ``conflict``: the numbers the operator wanted, shown beside the current ones to choose."""
     if wants_fragment(request):
         return page(
             "shelters/partials/category.html",
             category=category,
             notice=notice,
             notice_kind=kind,
+            conflict=conflict,
             stale_hours=settings.stale_hours,
         )
     if notice:

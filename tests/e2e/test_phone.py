@@ -18,6 +18,7 @@ from beneficiaries import services as beneficiaries
 from fristad import queue
 from fristad.app import JOBS, populate_demo
 from fristad.settings import Settings
+from shelters import services as shelters
 from tests.beneficiaries.helpers import actor_of
 from tests.browser import ServerProcess
 from tests.shelters.helpers import make_world
@@ -249,5 +250,110 @@ async def test_operator_changes_a_count_in_three_taps_after_sign_in(
         assert await page.locator("#announcer").get_attribute("aria-live") == "polite"
         await expect(fewer).to_be_focused()
         await assert_fits(page, "the operator's start page")
+    finally:
+        await context.close()
+
+
+async def _operator_on_the_start_page(browser: Any, server: ServerProcess, world: Any) -> Any:
+    context = await browser.new_context(locale="sv-SE", **PHONE)
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+    await sign_in(page, server, world.staff.email, world.staff.password)
+    await page.wait_for_url("**/shelters/operate/")
+    await page.wait_for_function("window.htmx !== undefined")
+    return context, page
+
+
+async def test_a_change_made_offline_is_kept_shown_as_not_sent_and_sent_when_back_online(
+    browser: Any, live_server: ServerProcess
+) -> None:
+    world = await make_world(capacity=4)
+    context, page = await _operator_on_the_start_page(browser, live_server, world)
+    try:
+        row = page.locator(f"#category-{world.category_id}")
+        await context.set_offline(True)
+        await row.get_by_role("button", name="En ledig plats färre – Kvinnoavdelning").tap()
+        await expect(row.locator("[data-pending]")).to_contain_text("Inte skickat ännu")
+        await expect(row.locator("[data-free]")).to_have_text("3")
+        kept = await page.evaluate("localStorage.getItem('fristad:pending-numbers')")
+        assert '"free":3' in kept
+        assert (await shelters.operator_category(world.staff_actor, world.category_id)).free == 4
+
+        await context.set_offline(False)
+        await expect(row).to_contain_text("Sparat: Kvinnoavdelning har 3 lediga")
+        await expect(row.locator("[data-pending]")).to_have_count(0)
+        assert (await shelters.operator_category(world.staff_actor, world.category_id)).free == 3
+        assert await page.evaluate("localStorage.getItem('fristad:pending-numbers')") == "{}"
+    finally:
+        await context.close()
+
+
+async def test_an_offline_change_meeting_a_change_made_meanwhile_offers_both_numbers(
+    browser: Any, live_server: ServerProcess
+) -> None:
+    world = await make_world(capacity=4)
+    context, page = await _operator_on_the_start_page(browser, live_server, world)
+    try:
+        row = page.locator(f"#category-{world.category_id}")
+        await context.set_offline(True)
+        await row.get_by_role("button", name="En ledig plats färre – Kvinnoavdelning").tap()
+        await expect(row.locator("[data-pending]")).to_be_visible()
+        # Meanwhile a colleague takes two beds (the version the phone saw is gone).
+        for _ in range(2):
+            seen = await shelters.operator_category(world.staff_actor, world.category_id)
+            await shelters.adjust(
+                world.staff_actor, world.category_id, "free", -1, version=seen.version
+            )
+
+        await context.set_offline(False)
+        conflict = row.locator("[data-conflict]")
+        await expect(conflict).to_contain_text("Du ville ha 3 lediga")
+        await expect(conflict).to_contain_text("nu är det 2 lediga")
+        assert (await shelters.operator_category(world.staff_actor, world.category_id)).free == 2
+
+        await conflict.get_by_role("button", name="Använd mina: 3 lediga").tap()
+        await expect(row).to_contain_text("Sparat: Kvinnoavdelning har 3 lediga")
+        assert (await shelters.operator_category(world.staff_actor, world.category_id)).free == 3
+    finally:
+        await context.close()
+
+
+async def test_the_app_installs_and_its_service_worker_keeps_static_files_never_pages(
+    browser: Any, live_server: ServerProcess
+) -> None:
+    world = await make_world(capacity=4)
+    context, page = await _operator_on_the_start_page(browser, live_server, world)
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("response", lambda answer: errors.append(answer.url) if answer.status >= 400 else None)
+    try:
+        manifest = await page.locator('link[rel="manifest"]').get_attribute("href")
+        answer = await context.request.get(live_server.url + manifest)
+        assert answer.headers["content-type"].startswith("application/manifest+json")
+        assert (await answer.json())["display"] == "standalone"
+
+        assert (
+            await page.evaluate(
+                "navigator.serviceWorker.ready.then((ready) => ready.active.scriptURL)"
+            )
+            == live_server.url + "/static/sw.js"
+        )
+        await page.reload()  # now under the service worker
+        await page.goto(live_server.url + f"/shelters/operate/{world.shelter_id}")
+        kept = await page.evaluate(
+            """async () => {
+                const urls = [];
+                for (const name of await caches.keys()) {
+                    const cache = await caches.open(name);
+                    urls.push(...(await cache.keys()).map((entry) => new URL(entry.url).pathname));
+                }
+                return urls;
+            }"""
+        )
+        assert kept, "the service worker keeps the static files"
+        assert all(re.fullmatch(r"/static/.+\.[0-9a-f]{12}\.[a-z.]+", url) for url in kept), kept
+        assert errors == []
     finally:
         await context.close()

@@ -68,13 +68,151 @@ document.addEventListener("htmx:afterSettle", (event) => {
     }
     focusedBeforeSwap = null;
   }
+  announceChange(area);
+});
+
+function announce(text) {
   const announcer = document.getElementById("announcer");
-  const announcing = area && (area.hasAttribute("data-announce") ? area : area.querySelector("[data-announce]"));
-  if (announcer && announcing) {
+  if (announcer && text) {
     // Emptied first, so the same words twice in a row are announced twice.
     announcer.textContent = "";
     window.setTimeout(() => {
-      announcer.textContent = announcing.getAttribute("data-announce");
+      announcer.textContent = text;
     }, 50);
   }
+}
+
+function announceChange(area) {
+  const announcing = area && (area.hasAttribute("data-announce") ? area : area.querySelector("[data-announce]"));
+  if (announcing) {
+    announce(announcing.getAttribute("data-announce"));
+  }
+}
+
+// Without a connection, an operator's −/+ is kept on the phone (localStorage: a category's id
+// and counts, nothing about a person), shown as "not sent yet", and sent when the connection
+// returns as the numbers wanted with the version they were based on. If the category changed
+// meanwhile the server writes nothing and answers with a row showing both numbers to choose.
+const PENDING = "fristad:pending-numbers";
+
+function pendingNumbers() {
+  try {
+    return JSON.parse(window.localStorage.getItem(PENDING) || "{}");
+  } catch {
+    return {};
+  }
+}
+
+function keepPending(pending) {
+  window.localStorage.setItem(PENDING, JSON.stringify(pending));
+}
+
+function showPending(row, entry) {
+  const counts = row.querySelectorAll(".count");
+  counts[0].textContent = entry.free;
+  counts[1].textContent = entry.out_of_service;
+  let note = row.querySelector("[data-pending]");
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "notice notice--pending";
+    note.setAttribute("data-pending", "");
+    row.querySelector("th").append(note);
+  }
+  note.textContent = row.closest("table").dataset.pendingText;
+}
+
+function keepOffline(button) {
+  const row = button.closest("tr");
+  const counts = row.querySelectorAll(".count");
+  const [what, delta] = button.value.split(":");
+  const pending = pendingNumbers();
+  const entry = pending[row.id] || {
+    url: button.form.getAttribute("action").replace(/\/adjust$/, "/numbers"),
+    version: button.form.elements.version.value,
+    free: Number(counts[0].textContent),
+    out_of_service: Number(counts[1].textContent),
+  };
+  entry[what] = Math.max(0, entry[what] + Number(delta));
+  pending[row.id] = entry;
+  keepPending(pending);
+  showPending(row, entry);
+  announce(row.closest("table").dataset.pendingText);
+}
+
+document.addEventListener(
+  "click",
+  (event) => {
+    const button = event.target.closest && event.target.closest('button[name="change"]');
+    if (button && !navigator.onLine) {
+      event.preventDefault();
+      event.stopPropagation();
+      keepOffline(button);
+    }
+  },
+  true,
+);
+
+let sending = false;
+
+async function sendPending() {
+  if (sending || !navigator.onLine) {
+    return;
+  }
+  sending = true;
+  try {
+    const token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["x-csrftoken"];
+    const pending = pendingNumbers();
+    for (const [rowId, entry] of Object.entries(pending)) {
+      let answer;
+      try {
+        answer = await fetch(entry.url, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "x-csrftoken": token, "HX-Request": "true" },
+          body: new URLSearchParams({
+            free: entry.free,
+            out_of_service: entry.out_of_service,
+            version: entry.version,
+          }),
+        });
+      } catch {
+        return; // still no connection: kept for the next time
+      }
+      if (answer.status >= 500) {
+        return;
+      }
+      delete pending[rowId];
+      keepPending(pending);
+      const row = document.getElementById(rowId);
+      if (row && answer.ok) {
+        const template = document.createElement("template");
+        template.innerHTML = (await answer.text()).trim();
+        const fresh = template.content.firstElementChild;
+        row.replaceWith(fresh);
+        if (window.htmx) {
+          window.htmx.process(fresh);
+        }
+        announceChange(fresh);
+      }
+    }
+  } finally {
+    sending = false;
+  }
+}
+
+window.addEventListener("online", sendPending);
+document.addEventListener("DOMContentLoaded", () => {
+  const pending = pendingNumbers();
+  for (const [rowId, entry] of Object.entries(pending)) {
+    const row = document.getElementById(rowId);
+    if (row) {
+      showPending(row, entry);
+    }
+  }
+  sendPending();
 });
+
+// Installable: the service worker keeps the static files (never a page), see sw.js.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/static/sw.js", { scope: "/" }).catch(() => {});
+}
