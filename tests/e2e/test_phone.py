@@ -357,3 +357,50 @@ async def test_the_app_installs_and_its_service_worker_keeps_static_files_never_
         assert errors == []
     finally:
         await context.close()
+
+
+CONTRAST = """(element) => {
+    const channels = (colour) => colour.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const luminance = (colour) => {
+        const [r, g, b] = channels(colour).map((value) => {
+            const c = value / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    let opacity = 1;
+    for (let node = element; node; node = node.parentElement) {
+        opacity *= Number(getComputedStyle(node).opacity);
+    }
+    const style = getComputedStyle(element);
+    const [light, dark] = [luminance(style.color), luminance(style.backgroundColor)]
+        .sort((a, b) => b - a);
+    return { ratio: (light + 0.05) / (dark + 0.05), opacity };
+}"""
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+async def test_the_not_confirmed_recently_badge_on_the_board_has_aa_contrast(
+    browser: Any, live_server: ServerProcess, language: str
+) -> None:
+    """Issue 11 item 16: the stale row was faded (opacity .8), taking the badge to 4.27:1."""
+    world = await make_world(capacity=4, confirmed_at=datetime.now(UTC) - timedelta(days=3))
+    context = await browser.new_context(locale="sv-SE", **PHONE)
+    try:
+        page = await context.new_page()
+        await sign_in(page, live_server, world.caseworker.email, world.caseworker.password)
+        if language == "en":
+            await page.goto(live_server.url + "/")
+            await page.get_by_text("Meny", exact=True).tap()
+            await page.get_by_role("button", name="English").tap()
+            await page.wait_for_function("document.documentElement.lang === 'en'")
+        await page.goto(live_server.url + "/shelters/")
+        badge = page.locator(".badge--warning")
+        await expect(badge).to_have_text(
+            "Inte bekräftat nyligen" if language == "sv" else "Not confirmed recently"
+        )
+        measured = await badge.evaluate(CONTRAST)
+        assert measured["opacity"] == 1
+        assert measured["ratio"] >= 4.5, measured
+    finally:
+        await context.close()
