@@ -11,10 +11,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import cast
 
-import js_lib_htmx
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -26,7 +24,6 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.prometheus import PrometheusConfig
-from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
@@ -58,11 +55,10 @@ from fristad.outbox import outbox_controller
 from fristad.security import scrub_access_log, security_headers
 from fristad.sessions import RotatingSessionConfig
 from fristad.settings import Settings, SettingsError, get_settings
+from fristad.static import serve_static
 from fristad.views import PageController
 from fristad.web import (
     EXCEPTION_HANDLERS,
-    HTMX_VERSION,
-    PACKAGE_DIR,
     AppParts,
     before_request,
     create_template_engine,
@@ -108,11 +104,6 @@ async def populate_demo() -> list[str]:
 def cookie_name(settings: Settings, name: str) -> str:
     """``__Host-`` cookies are bound to this exact host and require https."""
     return f"__Host-{name}" if settings.https else name
-
-
-def htmx_directory() -> Path:
-    """htmx as shipped by the django-js-lib-htmx wheel (pinned in uv.lock)."""
-    return Path(js_lib_htmx.__file__).parent / "static" / "htmx"
 
 
 class FristadApp(Litestar):
@@ -175,21 +166,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # Its mails hold reset and invitation links: system admins only (accounts' guard).
             outbox_controller(admin_only=system_admin),
             *(handler for app in APPS for handler in app.route_handlers),
-            create_static_files_router(
-                path="/static",
-                directories=[PACKAGE_DIR / "static"],
-                name="static",
-                include_in_schema=False,
-            ),
-            create_static_files_router(
-                path=f"/static/vendor/htmx-{HTMX_VERSION}",
-                directories=[htmx_directory()],
-                name="htmx",
-                include_in_schema=False,
-            ),
+            serve_static,
         ],
         lifespan=[lifespan],
-        state=State({"settings": settings, "redis": redis}),
+        state=State(
+            {
+                "settings": settings,
+                "redis": redis,
+                "start_pages": [start for app in APPS for start in app.start_pages],
+            }
+        ),
         dependencies={
             "actor": Provide(provide_actor, sync_to_thread=False),
             "viewer": Provide(provide_viewer, sync_to_thread=False),

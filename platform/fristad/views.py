@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from fristad import i18n
-from fristad.web import safe_local_path
+from fristad.web import StartPage, safe_local_path, see_other
 
 ONE_YEAR_SECONDS = 365 * 24 * 3600
 
@@ -26,7 +26,15 @@ class PageController(Controller):
     include_in_schema = False
 
     @get("/", name="home")
-    async def home(self) -> Template:
+    async def home(self, request: Request[Any, Any, Any]) -> Template | Response[Any]:
+        """The general home page, or the start page of the signed-in user's role (an operator
+        lands on their beds, so a change is one tap after sign-in)."""
+        user = request.scope.get("user")
+        if user is not None:
+            start_pages: list[StartPage] = request.app.state.get("start_pages", [])
+            for start in start_pages:
+                if start.visible(user):
+                    return see_other(request, start.href)
         return Template(template_name="fristad/home.html")
 
     @post("/language", name="language", status_code=HTTP_303_SEE_OTHER)

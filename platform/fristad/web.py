@@ -36,6 +36,7 @@ from fristad.errors import (
 )
 from fristad.security import scrub
 from fristad.settings import Settings
+from fristad.static import HTMX_VERSION, static_url
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -54,7 +55,6 @@ T = TypeVar("T", bound=msgspec.Struct)
 
 PACKAGE_DIR = Path(__file__).parent
 PLATFORM_DIR = PACKAGE_DIR.parent
-HTMX_VERSION = "2.0.3"
 # htmx's own settings, read from a <meta> tag so no inline script is needed (CSP).
 HTMX_CONFIG = (
     '{"historyCacheSize":0,"allowEval":false,"allowScriptTags":false,'
@@ -90,6 +90,15 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class StartPage:
+    """Where a role starts after sign-in instead of the general home page (its daily work);
+    ``visible`` asks the policy, like a menu item."""
+
+    href: str
+    visible: Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
 class AppParts:
     """What one app hands the composition root, from its ``routes.py`` (``PARTS``).
 
@@ -102,6 +111,7 @@ class AppParts:
     policy: ModuleType | None = None
     route_handlers: Sequence[Any] = ()
     nav: Sequence[NavItem] = ()
+    start_pages: Sequence[StartPage] = ()
     template_globals: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     jobs: Sequence[Any] = ()
     cron_jobs: Sequence[Any] = ()
@@ -143,6 +153,7 @@ def create_template_engine(apps: Sequence[AppParts] = ()) -> JinjaTemplateEngine
         locale_name=i18n.locale_name,
         htmx_config=HTMX_CONFIG,
         htmx_version=HTMX_VERSION,
+        static_url=static_url,
     )
     for app in apps:
         environment.globals.update(app.template_globals)

@@ -1,11 +1,14 @@
 """What shelters hands the composition root (fristad.app): pages, API, menu, jobs, demo."""
 
+from datetime import UTC, datetime
+from typing import Any
+
 from accounts.policy import allows
 from beneficiaries.domain import GENDERS, SHELTER_REQUIREMENTS, language_name
 from beneficiaries.domain import label as vocabulary_label
 from fristad.i18n import N_
 from fristad.regions import municipality_name
-from fristad.web import AppParts, NavItem
+from fristad.web import AppParts, NavItem, StartPage
 from shelters import demo, jobs, policy
 from shelters.api import SheltersApi
 from shelters.domain import (
@@ -15,8 +18,15 @@ from shelters.domain import (
     NOTICES,
     SECURITY_LEVELS,
     TARGET_GROUPS,
+    is_stale,
 )
 from shelters.views import BoardController, OperatorController
+
+
+def category_stale(category: Any, stale_hours: int) -> bool:
+    """Whether a category's numbers were not confirmed lately (its row says so)."""
+    return is_stale(category.confirmed_at, datetime.now(UTC), stale_hours)
+
 
 PARTS = AppParts(
     name="shelters",
@@ -27,6 +37,8 @@ PARTS = AppParts(
         NavItem(N_("Bed holds"), "/shelters/holds", allows("hold.create")),
         NavItem(N_("My shelters"), "/shelters/operate/", allows("shelter.operate")),
     ],
+    # Shelter staff start on their beds: −/+ and "still correct" right after sign-in.
+    start_pages=[StartPage("/shelters/operate/", allows("shelter.operate"))],
     template_globals={
         "shelter_vocabularies": {
             "target_groups": TARGET_GROUPS,
@@ -41,6 +53,7 @@ PARTS = AppParts(
         "shelter_label": vocabulary_label,
         "municipality_name": municipality_name,
         "language_name": language_name,
+        "category_stale": category_stale,
     },
     jobs=jobs.FUNCTIONS,
     cron_jobs=jobs.CRON_JOBS,

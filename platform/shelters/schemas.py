@@ -18,6 +18,25 @@ class AdjustForm(msgspec.Struct):
     what: Code = "free"
     delta: Int32 = 0
     version: Int32 = 0
+    # The pressed button of the operator's row, e.g. "free:-1": one form per category whose
+    # buttons say the change (lighter than a form per button on a phone).
+    change: Code = ""
+
+    def what_and_delta(self) -> tuple[str, int]:
+        if not self.change:
+            return self.what, self.delta
+        what, _, delta = self.change.partition(":")
+        return what, int(delta) if delta in ("1", "-1") else 0
+
+
+class NumbersForm(msgspec.Struct):
+    """A category's numbers as the operator wants them, from the version they were based on: a
+    change made offline, sent when the connection returns, or the operator's choice after one
+    met a conflict."""
+
+    free: Int32 = 0
+    out_of_service: Int32 = 0
+    version: Int32 = 0
 
 
 class HoldForm(msgspec.Struct):

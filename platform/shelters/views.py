@@ -29,7 +29,7 @@ from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS, municipalities
 from fristad.schemas import whole_number
-from fristad.settings import Settings
+from fristad.settings import Settings, get_settings
 from fristad.web import (
     AppSettings,
     Id,
@@ -47,6 +47,7 @@ from shelters.schemas import (
     AdjustForm,
     CategoryForm,
     HoldForm,
+    NumbersForm,
     ReasonForm,
     ShelterForm,
 )
@@ -281,17 +282,44 @@ class OperatorController(Controller):
         category_id: Id,
         data: Annotated[AdjustForm, Form],
     ) -> Template | Response[Any]:
-        notice, kind = "", "ok"
+        what, delta = data.what_and_delta()
         try:
-            category = await services.adjust(
-                actor, category_id, data.what, data.delta, version=data.version
-            )
+            category = await services.adjust(actor, category_id, what, delta, version=data.version)
+            notice, kind = _saved(category), "ok"
         except services.StaleEdit as error:
             category, notice, kind = error.category, error.message, "error"
         except Conflict as error:
             category = await services.operator_category(actor, category_id)
             notice, kind = error.message, "error"
         return _category_answer(request, settings, category, notice, kind)
+
+    @post("/categories/{category_id:int}/numbers")
+    async def set_numbers(
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        settings: AppSettings,
+        category_id: Id,
+        data: Annotated[NumbersForm, Form],
+    ) -> Template | Response[Any]:
+        """Numbers changed offline, sent with the version they were based on. If the category
+        changed meanwhile nothing is written: the row shows both numbers and lets the operator
+        choose (the same rule as a stale +/−)."""
+        category = await services.operator_category(actor, category_id)
+        wanted = services.CategoryNumbers(
+            category_id, data.free, data.out_of_service, version=data.version
+        )
+        conflict = None
+        try:
+            written = await services.set_availability(actor, category.shelter_id, [wanted])
+            category = next(entry for entry in written if entry.id == category_id)
+            notice, kind = _saved(category), "ok"
+        except services.StaleEdit as error:
+            category, notice, kind, conflict = error.category, error.message, "error", wanted
+        except InvalidInput as error:
+            category = await services.operator_category(actor, category_id)
+            notice, kind = " ".join(error.errors.values()), "error"
+        return _category_answer(request, settings, category, notice, kind, conflict=conflict)
 
     @post("/categories/{category_id:int}/confirm")
     async def confirm(
@@ -354,6 +382,13 @@ class OperatorController(Controller):
         return see_other(request, f"/shelters/operate/{stay.shelter_id}")
 
 
+def _saved(category: services.OperatorCategory) -> str:
+    """The confirmation of a +/−, said in place and to screen readers."""
+    return _("Saved: {category} has {free} free, {out} out of service.").format(
+        category=category.name, free=category.free, out=category.out_of_service
+    )
+
+
 def _refusal(error: Conflict | InvalidInput) -> str:
     """A refused answer's notice: the conflict as it is; a missing reason asks for one."""
     return error.message if isinstance(error, Conflict) else _("Choose a reason.")
@@ -372,14 +407,18 @@ def _category_answer(
     category: services.OperatorCategory,
     notice: str,
     kind: str,
+    *,
+    conflict: services.CategoryNumbers | None = None,
 ) -> Template | Response[Any]:
-    """htmx gets the category's row in place; a plain form post goes back to the page."""
+    """htmx gets the category's row in place; a plain form post goes back to the page.
+    ``conflict``: the numbers the operator wanted, shown beside the current ones to choose."""
     if wants_fragment(request):
         return page(
             "shelters/partials/category.html",
             category=category,
             notice=notice,
             notice_kind=kind,
+            conflict=conflict,
             stale_hours=settings.stale_hours,
         )
     if notice:
@@ -427,6 +466,9 @@ async def _operator_index(
         security_levels=[(code, _(text)) for code, text in SECURITY_LEVELS.items()],
         exploitation_types=[(code, _(text)) for code, text in EXPLOITATION_TYPES.items()],
         selected_experience=as_list(form.experience),
+        notice="",
+        notice_kind="ok",
+        stale_hours=get_settings().stale_hours,
         places=sorted(
             ((m.code, f"{m.name} ({POLICE_REGIONS[m.region]})") for m in municipalities().values()),
             key=lambda option: option[1],

@@ -68,6 +68,8 @@ class OperatorShelter:
     free: int
     stale: bool
     pending_holds: int
+    # Its categories with their numbers: the operator's start page changes them in place.
+    categories: tuple[OperatorCategory, ...] = ()
 
 
 @dataclass(frozen=True)

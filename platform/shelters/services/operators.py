@@ -61,6 +61,7 @@ async def _operator_shelter(row: Mapping[str, Any]) -> OperatorShelter:
         pending_holds=await Hold.count().where(
             (Hold.shelter == row["id"]) & (Hold.status == "pending")
         ),
+        categories=tuple(found),
     )
 
 
