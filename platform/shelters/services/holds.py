@@ -87,6 +87,9 @@ async def hold_bed(
     expires_at = created_at + timedelta(hours=settings.hold_hours)
     try:
         async with write_transaction():
+            # The case row first: a case closing meanwhile is refused here or ends this hold,
+            # and a repeated request waits here for the first and then finds its hold.
+            await beneficiaries.lock_case(beneficiary_id, refuse=CASE_ENDED)
             # Checked again under the write lock: the same request may have run meanwhile.
             if (
                 key is not None
@@ -94,8 +97,6 @@ async def hold_bed(
                 is not None
             ):
                 return HoldResult(found, created=False)
-            # Locks the case first: a case closing meanwhile is refused here or ends this hold.
-            await beneficiaries.lock_case(beneficiary_id, refuse=CASE_ENDED)
             await _refuse_second_booking(beneficiary_id)
             # Under the write lock, so the facts the rules read cannot change before the hold.
             if (refusal := await _refusal(category_id, beneficiary_id)) is not None:
