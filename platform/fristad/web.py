@@ -10,14 +10,13 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
 from urllib.parse import quote, urlencode
 
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.params import PathParameter
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -25,7 +24,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from redis.asyncio import Redis
 
-from fristad import i18n
+from fristad import i18n, malformed
 from fristad.errors import (
     Conflict,
     DomainError,
@@ -164,75 +163,12 @@ async def before_request(request: Request[Any, Any, Any]) -> None:
     """The app's before_request hook: the user's language, then the input checks every route
     shares (``refuse_malformed_input``)."""
     await activate_request_locale(request)
-    await refuse_malformed_input(request)
+    await malformed.refuse_malformed_input(request)
 
 
 async def activate_request_locale(request: Request[Any, Any, Any]) -> None:
     """Render this request in the user's language."""
     i18n.activate(i18n.resolve_locale(request))
-
-
-# --- input no route can take -----------------------------------------------------------------
-
-_FORMS = (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART)
-_BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-
-
-def refuse(field: str, message: str) -> NoReturn:
-    """A 400 naming the field; the API lists it under ``errors``, a page shows the message."""
-    raise ValidationException(detail=message, extra=[{"key": field, "message": message}])
-
-
-async def refuse_malformed_input(request: Request[Any, Any, Any]) -> None:
-    """Refuse, before any handler or query runs, what no route can take: a NUL character in the
-    path, the query or a form's text (PostgreSQL refuses NUL in text, SQLite stores it, so only
-    refusing it here makes both engines answer alike), and a JSON body that is not UTF-8, is
-    nested absurdly deep or holds a NUL (the decoder's recursion error would be a 500)."""
-    nul = _("This value may not contain a NUL character.")
-    if "\x00" in request.scope["path"]:
-        refuse("path", nul)
-    for name, value in request.query_params.multi_items():
-        if "\x00" in name or "\x00" in str(value):
-            refuse(name.replace("\x00", ""), nul)
-    if request.method not in _BODY_METHODS:
-        return
-    content_type = request.content_type[0]
-    if content_type in _FORMS:
-        for name, value in (await request.form()).multi_items():
-            if "\x00" in name or (isinstance(value, str) and "\x00" in value):
-                refuse(name.replace("\x00", ""), nul)
-        return
-    body = await request.body()
-    if not body:
-        return
-    try:
-        document = msgspec.json.decode(body)
-    except RecursionError:
-        refuse("body", _("The JSON body is nested too deeply."))
-    except (msgspec.DecodeError, UnicodeDecodeError):
-        refuse("body", _("The body is not valid JSON in UTF-8."))
-    where = _nul_in(document, "")
-    if where is not None:
-        refuse(where or "body", nul)
-
-
-def _nul_in(value: Any, where: str) -> str | None:
-    """The path (``lines.0.unit``) of the first text in a JSON document holding a NUL."""
-    if isinstance(value, str):
-        return where if "\x00" in value else None
-    children: Any = ()
-    if isinstance(value, dict):
-        for key in value:
-            if "\x00" in key:
-                return where
-        children = value.items()
-    elif isinstance(value, list):
-        children = enumerate(value)
-    for key, child in children:
-        found = _nul_in(child, f"{where}.{key}" if where else str(key))
-        if found is not None:
-            return found
-    return None
 
 
 def field_message(problem: str) -> str:

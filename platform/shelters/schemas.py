@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated
 
 import msgspec
 
-from fristad.schemas import Code, Count, DbId, FreeText, Int32, Name, ShortName
+from fristad.schemas import Code, Count, DbId, FreeText, Int32, Name, ShortName, whole_number
 
 IdempotencyKey = Annotated[str, msgspec.Meta(max_length=80)]
 
@@ -158,3 +160,36 @@ class CategoryForm(msgspec.Struct):
     children_allowed: Code = ""
     max_children: Code = ""
     accessible: Code = ""
+
+
+# --- values typed in forms ----------------------------------------------------------------
+
+
+def typed_date(text: str) -> date | None:
+    """A date typed in a form (ISO); empty or not a date is None."""
+    try:
+        return date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
+
+
+_KRONOR = re.compile(r"\A[0-9]{1,12}(?:[.,][0-9]{1,2})?\Z")
+
+
+def ore_of_kronor(kronor: str) -> int:
+    """Typed kronor as öre; anything else (``inf``, ``1e30``, words) is -1, which the service
+    refuses as a negative price."""
+    compact = kronor.replace(" ", "").replace("\xa0", "") or "0"
+    if not _KRONOR.match(compact):
+        return -1
+    return int(Decimal(compact.replace(",", ".")) * 100)
+
+
+def count_or_none(text: str) -> int | None:
+    """A count typed in a form; empty means "not stated", and anything else not a count is
+    refused by the service's range check."""
+    text = text.strip()
+    if not text:
+        return None
+    count = whole_number(text, maximum=999)
+    return -1 if count is None else count

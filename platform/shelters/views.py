@@ -7,11 +7,8 @@ events rendered from the same row template the page includes.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import AsyncIterator
-from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -50,6 +47,9 @@ from shelters.schemas import (
     NumbersForm,
     ReasonForm,
     ShelterForm,
+    count_or_none,
+    ore_of_kronor,
+    typed_date,
 )
 
 Form = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -226,7 +226,7 @@ class OperatorController(Controller):
                     languages=data.languages.lower().replace(",", " ").split(),
                     accessible=data.accessible == "1",
                     security_level=data.security_level,
-                    price_per_night=_ore(data.price_kronor),
+                    price_per_night=ore_of_kronor(data.price_kronor),
                     referral_contact=data.referral_contact,
                     experience=as_list(data.experience),
                 ),
@@ -258,7 +258,7 @@ class OperatorController(Controller):
                     capacity=whole_number(data.capacity) or 0,
                     target_groups=as_list(data.target_groups),
                     children_allowed=data.children_allowed == "1",
-                    max_children=_count_or_none(data.max_children),
+                    max_children=count_or_none(data.max_children),
                     accessible=data.accessible == "1",
                 ),
             )
@@ -340,7 +340,7 @@ class OperatorController(Controller):
         hold_id: Id,
         data: Annotated[AcceptForm, Form],
     ) -> Response[Any]:
-        expected = _date(data.expected_discharge)
+        expected = typed_date(data.expected_discharge)
         try:
             hold = await services.accept_hold(actor, hold_id, expected_discharge=expected)
         except Conflict as error:
@@ -394,13 +394,6 @@ def _refusal(error: Conflict | InvalidInput) -> str:
     return error.message if isinstance(error, Conflict) else _("Choose a reason.")
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text.strip()) if text.strip() else None
-    except ValueError:
-        return None
-
-
 def _category_answer(
     request: Request[Any, Any, Any],
     settings: Settings,
@@ -424,28 +417,6 @@ def _category_answer(
     if notice:
         flash(request, notice, kind)
     return see_other(request, f"/shelters/operate/{category.shelter_id}")
-
-
-_KRONOR = re.compile(r"\A[0-9]{1,12}(?:[.,][0-9]{1,2})?\Z")
-
-
-def _ore(kronor: str) -> int:
-    """Typed kronor as öre; anything else (``inf``, ``1e30``, words) is -1, which the service
-    refuses as a negative price."""
-    compact = kronor.replace(" ", "").replace("\xa0", "") or "0"
-    if not _KRONOR.match(compact):
-        return -1
-    return int(Decimal(compact.replace(",", ".")) * 100)
-
-
-def _count_or_none(text: str) -> int | None:
-    """A count typed in a form; empty means "not stated", and anything else not a count is
-    refused by the service's range check."""
-    text = text.strip()
-    if not text:
-        return None
-    count = whole_number(text, maximum=999)
-    return -1 if count is None else count
 
 
 def _groups() -> list[tuple[str, str]]:
