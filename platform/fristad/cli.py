@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -155,7 +156,12 @@ def serve(host: str | None, port: int | None, demo: bool, reload: bool) -> None:
             click.echo("\n".join(banner))
             uvicorn.run(APP_FACTORY, reload=True, reload_dirs=["platform"], **options)
         else:
-            _announcing_server(uvicorn.Config(APP_FACTORY, **options), banner).run()
+            server = _announcing_server(uvicorn.Config(APP_FACTORY, **options), banner)
+            # uvicorn re-raises the Ctrl-C it handled; like uvicorn.run, take it for a normal stop.
+            with contextlib.suppress(KeyboardInterrupt):
+                server.run()
+            if not server.started:
+                sys.exit(3)  # uvicorn's "startup failure", as uvicorn.run ends
 
 
 def _announcing_server(config: Any, banner: list[str]) -> Any:
