@@ -290,7 +290,11 @@ async def test_mail_with_other_keys_are_all_delivered(
 
 
 async def test_worker_logs_name_the_mail_but_not_the_person(
-    settings: Settings, open_queue: None, mail_server: MailServer, caplog: pytest.LogCaptureFixture
+    settings: Settings,
+    db: None,
+    open_queue: None,
+    mail_server: MailServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     await queue.send_mail_later(SWEDISH_MAIL, key="privacy:1")
     # At DEBUG the worker tells of every job (at INFO it is quiet unless something fails).
