@@ -57,8 +57,7 @@ async def test_serve_and_worker_run_as_separate_processes(
     finally:
         stop_server(worker)
         stop_server(web)
-    # The heartbeat above is the worker's cron at work; at INFO it does not tell of each run.
-    assert "Traceback" not in worker.log()
+    # The heartbeat above is the worker's cron at work (at INFO arq does not tell of each run).
 
 
 async def _wait_for_heartbeat(redis: Redis, seconds: float = 10) -> Any:
