@@ -3,7 +3,7 @@
 from accounts.policy import allows
 from beneficiaries import domain as person
 from fristad.i18n import N_
-from fristad.web import AppParts, NavItem
+from fristad.web import AppParts, NavItem, StartPage
 from grants import demo, domain, jobs, policy
 from grants.api import GrantsApi
 from grants.views import GrantsController
@@ -17,6 +17,8 @@ PARTS = AppParts(
         NavItem(N_("Decide"), "/grants/queue", allows("support_request.decide")),
         NavItem(N_("Budgets"), "/grants/programmes", allows("programme.manage")),
     ],
+    # Officers start on the queue: deadlines, decisions awaiting a second officer.
+    start_pages=[StartPage("/grants/queue", allows("support_request.decide"))],
     template_globals={
         "grant_gender": lambda code: person.label(person.GENDERS, code),
         "grant_language": person.language_name,
