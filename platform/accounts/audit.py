@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from piccolo.engine.postgres import PostgresEngine
 
-from accounts.tables import AuditEvent
+from accounts.tables import AuditEvent, Organisation, User
 from fristad.database import engine, write_transaction
 from fristad.settings import get_settings
 
@@ -262,6 +262,23 @@ async def events_of(object_type: str, object_id: int | str) -> list[dict[str, An
         .where((AuditEvent.object_type == object_type) & (AuditEvent.object_id == str(object_id)))
         .order_by(AuditEvent.id)
     )
+    users = {r["id"]: r["name"] for r in await _names(User, {row["actor_user_id"] for row in rows})}
+    organisations = {
+        r["id"]: r["name"]
+        for r in await _names(Organisation, {row["organisation_id"] for row in rows})
+    }
     for row in rows:
         row["detail"] = json.loads(row["detail"] or "{}")
+        # Names, for people reading a trail (the ids stay: a name can change).
+        row["actor_name"] = users.get(row["actor_user_id"])
+        row["organisation_name"] = organisations.get(row["organisation_id"])
     return list(rows)
+
+
+async def _names(
+    table: type[User] | type[Organisation], ids: set[int | None]
+) -> list[dict[str, Any]]:
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return []
+    return list(await table.select(table.id, table.name).where(table.id.is_in(wanted)))

@@ -382,6 +382,7 @@ async def _record_page(
         b=view.record,
         owner=owner,
         needs_reason=not owner,
+        situation=await services.situation_of(actor, beneficiary_id) if owner else [],
         consents=await services.consents_of(actor, beneficiary_id) if owner else [],
         shares=await services.shares_of(actor, beneficiary_id) if owner else [],
         history=await services.status_history(actor, beneficiary_id),

@@ -85,6 +85,8 @@ beneficiaries.services.funded_cases_with(grants.services.cases_funded_by)
 # A case that closes or returns home ends its holds, place and requests (beneficiaries may not
 # import shelters and grants): matching tells what is open and ends it, in one transaction.
 beneficiaries.services.end_open_items_with(matching.services.CASE_ENDING)
+# The person's page leads with where they are: their place, beds held, requests (the same way).
+beneficiaries.services.situation_with(matching.services.CASE_SITUATION)
 
 JOBS = Jobs(
     functions=[*fristad_jobs.FUNCTIONS, *(job for app in APPS for job in app.jobs)],

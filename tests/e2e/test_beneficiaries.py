@@ -20,6 +20,7 @@ async def test_register_fix_consent_share_and_see_the_trail(
     home = await make_org("Stiftelsen Trygg Hamn", "802471350")
     await make_org("Föreningen Ljusglimt", "802519264")
     user = await make_user("lina@example.org", organisation_id=home, role=Role.CASEWORKER)
+    caseworker_name = "Lina"  # make_user names a user after their address
 
     await page.goto(live_server.url + "/sign-in?next=/beneficiaries/new")
     await page.locator("#f-email").fill(user.email)
@@ -49,7 +50,15 @@ async def test_register_fix_consent_share_and_see_the_trail(
     assert len(code) == 7
     assert "Maria Exempel" not in await page.content()
 
-    # Consent to share with Ljusglimt, then share.
+    # The page leads with where the person is now and what waits (issue 11.10).
+    first_heading = await page.locator("main h2").first.inner_text()
+    assert first_heading in ("Nu", "Now")
+    assert "#consent" in await page.locator("#s-now ~ ul a").first.get_attribute("href")
+
+    # Consent to share with Ljusglimt (the form is behind its button), then share.
+    assert not await page.locator("#f-scope").is_visible()
+    await page.locator("#consent summary").focus()
+    await page.keyboard.press("Enter")
     consent_form = page.locator("#consent form.stacked")
     await consent_form.locator("#f-scope").select_option("share_organisation")
     await consent_form.locator("#f-organisation_id").select_option(label="Föreningen Ljusglimt")
@@ -57,6 +66,7 @@ async def test_register_fix_consent_share_and_see_the_trail(
     await page.wait_for_load_state()
     assert "Föreningen Ljusglimt" in await page.locator("#consent table").inner_text()
 
+    await page.locator("#sharing summary").click()
     share_form = page.locator("#sharing form.stacked")
     await share_form.locator("#f-organisation_id").select_option(label="Föreningen Ljusglimt")
     await share_form.get_by_role("button").click()
@@ -66,3 +76,6 @@ async def test_register_fix_consent_share_and_see_the_trail(
     trail = await page.locator("#s-trail ~ table").inner_text()
     for action in ("beneficiary.created", "consent.recorded", "beneficiary.share_offered"):
         assert action in trail
+    # Who did it, by name (not "2 (Handläggare)").
+    assert caseworker_name in trail
+    assert "Stiftelsen Trygg Hamn" in trail

@@ -50,7 +50,7 @@ async def waiting_world() -> tuple[World, int, int, int]:
 
 
 async def test_a_caseworker_starts_on_what_waits_for_them(app: Litestar, jobs: Redis) -> None:
-    world, held_person, asked_person, request_id = await waiting_world()
+    world, held_person, _asked_person, request_id = await waiting_world()
     async with AsyncTestClient(app=app) as client:
         await sign_in(client, world.caseworker_user)
         client.cookies.set(i18n.LOCALE_COOKIE, "en", domain="testserver.local")
@@ -96,10 +96,13 @@ async def test_another_organisation_sees_none_of_it(app: Litestar, jobs: Redis) 
     assert page.status_code == 200
     assert "Nothing waits for an answer from you." in page.text
     assert "No open cases." in page.text
-    assert "/grants/requests/" not in page.text and "Linden" not in page.text
+    assert "/grants/requests/" not in page.text
+    assert "Linden" not in page.text
 
 
-async def test_an_officer_starts_on_the_queue_and_may_not_open_today(app: Litestar, jobs: Redis) -> None:
+async def test_an_officer_starts_on_the_queue_and_may_not_open_today(
+    app: Litestar, jobs: Redis
+) -> None:
     world, *_rest = await waiting_world()
     officer_user = await make_user(
         "second@lst.example", organisation_id=world.authority_id, role=Role.OFFICER, mfa=True
@@ -110,3 +113,26 @@ async def test_an_officer_starts_on_the_queue_and_may_not_open_today(app: Litest
         home = await client.get("/", follow_redirects=False)
         assert home.headers["location"] == "/grants/queue"
         assert (await client.get("/today")).status_code == 403
+
+
+async def test_the_persons_page_leads_with_where_they_are(app: Litestar, jobs: Redis) -> None:
+    """Issue 11.10: the overview first — bed held (where, until), requests and their state with
+    what waits for the caseworker, consents in force — and the forms behind buttons."""
+    world, held_person, asked_person, request_id = await waiting_world()
+    async with AsyncTestClient(app=app) as client:
+        await sign_in(client, world.caseworker_user)
+        client.cookies.set(i18n.LOCALE_COOKIE, "en", domain="testserver.local")
+        held_page = (await client.get(f"/beneficiaries/{held_person}")).text
+        asked_page = (await client.get(f"/beneficiaries/{asked_person}")).text
+    now, record = held_page.index('id="s-now"'), held_page.index('id="s-record"')
+    assert now < record
+    assert "A bed held at Linden" in held_page[now:record]
+    assert "waiting for the shelter’s answer" in held_page[now:record]
+    assert "Share with the funder" in held_page[now:record]  # a consent in force
+    now, record = asked_page.index('id="s-now"'), asked_page.index('id="s-record"')
+    overview = asked_page[now:record]
+    assert f'href="/grants/requests/{request_id}"' in overview
+    assert "answer the officer’s question" in overview
+    # No bed yet: the way to one.
+    assert f'href="/beneficiaries/{asked_person}/help-now/"' in overview
+    assert "<summary" in asked_page[asked_page.index('id="s-consent"') :]

@@ -59,6 +59,12 @@ from beneficiaries.services.records import (
     update_beneficiary,
 )
 from beneficiaries.services.sharing import answer_share, incoming_shares, share_case, shares_of
+from beneficiaries.services.situation import (
+    CaseSituation,
+    SituationItem,
+    situation_of,
+    situation_with,
+)
 from beneficiaries.services.status import change_status, status_history
 from beneficiaries.services.subject import (
     erase,
@@ -77,6 +83,7 @@ __all__ = [
     "CaseEnding",
     "CaseFacts",
     "CaseHasOpenItems",
+    "CaseSituation",
     "ConsentEntry",
     "Filters",
     "IncomingShare",
@@ -84,6 +91,7 @@ __all__ = [
     "Note",
     "OpenItem",
     "ShareEntry",
+    "SituationItem",
     "StatusEntry",
     "SubjectData",
     "TrailEvent",
@@ -118,6 +126,8 @@ __all__ = [
     "run_retention",
     "share_case",
     "shares_of",
+    "situation_of",
+    "situation_with",
     "statistics",
     "status_history",
     "still_open",

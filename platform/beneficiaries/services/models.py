@@ -233,6 +233,8 @@ class TrailEvent(ReadModel):
     role: str | None
     reason: str | None
     detail: Mapping[str, Any]
+    actor_name: str | None = None
+    organisation_name: str | None = None
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> TrailEvent:
@@ -244,6 +246,8 @@ class TrailEvent(ReadModel):
             role=row["role"],
             reason=row["reason"],
             detail=row["detail"],
+            actor_name=row.get("actor_name"),
+            organisation_name=row.get("organisation_name"),
         )
 
 

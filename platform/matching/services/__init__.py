@@ -20,9 +20,11 @@ from matching.services.reverse import (
     fitting_cases,
     match_freed_beds,
 )
+from matching.services.situation import CASE_SITUATION
 
 __all__ = [
     "CASE_ENDING",
+    "CASE_SITUATION",
     "DEFAULT_NIGHTS",
     "HOLD_GUARD",
     "MAX_NIGHTS",
