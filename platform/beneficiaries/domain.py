@@ -215,17 +215,34 @@ def _parsed_locale(code: str) -> Locale:
     return Locale.parse(code)
 
 
+# CLDR's territories beyond ISO 3166-1's countries (test and grouping codes: "Pseudo-Bidi",
+# "European Union", "Unknown Region"; parts of countries). Kosovo (XK) stays: people come from
+# there.
+NOT_COUNTRIES: Final = frozenset(
+    {"AC", "CP", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
+)
+COUNTRY_CODES: Final[frozenset[str]] = frozenset(
+    str(code)
+    for code in Locale.parse("en").territories
+    if isinstance(code, str) and len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+)
+# The countries people in this work most often come from, first in every list of countries.
+COMMON_COUNTRIES: Final = (
+    "RO", "BG", "NG", "TH", "VN", "MN", "UA", "PL", "HU", "AL", "ER", "SO", "AF", "SY", "IQ",
+    "MA", "UG", "KE", "CN", "PH", "BR", "SE",
+)  # fmt: skip
+
+
 def countries() -> list[tuple[str, str]]:
-    """ISO 3166-1 alpha-2 codes with their names, sorted by name in the active language."""
+    """ISO 3166-1 alpha-2 codes with their names: the common ones first, then the rest, each
+    sorted by name in the active language."""
     names = _locale().territories
-    return sorted(
-        (
-            (str(code), str(name))
-            for code, name in names.items()
-            if isinstance(code, str) and len(code) == 2 and code.isalpha()
-        ),
+    common = sorted(((c, str(names[c])) for c in COMMON_COUNTRIES), key=lambda item: item[1])
+    rest = sorted(
+        ((c, str(names[c])) for c in COUNTRY_CODES - set(COMMON_COUNTRIES) if c in names),
         key=lambda item: item[1],
     )
+    return common + rest
 
 
 def country_name(code: str | None) -> str:
@@ -233,22 +250,45 @@ def country_name(code: str | None) -> str:
 
 
 def is_country(code: str) -> bool:
-    return len(code) == 2 and code.isalpha() and code.upper() in Locale.parse("en").territories
+    return code.upper() in COUNTRY_CODES
 
 
+def country_code(text: str) -> str | None:
+    """The country a person chose or typed: its code, or its name in Swedish or English."""
+    return _code_of(text.strip(), COUNTRY_CODES, "territories", upper=True)
+
+
+# Codes for no language in particular, and the private-use range, are no language of a person.
+NOT_LANGUAGES: Final = frozenset({"und", "zxx", "mul", "mis", "root"})
 LANGUAGE_CODES: Final[frozenset[str]] = frozenset(
     code
     for code in Locale.parse("en").languages
-    if isinstance(code, str) and code.isalpha() and len(code) in (2, 3)
+    if isinstance(code, str)
+    and code.isalpha()
+    and len(code) in (2, 3)
+    and code not in NOT_LANGUAGES
+    and not ("qaa" <= code <= "qtz")
 )
+# The languages of the people in this work, first in every list of languages.
+COMMON_LANGUAGES: Final = (
+    "sv", "en", "ro", "bg", "pcm", "th", "vi", "mn", "uk", "ru", "pl", "hu", "sq", "ar",
+    "fa", "ti", "so", "es", "fr", "zh", "tl",
+)  # fmt: skip
 
 
 def languages() -> list[tuple[str, str]]:
+    """Language codes with their names: the common ones first, then the rest by name."""
     names = _locale().languages
-    return sorted(
-        ((code, str(names[code])) for code in LANGUAGE_CODES if code in names),
+    common = sorted(((c, str(names[c])) for c in COMMON_LANGUAGES), key=lambda item: item[1])
+    rest = sorted(
+        ((c, str(names[c])) for c in LANGUAGE_CODES - set(COMMON_LANGUAGES) if c in names),
         key=lambda item: item[1],
     )
+    return common + rest
+
+
+def common_languages() -> list[tuple[str, str]]:
+    return languages()[: len(COMMON_LANGUAGES)]
 
 
 def language_name(code: str | None) -> str:
@@ -257,6 +297,31 @@ def language_name(code: str | None) -> str:
 
 def is_language(code: str) -> bool:
     return code in LANGUAGE_CODES
+
+
+def language_code(text: str) -> str | None:
+    """The language a person chose or typed: its code, or its name in Swedish or English
+    ("rumänska", "Romanian", "ro")."""
+    return _code_of(text.strip(), LANGUAGE_CODES, "languages", upper=False)
+
+
+def _code_of(text: str, codes: frozenset[str], names: str, *, upper: bool) -> str | None:
+    if not text:
+        return None
+    code = text.upper() if upper else text.lower()
+    if code in codes:
+        return code
+    return _codes_by_name(names, codes).get(text.casefold())
+
+
+@functools.cache
+def _codes_by_name(names: str, codes: frozenset[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for locale in ("en", "sv"):
+        for code, name in getattr(_parsed_locale(locale), names).items():
+            if code in codes:
+                found.setdefault(str(name).casefold(), str(code))
+    return found
 
 
 def is_municipality(code: str, region: str | None = None) -> bool:
@@ -334,11 +399,15 @@ def validate_record(form: BeneficiaryForm, today: dt.date | None = None) -> Colu
         errors["birth_year"] = _("Enter a year of birth between {first} and {last}.").format(
             first=this_year - 110, last=this_year
         )
-    citizenship = form.citizenship.strip().upper()
-    if citizenship and not is_country(citizenship):
-        errors["citizenship"] = _("Choose a country.")
-    if any(not is_language(code) for code in form.languages):
+    # Chosen from a list or typed: a code, or a name in Swedish or English.
+    citizenship = country_code(form.citizenship)
+    if form.citizenship.strip() and citizenship is None:
+        errors["citizenship"] = _("Choose a country from the list.")
+    typed_languages = [text for text in form.languages if text.strip()]
+    spoken = [language_code(text) for text in typed_languages]
+    if None in spoken:
         errors["languages"] = _("Choose languages from the list.")
+    interpreter_language = language_code(form.interpreter_language)
     if not 0 <= form.children_count <= 20:
         errors["children_count"] = _("Enter the number of accompanying children (0–20).")
     if len(form.children_ages) > form.children_count or any(
@@ -378,9 +447,9 @@ def validate_record(form: BeneficiaryForm, today: dt.date | None = None) -> Colu
         SHELTER_REQUIREMENTS,
         _("Choose requirements from the list."),
     )
-    if "interpreter" in form.needs and not form.interpreter_language:
+    if "interpreter" in form.needs and not form.interpreter_language.strip():
         errors["interpreter_language"] = _("Choose the language to interpret.")
-    if form.interpreter_language and not is_language(form.interpreter_language):
+    if form.interpreter_language.strip() and interpreter_language is None:
         errors["interpreter_language"] = _("Choose a language from the list.")
     one_of(
         "protected_identity",
@@ -401,7 +470,7 @@ def validate_record(form: BeneficiaryForm, today: dt.date | None = None) -> Colu
         Beneficiary.age_band: age_band(age),
         Beneficiary.is_minor: age is not None and age < 18,
         Beneficiary.citizenship: citizenship or None,
-        Beneficiary.languages: join_codes(form.languages),
+        Beneficiary.languages: join_codes([code for code in spoken if code]),
         Beneficiary.children_count: form.children_count,
         Beneficiary.children_ages: " ".join(str(age) for age in sorted(form.children_ages)),
         Beneficiary.exploitation_types: join_codes(form.exploitation_types),
@@ -412,7 +481,7 @@ def validate_record(form: BeneficiaryForm, today: dt.date | None = None) -> Colu
         Beneficiary.migration_status: form.migration_status or None,
         Beneficiary.needs: join_codes(form.needs),
         Beneficiary.shelter_requirements: join_codes(form.shelter_requirements),
-        Beneficiary.interpreter_language: form.interpreter_language or None,
+        Beneficiary.interpreter_language: interpreter_language,
         Beneficiary.protected_identity: form.protected_identity,
         Beneficiary.avoid_regions: join_codes(form.avoid_regions),
     }

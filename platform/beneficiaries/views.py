@@ -54,6 +54,7 @@ def _choices() -> dict[str, Any]:
         "municipalities": [(m.code, m.name, m.region) for m in municipalities().values()],
         "countries": domain.countries(),
         "languages": domain.languages(),
+        "common_languages": domain.common_languages(),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import typing
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -369,6 +370,14 @@ def safe_local_path(path: str | None) -> str:
     return "/"
 
 
+def _numbers(list_type: Any) -> bool:
+    """Is this a list of integers (``list[int]``, ``list[Annotated[int, ...]]``)?"""
+    element = (typing.get_args(list_type) or (None,))[0]
+    if typing.get_origin(element) is typing.Annotated:
+        element = typing.get_args(element)[0]
+    return element is int
+
+
 async def parse_form(request: Request[Any, Any, Any], struct: type[T]) -> T:
     """A submitted form as a msgspec Struct: repeated fields fill list fields, empty fields
     take the default; a value of the wrong kind is an InvalidInput naming its field."""
@@ -381,10 +390,12 @@ async def parse_form(request: Request[Any, Any, Any], struct: type[T]) -> T:
             "list["
         )
         if is_list:
-            # Ticked boxes and multiple selects repeat the field; a text field may list
-            # several values separated by spaces.
+            # Ticked boxes, multiple selects and inputs sharing a name repeat the field; a text
+            # field of numbers may list several separated by spaces ("3 7").
             values[field.name] = [
-                part for value in form.getall(field.name) for part in str(value).split()
+                part
+                for value in form.getall(field.name)
+                for part in (str(value).split() if _numbers(field.type) else [str(value)])
             ]
             continue
         value = form.get(field.name)

@@ -56,6 +56,8 @@ async def _form_page(
         ),
         values=form,
         lines=lines,
+        # "Add a line" reloads the form: focus goes to the new line, not the top of the page.
+        focus_line=len(lines) if extra_lines else None,
         total=form.total,
         programmes=await services.open_programmes(),
         categories=[(code, _(label)) for code, label in domain.CATEGORIES.items()],

@@ -20,7 +20,7 @@ from litestar.response.sse import ServerSentEventMessage
 from accounts.domain import Actor
 from accounts.policy import has_permission
 from accounts.web import CurrentActor, permitted, signed_in
-from beneficiaries.domain import EXPLOITATION_TYPES
+from beneficiaries.domain import EXPLOITATION_TYPES, language_code, language_name
 from fristad import i18n
 from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
@@ -63,7 +63,8 @@ def _filters(
         target_group=target_group if target_group in TARGET_GROUPS else "",
         children=children == "1",
         accessible=accessible == "1",
-        language=language.strip().lower()[:3],
+        # Chosen by name ("rumänska", "Romanian") or by code ("ro").
+        language=language_code(language) or language.strip().lower()[:40],
     )
 
 
@@ -95,6 +96,7 @@ class BoardController(Controller):
             "shelters/board.html",
             shelters=shelters,
             filters=filters,
+            staff_languages=sorted(map(language_name, await services.staff_languages(actor))),
             query=request.url.query,
             regions=POLICE_REGIONS,
             groups=_groups(),

@@ -97,6 +97,13 @@ async def test_board_filters_and_hides_every_address(client: Client, jobs: Redis
     assert "Fyrbåken" not in men.text
     romanian = await client.get("/shelters/?language=ro&region=syd")
     assert "Fyrbåken" in romanian.text
+    # By name too, in either language (issue 11.12): "rumänska" found nothing before.
+    for name in ("rumänska", "Romanian"):
+        by_name = await client.get(f"/shelters/?language={name}&region=syd")
+        assert "Fyrbåken" in by_name.text
+        assert 'value="Romanian"' in by_name.text  # the filter shows the name, in English
+    thai = await client.get("/shelters/?language=thailändska&region=syd")
+    assert "Fyrbåken" not in thai.text
 
 
 async def test_shelter_staff_cannot_open_the_board_or_another_operators_shelter(

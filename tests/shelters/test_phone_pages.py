@@ -35,7 +35,8 @@ async def test_shelter_staff_start_on_their_beds_and_a_caseworker_on_the_home_pa
 
     await client.post("/sign-out", data={"_csrf_token": await csrf(client, "/")})
     await sign_in(client, world.caseworker)
-    assert (await client.get("/", follow_redirects=False)).status_code == 200
+    caseworker_start = await client.get("/", follow_redirects=False)
+    assert caseworker_start.headers["location"] == "/today"  # their own start page
 
 
 async def test_numbers_sent_late_are_written_from_their_version_or_offer_both_numbers(

@@ -61,12 +61,19 @@ document.addEventListener("htmx:afterSettle", (event) => {
   }
   const target = event.detail.elt;
   const area = target && target.isConnected ? target : document.getElementById(target && target.id);
-  if (focusedBeforeSwap) {
-    const again = document.getElementById(focusedBeforeSwap);
-    if (again && document.activeElement !== again) {
+  const again = focusedBeforeSwap && document.getElementById(focusedBeforeSwap);
+  focusedBeforeSwap = null;
+  if (again) {
+    if (document.activeElement !== again) {
       again.focus();
     }
-    focusedBeforeSwap = null;
+  } else if (area) {
+    // What had focus is gone (a form replaced by its result): focus the result the new content
+    // marks (data-focus, e.g. the identity shown), so the next Tab goes on from there.
+    const result = area.matches("[data-focus]") ? area : area.querySelector("[data-focus]");
+    if (result) {
+      result.focus();
+    }
   }
   announceChange(area);
 });

@@ -34,6 +34,7 @@ from shelters.services.board import (
     bed_to_hold,
     board,
     board_shelter,
+    staff_languages,
 )
 from shelters.services.case_end import (
     CaseBooking,
@@ -140,5 +141,6 @@ __all__ = [
     "remind_stale_shelters",
     "set_availability",
     "shelter_address",
+    "staff_languages",
     "take_notices",
 ]

@@ -187,3 +187,10 @@ async def bed_to_hold(actor: Actor, category_id: int) -> tuple[BoardShelter, Boa
                 if category.id == category_id:
                     return shelter, category
     raise NotFound
+
+
+async def staff_languages(actor: Actor) -> list[str]:
+    """The languages the staff of active shelters speak: what the board can be filtered by."""
+    require(actor, "shelter.board")
+    rows = await Shelter.select(Shelter.languages).where(Shelter.active == True)  # noqa: E712
+    return sorted({code for row in rows for code in (row["languages"] or "").split()})
