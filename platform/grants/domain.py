@@ -287,6 +287,29 @@ def checked_cost_lines(lines: Sequence[LineT]) -> tuple[list[LineT], dict[str, s
     return kept, errors
 
 
+# A report's actual costs above this many times the approved amount are a typing error (costs
+# above the approval are possible, but the grant never pays them).
+PLAUSIBLE_COST_FACTOR: Final = 2
+MIN_OUTCOME: Final = 20
+
+
+def report_errors(actual_costs: int, approved: int, outcome: str) -> dict[str, str]:
+    """What is wrong with a follow-up report, by field; each message names its bound."""
+    errors: dict[str, str] = {}
+    most = approved * PLAUSIBLE_COST_FACTOR
+    if actual_costs < 0:
+        errors["actual_costs"] = _("Enter an amount of zero or more.")
+    elif actual_costs > most:
+        errors["actual_costs"] = _(
+            "The actual costs can be at most %(max)s, twice the approved amount. Check the figure."
+        ) % {"max": money(most)}
+    if len(outcome.strip()) < MIN_OUTCOME:
+        errors["outcome"] = _("Describe the outcome in at least %(min)s characters.") % {
+            "min": number(MIN_OUTCOME)
+        }
+    return errors
+
+
 def too_large_amount() -> str:
     """The message for an amount above what any programme holds (it names the limit)."""
     return _("Enter an amount of at most %(max)s.") % {"max": money(MAX_AMOUNT)}
@@ -322,6 +345,19 @@ def payment_date_refusal(paid_on: date, decided_on: date | None, today: date) ->
             "date": decided_on.isoformat()
         }
     return None
+
+
+LEDGER_KINDS: Final = {
+    "allocation": N_("Allocation"),
+    "adjustment": N_("Adjustment"),
+    "commitment": N_("Commitment"),
+    "release": N_("Release"),
+    "payment": N_("Payment"),
+}
+
+
+def ledger_kind_label(kind: str) -> str:
+    return _(LEDGER_KINDS[kind]) if kind in LEDGER_KINDS else kind
 
 
 LEDGER_FIELDS: Final = {

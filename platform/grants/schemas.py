@@ -9,7 +9,7 @@ Each form turns what was typed into the services' values, with a message per fie
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import msgspec
 
@@ -269,6 +269,21 @@ class ReportForm(msgspec.Struct, kw_only=True):
         return _kronor_or_refuse(self.actual_costs, "actual_costs")
 
 
+class ReportIn(msgspec.Struct, kw_only=True):
+    """A follow-up report through the API: actual costs in öre and the outcome."""
+
+    actual_costs: Amount
+    outcome: FreeText
+
+
+class ReportOut(msgspec.Struct, kw_only=True):
+    support_request_id: int
+    actual_costs: int | None
+    outcome: str
+    reported_at: datetime | None
+    reviewed_at: datetime | None
+
+
 class AdjustForm(msgspec.Struct, kw_only=True):
     amount: Code = ""
     reason: FreeText = ""
@@ -337,12 +352,36 @@ class RequestOut(msgspec.Struct):
     lines: list[CostLineOut]
 
 
-class BudgetOut(msgspec.Struct):
+class AdjustIn(msgspec.Struct, kw_only=True):
+    """A change of a category's allocation through the API: signed öre and a reason."""
+
+    amount: Annotated[int, msgspec.Meta(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+    reason: FreeText
+
+
+class BudgetOut(msgspec.Struct, kw_only=True):
+    id: int
     category: str
     allocated: int
     committed: int
     paid: int
     remaining: int
+    # A change above the four-eyes threshold waiting for a second officer
+    pending_amount: int | None = None
+    pending_by: int | None = None
+    pending_reason: str = ""
+
+
+class LedgerLineOut(msgspec.Struct):
+    id: int
+    category: str
+    kind: str
+    amount: int
+    reason: str
+    request_id: int | None
+    created_by_name: str
+    confirmed_by_name: str
+    created_at: datetime
 
 
 class ProgrammeOut(msgspec.Struct):

@@ -51,6 +51,12 @@ class Budget(Table):
     allocated = BigInt(default=0)
     committed = BigInt(default=0)
     paid = BigInt(default=0)
+    # A change of the allocation above the programme's four-eyes threshold waits here, one at a
+    # time, until a second officer confirms it (then it becomes a ledger entry) or it is refused.
+    pending_amount = BigInt(null=True, default=None)
+    pending_reason = Text(null=True, default=None)
+    pending_by = ForeignKey(references=User, null=True, default=None)
+    pending_at = Timestamptz(null=True, default=None)
     # UNIQUE (programme, category); CHECK 0 <= paid <= committed <= allocated.
 
 
@@ -84,6 +90,9 @@ class SupportRequest(Table):
     reminded_at = Timestamptz(null=True, default=None)
     actual_costs = BigInt(null=True, default=None)
     outcome_encrypted = Text(null=True, default=None)
+    # An officer has read the report (the queue of reports to review shows those not yet read).
+    report_reviewed_at = Timestamptz(null=True, default=None)
+    report_reviewed_by = ForeignKey(references=User, null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
     # CHECK 0 <= paid_amount <= approved_amount <= total; CHECK state and category known.
@@ -135,6 +144,8 @@ class LedgerEntry(Table):
     decision = ForeignKey(references=Decision, null=True, default=None)
     reason = Text(default="")
     created_by = ForeignKey(references=User, null=True, default=None)
+    # An adjustment above the threshold: the second officer who confirmed it.
+    confirmed_by = ForeignKey(references=User, null=True, default=None)
     created_at = Timestamptz()
 
 

@@ -24,6 +24,11 @@ class BudgetLine:
     allocated: int
     committed: int
     paid: int
+    # A change above the four-eyes threshold waiting for a second officer (öre, signed).
+    pending_amount: int | None = None
+    pending_reason: str = ""
+    pending_by: int | None = None
+    pending_by_name: str = ""
 
     @property
     def remaining(self) -> int:
@@ -31,7 +36,37 @@ class BudgetLine:
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> BudgetLine:
-        return cls(row["id"], row["category"], row["allocated"], row["committed"], row["paid"])
+        """From a row of ``budget_query``."""
+        return cls(
+            row["id"],
+            row["category"],
+            row["allocated"],
+            row["committed"],
+            row["paid"],
+            row["pending_amount"],
+            row["pending_reason"] or "",
+            row["pending_by"],
+            row["pending_by.name"] or "",
+        )
+
+
+def budget_query() -> Any:
+    return Budget.select(*Budget.all_columns(), Budget.pending_by.name)
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One entry of a programme's ledger, with who made it and who confirmed it."""
+
+    id: int
+    category: str
+    kind: str
+    amount: int
+    reason: str
+    request_id: int | None
+    created_by_name: str
+    confirmed_by_name: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -82,6 +117,7 @@ class SupportRequestRecord:
     report_due_on: date | None
     reported_at: datetime | None
     actual_costs: int | None
+    report_reviewed_at: datetime | None
     created_at: datetime
     lines: tuple[CostLineRecord, ...]
 
@@ -189,6 +225,7 @@ async def support_requests_of(rows: list[dict[str, Any]]) -> list[SupportRequest
             report_due_on=row["report_due_on"],
             reported_at=row["reported_at"],
             actual_costs=row["actual_costs"],
+            report_reviewed_at=row["report_reviewed_at"],
             created_at=row["created_at"],
             lines=tuple(lines[row["id"]]),
         )
@@ -197,7 +234,7 @@ async def support_requests_of(rows: list[dict[str, Any]]) -> list[SupportRequest
 
 
 async def budgets_of(programme_id: int) -> tuple[BudgetLine, ...]:
-    rows = await Budget.select().where(Budget.programme == programme_id).order_by(Budget.id)
+    rows = await budget_query().where(Budget.programme == programme_id).order_by(Budget.id)
     return tuple(BudgetLine.of(row) for row in rows)
 
 

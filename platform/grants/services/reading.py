@@ -189,6 +189,21 @@ async def review_queue(actor: Actor, *, limit: int = 200) -> list[SupportRequest
     return await support_requests_of(rows)
 
 
+async def reports_to_review(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
+    """Reported requests no officer has reviewed yet, the oldest report first."""
+    require(actor, "support_request.decide")
+    rows = (
+        await support_request_query()
+        .where(
+            (SupportRequest.state == State.REPORTED) & SupportRequest.report_reviewed_at.is_null()
+        )
+        .where(SupportRequest.programme.is_in(programmes_run_by(actor)))
+        .order_by(SupportRequest.reported_at)
+        .limit(limit)
+    )
+    return await support_requests_of(rows)
+
+
 async def list_requests(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
     """For the API: an officer sees every submitted request, others their organisation's."""
     if not is_officer(actor):
