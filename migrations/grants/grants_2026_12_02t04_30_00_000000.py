@@ -1,5 +1,6 @@
 """Issue 11 in grants: budget changes above the threshold wait for a second officer (and the
-ledger names who confirmed them); officers mark reports reviewed."""
+ledger names who confirmed them); officers mark reports reviewed;
+the lines as they were when more information was asked for."""
 
 from typing import Any
 
@@ -12,7 +13,7 @@ from fristad.database import add_check
 
 ID = "2026-12-02T04:30:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "four eyes on budget adjustments, reviewed reports"
+DESCRIPTION = "four eyes on budget adjustments, reviewed reports, lines asked about"
 
 
 def _column(
@@ -52,6 +53,8 @@ async def forwards() -> MigrationManager:
     _column(manager, "LedgerEntry", "ledger_entry", "confirmed_by", ForeignKey)
     _column(manager, "SupportRequest", "support_request", "report_reviewed_at", Timestamptz)
     _column(manager, "SupportRequest", "support_request", "report_reviewed_by", ForeignKey)
+    _column(manager, "SupportRequest", "support_request", "info_requested_at", Timestamptz)
+    _column(manager, "SupportRequest", "support_request", "lines_asked_about", Text)
     add_check(
         manager,
         "ledger_entry",

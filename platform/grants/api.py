@@ -4,7 +4,7 @@ and their workflow. The same services as the pages, so the same rules."""
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, get, post, put
 from litestar.params import JSONBody
 
 from accounts.web import CurrentActor, signed_in
@@ -110,6 +110,25 @@ class GrantsApi(Controller):
     @post("/support-requests", summary="Create a draft request (totals computed)", status_code=201)
     async def create(self, actor: CurrentActor, data: JSONBody[RequestIn]) -> RequestOut:
         return _request_out(await services.save_draft(actor, data))
+
+    @put(
+        "/support-requests/{request_id:int}",
+        summary="Change a draft, or a request an officer asked about (its lines replaced)",
+    )
+    async def change(
+        self, actor: CurrentActor, request_id: Id, data: JSONBody[RequestIn]
+    ) -> RequestOut:
+        return _request_out(await services.save_draft(actor, data, request_id))
+
+    @post(
+        "/support-requests/{request_id:int}/answer",
+        summary="Answer the officer's question; the request is submitted again",
+        status_code=200,
+    )
+    async def answer(
+        self, actor: CurrentActor, request_id: Id, data: JSONBody[TextForm]
+    ) -> RequestOut:
+        return _request_out(await services.answer_info(actor, request_id, data.text))
 
     @post(
         "/support-requests/{request_id:int}/submit",

@@ -65,7 +65,10 @@ STATES: Final = {
     State.DRAFT: StateFacts(N_("Draft"), editable=True, takes_attachments=True),
     State.SUBMITTED: StateFacts(N_("Submitted"), takes_attachments=True),
     State.IN_REVIEW: StateFacts(N_("In review")),
-    State.INFO_REQUESTED: StateFacts(N_("More information requested"), takes_attachments=True),
+    # The applicant may change the lines and add files before answering (and so resubmitting).
+    State.INFO_REQUESTED: StateFacts(
+        N_("More information requested"), editable=True, takes_attachments=True
+    ),
     State.AWAITING_CONFIRMATION: StateFacts(N_("Awaiting second officer")),
     State.APPROVED: StateFacts(N_("Approved")),
     State.PARTIALLY_APPROVED: StateFacts(N_("Partially approved")),
@@ -176,8 +179,12 @@ def state_label(state: str) -> str:
         return state
 
 
+EDITABLE: Final = frozenset(state for state, facts in STATES.items() if facts.editable)
+
+
 def may_edit(state: str, role: Role | None) -> bool:
-    """May the role change the request's content (the applying organisation, on a draft)?"""
+    """May the role change the request's content (the applying organisation, on a draft or
+    when an officer has asked for more information)?"""
     return role in APPLICANT_ROLES and STATES[State(state)].editable
 
 
@@ -188,6 +195,41 @@ def takes_attachments(state: str) -> bool:
 def may_attach(state: str, role: Role | None) -> bool:
     """May the role add a file (the applying organisation, before the decision)?"""
     return role in APPLICANT_ROLES and takes_attachments(state)
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """A cost line as it was when the officer asked and as it is now (None: not there)."""
+
+    description: str
+    # (quantity, unit price in öre) before and after
+    before: tuple[int, int] | None
+    after: tuple[int, int] | None
+
+    @property
+    def kind(self) -> str:
+        """added, removed or changed."""
+        if self.before is None:
+            return "added"
+        return "removed" if self.after is None else "changed"
+
+
+def line_changes(before: Sequence[CostLineLike], after: Sequence[CostLineLike]) -> list[LineChange]:
+    """What changed in the cost lines, matched by their description (in the order of the
+    lines now, then the removed ones); unchanged lines are left out."""
+    old = {line.description: (line.quantity, line.unit_price) for line in before}
+    new = {line.description: (line.quantity, line.unit_price) for line in after}
+    changes = [
+        LineChange(description, old.get(description), figures)
+        for description, figures in new.items()
+        if old.get(description) != figures
+    ]
+    changes += [
+        LineChange(description, figures, None)
+        for description, figures in old.items()
+        if description not in new
+    ]
+    return changes
 
 
 def category_label(category: str) -> str:

@@ -82,6 +82,9 @@ class SupportRequest(Table):
     # The officer's question and the caseworker's answer (encrypted free text).
     question_encrypted = Text(null=True, default=None)
     answer_encrypted = Text(null=True, default=None)
+    # When the officer last asked, and the cost lines then (JSON), so they see what changed.
+    info_requested_at = Timestamptz(null=True, default=None)
+    lines_asked_about = Text(null=True, default=None)
     submitted_at = Timestamptz(null=True, default=None)
     decide_by = Timestamptz(null=True, default=None)
     decided_at = Timestamptz(null=True, default=None)

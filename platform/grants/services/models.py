@@ -158,6 +158,7 @@ class AttachmentRecord:
     filename: str
     content_type: str
     size: int
+    uploaded_at: datetime | None = None
 
 
 # --- building them from rows ---------------------------------------------------------------
@@ -273,7 +274,9 @@ def decision_of(row: dict[str, Any]) -> DecisionRecord:
 
 
 def attachment_of(row: dict[str, Any]) -> AttachmentRecord:
-    return AttachmentRecord(row["id"], row["filename"], row["content_type"], row["size"])
+    return AttachmentRecord(
+        row["id"], row["filename"], row["content_type"], row["size"], row["uploaded_at"]
+    )
 
 
 def payment_of(row: dict[str, Any]) -> PaymentRecord:
