@@ -16,6 +16,7 @@ from grants.schemas import (
     BudgetOut,
     DecisionIn,
     LedgerLineOut,
+    NoticeOut,
     PaymentIn,
     PaymentOut,
     ProgrammeOut,
@@ -236,3 +237,16 @@ class GrantsApi(Controller):
     )
     async def review_report(self, actor: CurrentActor, request_id: Id) -> RequestOut:
         return _request_out(await services.review_report(actor, request_id))
+
+    @post(
+        "/support-requests/{request_id:int}/assignment",
+        summary="Take the request: it is assigned to me (officers)",
+        status_code=200,
+    )
+    async def take(self, actor: CurrentActor, request_id: Id) -> RequestOut:
+        return _request_out(await services.take_request(actor, request_id))
+
+    @get("/notices", summary="My new notices (officers): acute requests, decisions to confirm")
+    async def notices(self, actor: CurrentActor) -> list[NoticeOut]:
+        found = await services.take_notices(actor)
+        return [msgspec.convert(notice, NoticeOut, from_attributes=True) for notice in found]

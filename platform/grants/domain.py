@@ -427,6 +427,32 @@ def parse_kronor(text: str) -> int | None:
         return None
 
 
+# --- the decision's reference (diarienummer) -----------------------------------------------
+
+DEFAULT_REFERENCE_FORMAT: Final = "{year}-{seq:05d}"
+_REFERENCE_FIELD = re.compile(r"\{(?:year|seq(?::0[1-9]d)?)\}")
+
+
+def reference_format_error(template: str) -> str | None:
+    """Why a programme's reference format is unusable, or None: only ``{year}``, ``{seq}`` and
+    ``{seq:05d}``-style fields, ``{seq}`` among them, and at most 60 characters in all."""
+    rest = _REFERENCE_FIELD.sub("", template)
+    if (
+        "{seq" not in template
+        or "{" in rest
+        or "}" in rest
+        or len(format_reference(template, 9999, 10**9)) > 60
+    ):
+        return _("Use {year} and {seq} (e.g. %(example)s), at most 60 characters.") % {
+            "example": DEFAULT_REFERENCE_FORMAT
+        }
+    return None
+
+
+def format_reference(template: str, year: int, seq: int) -> str:
+    return template.format(year=year, seq=seq)
+
+
 def kronor_input(ore: int) -> str:
     """Öre as a form value (``12500`` or ``12500,50``)."""
     kronor, rest = divmod(ore, 100)

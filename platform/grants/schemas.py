@@ -28,7 +28,14 @@ from fristad.schemas import (
     whole_number,
 )
 from fristad.web import parse_form
-from grants.domain import CATEGORIES, MAX_COST_LINES, line_total, parse_kronor, too_large_amount
+from grants.domain import (
+    CATEGORIES,
+    DEFAULT_REFERENCE_FORMAT,
+    MAX_COST_LINES,
+    line_total,
+    parse_kronor,
+    too_large_amount,
+)
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -299,6 +306,8 @@ class ProgrammeForm(msgspec.Struct, kw_only=True):
     starts_on: Code = ""
     ends_on: Code = ""
     four_eyes_threshold: Code = "0"
+    reference_format: Name = DEFAULT_REFERENCE_FORMAT
+    appeal_info: FreeText = ""
     # By category code
     budgets: dict[str, str] = msgspec.field(default_factory=dict)
 
@@ -350,6 +359,16 @@ class RequestOut(msgspec.Struct):
     submitted_at: datetime | None
     decide_by: datetime | None
     lines: list[CostLineOut]
+    # The officer who took it
+    assigned_to: int | None = None
+
+
+class NoticeOut(msgspec.Struct):
+    id: int
+    # acute, confirmation
+    kind: str
+    support_request_id: int
+    created_at: datetime
 
 
 class AdjustIn(msgspec.Struct, kw_only=True):

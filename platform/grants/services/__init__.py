@@ -49,6 +49,7 @@ from grants.services.models import (
     ProgrammeRecord,
     SupportRequestRecord,
 )
+from grants.services.officer_work import OfficerNotice, take_notices, take_request
 from grants.services.programmes import (
     budget_in_reach,
     create_programme,
@@ -91,6 +92,7 @@ __all__ = [
     "LedgerDifference",
     "LedgerLine",
     "Letter",
+    "OfficerNotice",
     "OrganisationHistory",
     "PaymentRecord",
     "ProgrammeRecord",
@@ -140,6 +142,8 @@ __all__ = [
     "settle_stay",
     "start_review",
     "submit",
+    "take_notices",
+    "take_request",
     "withdraw",
     "withdraw_requests_of_case",
 ]

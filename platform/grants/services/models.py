@@ -120,6 +120,9 @@ class SupportRequestRecord:
     report_reviewed_at: datetime | None
     created_at: datetime
     lines: tuple[CostLineRecord, ...]
+    # The officer who took it (the queue's "assigned to")
+    assigned_to: int | None = None
+    assigned_to_name: str = ""
 
     @property
     def awaits_report(self) -> bool:
@@ -140,6 +143,8 @@ class DecisionRecord:
     decided_at: datetime
     confirmed_by_name: str
     confirmed_at: datetime | None
+    # The diarienummer (given when the decision takes effect)
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,7 @@ def support_request_query(*extra: Any) -> Any:
         *SupportRequest.all_columns(exclude=list(ENCRYPTED_COLUMNS)),
         SupportRequest.beneficiary.code,
         SupportRequest.organisation.name,
+        SupportRequest.assigned_to.name,
         *extra,
     )
 
@@ -229,6 +235,8 @@ async def support_requests_of(rows: list[dict[str, Any]]) -> list[SupportRequest
             report_reviewed_at=row["report_reviewed_at"],
             created_at=row["created_at"],
             lines=tuple(lines[row["id"]]),
+            assigned_to=row["assigned_to"],
+            assigned_to_name=row["assigned_to.name"] or "",
         )
         for row in rows
     ]
@@ -270,6 +278,7 @@ def decision_of(row: dict[str, Any]) -> DecisionRecord:
         decided_at=row["decided_at"],
         confirmed_by_name=row["confirmed_by.name"] or "",
         confirmed_at=row["confirmed_at"],
+        reference=row["reference"],
     )
 
 
@@ -297,3 +306,5 @@ class ExportedPayment:
     org_number: str
     category: str
     programme: str
+    # A reversal (negative amount, dated the day it was made): the payment it reverses
+    reversal_of: int | None = None

@@ -10,7 +10,12 @@ from accounts.domain import Actor
 from accounts.policy import require
 from fristad.database import write_transaction
 from fristad.errors import InvalidInput, NotFound
-from grants.domain import CATEGORIES, programme_errors
+from grants.domain import (
+    CATEGORIES,
+    DEFAULT_REFERENCE_FORMAT,
+    programme_errors,
+    reference_format_error,
+)
 from grants.services._common import (
     is_officer,
     now,
@@ -28,10 +33,17 @@ async def create_programme(
     ends_on: date,
     four_eyes_threshold: int,
     budgets: dict[str, int],
+    *,
+    reference_format: str = DEFAULT_REFERENCE_FORMAT,
+    appeal_info: str = "",
 ) -> int:
-    """A programme with a budget per category; each allocation is a ledger entry. Its id."""
+    """A programme with a budget per category; each allocation is a ledger entry. Its id.
+    Its decisions' references are written in ``reference_format``; ``appeal_info`` is the
+    authority's own text on how to appeal (empty: the standard text)."""
     require(actor, "programme.manage")
     errors = programme_errors(name, starts_on, ends_on, four_eyes_threshold, budgets)
+    if (problem := reference_format_error(reference_format.strip())) is not None:
+        errors["reference_format"] = problem
     if errors:
         raise InvalidInput(errors)
     async with write_transaction():
@@ -40,6 +52,8 @@ async def create_programme(
             starts_on=starts_on,
             ends_on=ends_on,
             four_eyes_threshold=four_eyes_threshold,
+            reference_format=reference_format.strip(),
+            appeal_info=appeal_info.strip(),
             created_at=now(),
             authority_id=actor.organisation_id if is_officer(actor) else None,
         )

@@ -212,15 +212,22 @@ async def my_requests(actor: Actor, *, limit: int = 200) -> list[SupportRequestR
     return await support_requests_of(rows)
 
 
-async def review_queue(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
-    """Requests waiting for officers: acute first, then the oldest submission."""
+async def review_queue(
+    actor: Actor, *, mine: bool = False, limit: int = 200
+) -> list[SupportRequestRecord]:
+    """Requests waiting for officers (``mine``: those assigned to the actor): acute first, then
+    the earliest deadline."""
     require(actor, "support_request.decide")
-    rows = (
-        await support_request_query()
+    query = (
+        support_request_query()
         .where(SupportRequest.state.is_in(list(QUEUE)))
         .where(SupportRequest.programme.is_in(programmes_run_by(actor)))
-        .order_by(SupportRequest.urgency)  # "acute" sorts before "normal"
-        .order_by(SupportRequest.submitted_at)
+    )
+    if mine:
+        query = query.where(SupportRequest.assigned_to == actor.user_id)
+    rows = (
+        await query.order_by(SupportRequest.urgency)  # "acute" sorts before "normal"
+        .order_by(SupportRequest.decide_by)
         .limit(limit)
     )
     return await support_requests_of(rows)

@@ -203,6 +203,8 @@ async def submit(actor: Actor, support_request_id: int) -> SupportRequestRecord:
             object_type="support_request",
             object_id=support_request_id,
         )
+        if support_request.urgency == "acute":
+            await notify.acute_submitted(support_request_id)
     return await read_support_request(support_request_id)
 
 

@@ -4,13 +4,14 @@ review and decisions, payments, the decision letter (budgets and the export: ``b
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from accounts.domain import Actor
 from accounts.policy import has_permission
@@ -158,6 +159,11 @@ async def _report_reviewed(
     return _("The report has been marked as reviewed.")
 
 
+async def _take(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    await services.take_request(actor, support_request_id)
+    return _("The request is assigned to you.")
+
+
 async def _close(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
     await services.close(actor, support_request_id)
     return _("The request has been closed.")
@@ -176,6 +182,7 @@ STEPS: dict[str, Step] = {
     "report": _report,
     "report-reviewed": _report_reviewed,
     "close": _close,
+    "take": _take,
 }
 
 
@@ -378,23 +385,38 @@ class GrantsController(Controller):
         )
 
     @get("/requests/{support_request_id:int}/letter")
-    async def letter(self, actor: CurrentActor, support_request_id: Id) -> Template:
-        """The decision letter, printable, in the applicant's language."""
+    async def letter(
+        self, request: Request[Any, Any, Any], actor: CurrentActor, support_request_id: Id
+    ) -> Template:
+        """The decision letter, printable: the letter in the applicant's language, the page
+        around it in the reader's (the letter is rendered here, in its language)."""
         letter = await services.decision_letter(actor, support_request_id)
-        # The page renders after this returns, so the language is switched, not scoped.
-        i18n.activate(letter.locale)
-        return page(
-            "grants/letter.html",
-            letter=letter,
-            words=domain.amount_in_words(letter.decision.amount, letter.locale),
-        )
+        engine = request.app.template_engine
+        assert engine is not None
+        body = engine.get_template("grants/partials/letter_body.html")
+        with i18n.language(letter.locale):
+            text = body.render(
+                letter=letter,
+                words=domain.amount_in_words(letter.decision.amount, letter.locale),
+            )
+        # Rendered by the engine, which escapes every value (autoescape): inserted as it is.
+        body_html = Markup(text)  # noqa: S704  # nosec B704
+        return page("grants/letter.html", letter=letter, body=body_html)
 
     # --- officers ------------------------------------------------------------------------
 
     @get("/queue", guards=[permitted("support_request.decide")])
-    async def queue(self, actor: CurrentActor) -> Template:
-        rows = await services.review_queue(actor)
-        return page("grants/queue.html", rows=rows)
+    async def queue(self, actor: CurrentActor, mine: FromQuery[bool] = False) -> Template:
+        """The queue with deadlines and assignees (``mine``: assigned to me), and the
+        officer's new notices."""
+        return page(
+            "grants/queue.html",
+            rows=await services.review_queue(actor, mine=mine),
+            mine=mine,
+            me=actor.user_id,
+            now=datetime.now(UTC),
+            notices=await services.take_notices(actor),
+        )
 
     @get("/reports", guards=[permitted("support_request.decide")])
     async def reports(self, actor: CurrentActor) -> Template:

@@ -63,7 +63,14 @@ class BudgetsController(Controller):
         try:
             starts_on, ends_on, threshold, budgets = form.checked()
             await services.create_programme(
-                actor, form.name, starts_on, ends_on, threshold, budgets
+                actor,
+                form.name,
+                starts_on,
+                ends_on,
+                threshold,
+                budgets,
+                reference_format=form.reference_format,
+                appeal_info=form.appeal_info,
             )
         except InvalidInput as error:
             return await _programmes_page(actor, errors=form_errors(error), programme_form=form)
