@@ -63,7 +63,8 @@ async def test_officers_hear_of_an_acute_request_and_of_a_decision_to_confirm(
         assert message is not None
         assert "/grants/requests/" in message.text
         assert not any(code in message.text + entry.subject for code in codes)
-        assert "Ombud" not in message.text and "utvisningsbeslut" not in message.text
+        assert "Ombud" not in message.text
+        assert "utvisningsbeslut" not in message.text
 
 
 async def test_the_queue_is_ordered_by_deadline_and_an_officer_takes_a_request() -> None:
@@ -72,7 +73,8 @@ async def test_the_queue_is_ordered_by_deadline_and_an_officer_takes_a_request()
     acute = await submitted_request(world, urgency="acute")
     queue = await services.review_queue(world.officer)
     assert [row.id for row in queue] == [acute, normal]
-    assert queue[0].decide_by is not None and queue[1].decide_by is not None
+    assert queue[0].decide_by is not None
+    assert queue[1].decide_by is not None
     assert (queue[1].decide_by - queue[0].decide_by).days >= 28  # 24 hours against 30 days
 
     taken = await services.take_request(world.officer, acute)

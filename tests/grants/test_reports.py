@@ -76,7 +76,8 @@ async def test_the_pages_keep_a_refused_report_and_show_a_sent_one(client: Clien
     )
     assert sent.status_code == 303
     mine = await client.get(path)
-    assert 'id="s-report"' in mine.text and OUTCOME in mine.text
+    assert 'id="s-report"' in mine.text
+    assert OUTCOME in mine.text
 
     await _as(client, world.officer_user)
     queue = await client.get("/grants/reports")

@@ -31,7 +31,7 @@ from grants.services._common import (
 )
 from grants.services.decisions import release_funds
 from grants.services.models import ExportedPayment, PaymentRecord, SupportRequestRecord
-from grants.services.reversals import decision_and_today
+from grants.services.reversals import decision_and_today, reversals_in_period
 from grants.tables import Budget, LedgerEntry, Payment, SupportRequest
 
 # --- payments ------------------------------------------------------------------------------
@@ -106,7 +106,8 @@ async def record_payment(
 
 
 async def payments_in_period(actor: Actor, start: date, end: date) -> list[ExportedPayment]:
-    """Payments made in [start, end] for the accounting system (audited)."""
+    """Payments made in [start, end], and reversals made then, for the accounting system
+    (audited)."""
     require(actor, "payment.export")
     rows = (
         await Payment.select(
@@ -125,14 +126,19 @@ async def payments_in_period(actor: Actor, start: date, end: date) -> list[Expor
         .order_by(Payment.paid_on)
         .order_by(Payment.id)
     )
+    reversals = await reversals_in_period(programmes_run_by(actor), start, end)
     async with write_transaction():
         await audit.record(
             "payments.exported",
             actor=actor,
             object_type="payments",
-            detail={"from": start.isoformat(), "to": end.isoformat(), "rows": len(rows)},
+            detail={
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "rows": len(rows) + len(reversals),
+            },
         )
-    return [
+    payments = [
         ExportedPayment(
             payment_id=row["id"],
             paid_on=row["paid_on"],
@@ -146,6 +152,10 @@ async def payments_in_period(actor: Actor, start: date, end: date) -> list[Expor
         )
         for row in rows
     ]
+    # Payments and reversals by date (a reversal after the payments of its day).
+    return sorted(
+        [*payments, *reversals], key=lambda entry: (entry.paid_on, entry.reversal_of is not None)
+    )
 
 
 # --- report and close ----------------------------------------------------------------------
