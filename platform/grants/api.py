@@ -4,17 +4,24 @@ and their workflow. The same services as the pages, so the same rules."""
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, get, post, put
 from litestar.params import JSONBody
 
 from accounts.web import CurrentActor, signed_in
+from fristad.errors import NotFound
 from fristad.web import Id
 from grants import services
 from grants.schemas import (
+    AdjustIn,
+    BudgetOut,
     DecisionIn,
+    LedgerLineOut,
+    NoticeOut,
     PaymentIn,
     PaymentOut,
     ProgrammeOut,
+    ReportIn,
+    ReportOut,
     RequestIn,
     RequestOut,
     ReversalForm,
@@ -28,6 +35,17 @@ def _programme_out(programme: services.ProgrammeRecord) -> ProgrammeOut:
 
 def _request_out(support_request: services.SupportRequestRecord) -> RequestOut:
     return msgspec.convert(support_request, RequestOut, from_attributes=True)
+
+
+def _report_out(view: services.RequestView) -> ReportOut:
+    support_request = view.support_request
+    return ReportOut(
+        support_request_id=support_request.id,
+        actual_costs=support_request.actual_costs,
+        outcome=view.outcome,
+        reported_at=support_request.reported_at,
+        reviewed_at=support_request.report_reviewed_at,
+    )
 
 
 class GrantsApi(Controller):
@@ -46,6 +64,41 @@ class GrantsApi(Controller):
     async def programme(self, actor: CurrentActor, programme_id: Id) -> ProgrammeOut:
         return _programme_out(await services.get_programme(actor, programme_id))
 
+    @get("/programmes/{programme_id:int}/ledger", summary="The programme's latest ledger entries")
+    async def ledger(self, actor: CurrentActor, programme_id: Id) -> list[LedgerLineOut]:
+        lines = await services.programme_ledger(actor, programme_id)
+        return [msgspec.convert(line, LedgerLineOut, from_attributes=True) for line in lines]
+
+    @post(
+        "/budgets/{budget_id:int}/adjustments",
+        summary="Change a category's allocation (signed öre, a reason); four eyes above the "
+        "threshold",
+        status_code=200,
+    )
+    async def adjust(
+        self, actor: CurrentActor, budget_id: Id, data: JSONBody[AdjustIn]
+    ) -> BudgetOut:
+        line = await services.adjust_budget(actor, budget_id, data.amount, data.reason)
+        return msgspec.convert(line, BudgetOut, from_attributes=True)
+
+    @post(
+        "/budgets/{budget_id:int}/adjustment-confirmation",
+        summary="Confirm another officer's waiting change of the allocation (second officer)",
+        status_code=200,
+    )
+    async def confirm_adjustment(self, actor: CurrentActor, budget_id: Id) -> BudgetOut:
+        line = await services.confirm_adjustment(actor, budget_id)
+        return msgspec.convert(line, BudgetOut, from_attributes=True)
+
+    @post(
+        "/budgets/{budget_id:int}/adjustment-refusal",
+        summary="Refuse (or take back) the waiting change of the allocation",
+        status_code=200,
+    )
+    async def refuse_adjustment(self, actor: CurrentActor, budget_id: Id) -> BudgetOut:
+        line = await services.refuse_adjustment(actor, budget_id)
+        return msgspec.convert(line, BudgetOut, from_attributes=True)
+
     @get("/support-requests", summary="Support requests in reach (officers: all submitted)")
     async def support_requests(self, actor: CurrentActor) -> list[RequestOut]:
         return [_request_out(found) for found in await services.list_requests(actor)]
@@ -58,6 +111,25 @@ class GrantsApi(Controller):
     @post("/support-requests", summary="Create a draft request (totals computed)", status_code=201)
     async def create(self, actor: CurrentActor, data: JSONBody[RequestIn]) -> RequestOut:
         return _request_out(await services.save_draft(actor, data))
+
+    @put(
+        "/support-requests/{request_id:int}",
+        summary="Change a draft, or a request an officer asked about (its lines replaced)",
+    )
+    async def change(
+        self, actor: CurrentActor, request_id: Id, data: JSONBody[RequestIn]
+    ) -> RequestOut:
+        return _request_out(await services.save_draft(actor, data, request_id))
+
+    @post(
+        "/support-requests/{request_id:int}/answer",
+        summary="Answer the officer's question; the request is submitted again",
+        status_code=200,
+    )
+    async def answer(
+        self, actor: CurrentActor, request_id: Id, data: JSONBody[TextForm]
+    ) -> RequestOut:
+        return _request_out(await services.answer_info(actor, request_id, data.text))
 
     @post(
         "/support-requests/{request_id:int}/submit",
@@ -134,3 +206,47 @@ class GrantsApi(Controller):
         return _request_out(
             await services.reverse_payment(actor, request_id, payment_id, data.reason)
         )
+
+    @get("/reports", summary="Follow-up reports waiting for an officer's review (officers)")
+    async def reports(self, actor: CurrentActor) -> list[RequestOut]:
+        return [_request_out(found) for found in await services.reports_to_review(actor)]
+
+    @get("/support-requests/{request_id:int}/report", summary="The follow-up report sent")
+    async def report(self, actor: CurrentActor, request_id: Id) -> ReportOut:
+        view = await services.get_request(actor, request_id)
+        if view.support_request.reported_at is None:
+            raise NotFound
+        return _report_out(view)
+
+    @post(
+        "/support-requests/{request_id:int}/report",
+        summary="Send the follow-up report: actual costs (öre, at most twice the approved "
+        "amount) and the outcome",
+        status_code=200,
+    )
+    async def send_report(
+        self, actor: CurrentActor, request_id: Id, data: JSONBody[ReportIn]
+    ) -> ReportOut:
+        await services.report(actor, request_id, data.actual_costs, data.outcome)
+        return _report_out(await services.get_request(actor, request_id))
+
+    @post(
+        "/support-requests/{request_id:int}/report-review",
+        summary="Mark the follow-up report as reviewed (officers)",
+        status_code=200,
+    )
+    async def review_report(self, actor: CurrentActor, request_id: Id) -> RequestOut:
+        return _request_out(await services.review_report(actor, request_id))
+
+    @post(
+        "/support-requests/{request_id:int}/assignment",
+        summary="Take the request: it is assigned to me (officers)",
+        status_code=200,
+    )
+    async def take(self, actor: CurrentActor, request_id: Id) -> RequestOut:
+        return _request_out(await services.take_request(actor, request_id))
+
+    @get("/notices", summary="My new notices (officers): acute requests, decisions to confirm")
+    async def notices(self, actor: CurrentActor) -> list[NoticeOut]:
+        found = await services.take_notices(actor)
+        return [msgspec.convert(notice, NoticeOut, from_attributes=True) for notice in found]

@@ -65,7 +65,10 @@ STATES: Final = {
     State.DRAFT: StateFacts(N_("Draft"), editable=True, takes_attachments=True),
     State.SUBMITTED: StateFacts(N_("Submitted"), takes_attachments=True),
     State.IN_REVIEW: StateFacts(N_("In review")),
-    State.INFO_REQUESTED: StateFacts(N_("More information requested"), takes_attachments=True),
+    # The applicant may change the lines and add files before answering (and so resubmitting).
+    State.INFO_REQUESTED: StateFacts(
+        N_("More information requested"), editable=True, takes_attachments=True
+    ),
     State.AWAITING_CONFIRMATION: StateFacts(N_("Awaiting second officer")),
     State.APPROVED: StateFacts(N_("Approved")),
     State.PARTIALLY_APPROVED: StateFacts(N_("Partially approved")),
@@ -176,8 +179,12 @@ def state_label(state: str) -> str:
         return state
 
 
+EDITABLE: Final = frozenset(state for state, facts in STATES.items() if facts.editable)
+
+
 def may_edit(state: str, role: Role | None) -> bool:
-    """May the role change the request's content (the applying organisation, on a draft)?"""
+    """May the role change the request's content (the applying organisation, on a draft or
+    when an officer has asked for more information)?"""
     return role in APPLICANT_ROLES and STATES[State(state)].editable
 
 
@@ -188,6 +195,41 @@ def takes_attachments(state: str) -> bool:
 def may_attach(state: str, role: Role | None) -> bool:
     """May the role add a file (the applying organisation, before the decision)?"""
     return role in APPLICANT_ROLES and takes_attachments(state)
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """A cost line as it was when the officer asked and as it is now (None: not there)."""
+
+    description: str
+    # (quantity, unit price in öre) before and after
+    before: tuple[int, int] | None
+    after: tuple[int, int] | None
+
+    @property
+    def kind(self) -> str:
+        """added, removed or changed."""
+        if self.before is None:
+            return "added"
+        return "removed" if self.after is None else "changed"
+
+
+def line_changes(before: Sequence[CostLineLike], after: Sequence[CostLineLike]) -> list[LineChange]:
+    """What changed in the cost lines, matched by their description (in the order of the
+    lines now, then the removed ones); unchanged lines are left out."""
+    old = {line.description: (line.quantity, line.unit_price) for line in before}
+    new = {line.description: (line.quantity, line.unit_price) for line in after}
+    changes = [
+        LineChange(description, old.get(description), figures)
+        for description, figures in new.items()
+        if old.get(description) != figures
+    ]
+    changes += [
+        LineChange(description, figures, None)
+        for description, figures in old.items()
+        if description not in new
+    ]
+    return changes
 
 
 def category_label(category: str) -> str:
@@ -287,6 +329,29 @@ def checked_cost_lines(lines: Sequence[LineT]) -> tuple[list[LineT], dict[str, s
     return kept, errors
 
 
+# A report's actual costs above this many times the approved amount are a typing error (costs
+# above the approval are possible, but the grant never pays them).
+PLAUSIBLE_COST_FACTOR: Final = 2
+MIN_OUTCOME: Final = 20
+
+
+def report_errors(actual_costs: int, approved: int, outcome: str) -> dict[str, str]:
+    """What is wrong with a follow-up report, by field; each message names its bound."""
+    errors: dict[str, str] = {}
+    most = approved * PLAUSIBLE_COST_FACTOR
+    if actual_costs < 0:
+        errors["actual_costs"] = _("Enter an amount of zero or more.")
+    elif actual_costs > most:
+        errors["actual_costs"] = _(
+            "The actual costs can be at most %(max)s, twice the approved amount. Check the figure."
+        ) % {"max": money(most)}
+    if len(outcome.strip()) < MIN_OUTCOME:
+        errors["outcome"] = _("Describe the outcome in at least %(min)s characters.") % {
+            "min": number(MIN_OUTCOME)
+        }
+    return errors
+
+
 def too_large_amount() -> str:
     """The message for an amount above what any programme holds (it names the limit)."""
     return _("Enter an amount of at most %(max)s.") % {"max": money(MAX_AMOUNT)}
@@ -324,6 +389,19 @@ def payment_date_refusal(paid_on: date, decided_on: date | None, today: date) ->
     return None
 
 
+LEDGER_KINDS: Final = {
+    "allocation": N_("Allocation"),
+    "adjustment": N_("Adjustment"),
+    "commitment": N_("Commitment"),
+    "release": N_("Release"),
+    "payment": N_("Payment"),
+}
+
+
+def ledger_kind_label(kind: str) -> str:
+    return _(LEDGER_KINDS[kind]) if kind in LEDGER_KINDS else kind
+
+
 LEDGER_FIELDS: Final = {
     "allocation": "allocated",
     "adjustment": "allocated",
@@ -347,6 +425,32 @@ def parse_kronor(text: str) -> int | None:
         return int(Decimal(compact.replace(",", ".")) * 100)
     except InvalidOperation:
         return None
+
+
+# --- the decision's reference (diarienummer) -----------------------------------------------
+
+DEFAULT_REFERENCE_FORMAT: Final = "{year}-{seq:05d}"
+_REFERENCE_FIELD = re.compile(r"\{(?:year|seq(?::0[1-9]d)?)\}")
+
+
+def reference_format_error(template: str) -> str | None:
+    """Why a programme's reference format is unusable, or None: only ``{year}``, ``{seq}`` and
+    ``{seq:05d}``-style fields, ``{seq}`` among them, and at most 60 characters in all."""
+    rest = _REFERENCE_FIELD.sub("", template)
+    if (
+        "{seq" not in template
+        or "{" in rest
+        or "}" in rest
+        or len(format_reference(template, 9999, 10**9)) > 60
+    ):
+        return _("Use {year} and {seq} (e.g. %(example)s), at most 60 characters.") % {
+            "example": DEFAULT_REFERENCE_FORMAT
+        }
+    return None
+
+
+def format_reference(template: str, year: int, seq: int) -> str:
+    return template.format(year=year, seq=seq)
 
 
 def kronor_input(ore: int) -> str:

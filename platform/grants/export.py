@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,12 +20,27 @@ COLUMNS = (
     "org_number",
     "category",
     "programme",
+    # A reversal: the payment it reverses (its amount is negative); empty for a payment.
+    "reversal_of",
 )
+_FORMULA = ("=", "+", "-", "@")
+# A plain amount, negative ones too, is a number to a spreadsheet, never a formula.
+_NUMBER = re.compile(r"\A-?\d+(?:\.\d+)?\Z")
 
 
 def _kronor(ore: int) -> str:
-    """``500000`` öre as ``5000.00``: what accounting systems read, whatever the locale."""
-    return f"{ore // 100}.{ore % 100:02d}"
+    """``500000`` öre as ``5000.00`` (``-150`` as ``-1.50``): what accounting systems read,
+    whatever the locale."""
+    kronor, rest = divmod(abs(ore), 100)
+    return f"{'-' if ore < 0 else ''}{kronor}.{rest:02d}"
+
+
+def _guarded(value: Any) -> Any:
+    """A text a spreadsheet would take for a formula (a leading =, +, - or @) is quoted;
+    a plain number, negative ones too, stays a number."""
+    if isinstance(value, str) and value.startswith(_FORMULA) and not _NUMBER.match(value):
+        return f"'{value}"
+    return value
 
 
 def _cells(payment: ExportedPayment) -> list[Any]:
@@ -38,6 +54,7 @@ def _cells(payment: ExportedPayment) -> list[Any]:
         payment.org_number,
         payment.category,
         payment.programme,
+        payment.reversal_of or "",
     ]
 
 
@@ -48,12 +65,7 @@ def payments_csv(payments: Sequence[ExportedPayment]) -> bytes:
     writer.writerow(COLUMNS)
     for payment in payments:
         # A leading =, +, - or @ would be a formula in a spreadsheet (CSV injection).
-        writer.writerow(
-            [
-                f"'{value}" if isinstance(value, str) and value[:1] in "=+-@" else value
-                for value in _cells(payment)
-            ]
-        )
+        writer.writerow([_guarded(value) for value in _cells(payment)])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -31,6 +31,21 @@ def _manage_programme(actor: Actor, _obj: Any) -> Decision:
     return deny(_("Only officers manage programmes and budgets."))
 
 
+@rule("budget.adjust", scope="write")
+def _adjust_budget(actor: Actor, _obj: Any) -> Decision:
+    """Changing an allocation, and confirming another officer's change (also by API token)."""
+    if actor.is_admin or _officer(actor):
+        return ALLOW
+    return deny(_("Only officers change budgets."))
+
+
+@rule("ledger.read", scope="read")
+def _read_ledger(actor: Actor, _obj: Any) -> Decision:
+    if actor.is_admin or _officer(actor):
+        return ALLOW
+    return deny(_("Only officers read the ledger."))
+
+
 @rule("support_request.create", scope="write")
 def _create_request(actor: Actor, _obj: Any) -> Decision:
     if actor.organisation_id is not None and actor.role in APPLICANT_ROLES:

@@ -7,11 +7,12 @@ from fristad.web import AppParts, NavItem, StartPage
 from grants import demo, domain, jobs, policy
 from grants.api import GrantsApi
 from grants.views import GrantsController
+from grants.views.budgets import BudgetsController
 
 PARTS = AppParts(
     name="grants",
     policy=policy,
-    route_handlers=[GrantsController, GrantsApi],
+    route_handlers=[GrantsController, BudgetsController, GrantsApi],
     nav=[
         NavItem(N_("Support requests"), "/grants/requests", allows("support_request.create")),
         NavItem(N_("Decide"), "/grants/queue", allows("support_request.decide")),
@@ -24,6 +25,7 @@ PARTS = AppParts(
         "grant_language": person.language_name,
         "grant_state": domain.state_label,
         "grant_category": domain.category_label,
+        "grant_ledger_kind": domain.ledger_kind_label,
         "kronor_input": domain.kronor_input,
     },
     jobs=jobs.FUNCTIONS,

@@ -9,7 +9,7 @@ Each form turns what was typed into the services' values, with a message per fie
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import msgspec
 
@@ -28,7 +28,14 @@ from fristad.schemas import (
     whole_number,
 )
 from fristad.web import parse_form
-from grants.domain import CATEGORIES, MAX_COST_LINES, line_total, parse_kronor, too_large_amount
+from grants.domain import (
+    CATEGORIES,
+    DEFAULT_REFERENCE_FORMAT,
+    MAX_COST_LINES,
+    line_total,
+    parse_kronor,
+    too_large_amount,
+)
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -269,6 +276,21 @@ class ReportForm(msgspec.Struct, kw_only=True):
         return _kronor_or_refuse(self.actual_costs, "actual_costs")
 
 
+class ReportIn(msgspec.Struct, kw_only=True):
+    """A follow-up report through the API: actual costs in öre and the outcome."""
+
+    actual_costs: Amount
+    outcome: FreeText
+
+
+class ReportOut(msgspec.Struct, kw_only=True):
+    support_request_id: int
+    actual_costs: int | None
+    outcome: str
+    reported_at: datetime | None
+    reviewed_at: datetime | None
+
+
 class AdjustForm(msgspec.Struct, kw_only=True):
     amount: Code = ""
     reason: FreeText = ""
@@ -284,6 +306,8 @@ class ProgrammeForm(msgspec.Struct, kw_only=True):
     starts_on: Code = ""
     ends_on: Code = ""
     four_eyes_threshold: Code = "0"
+    reference_format: Name = DEFAULT_REFERENCE_FORMAT
+    appeal_info: FreeText = ""
     # By category code
     budgets: dict[str, str] = msgspec.field(default_factory=dict)
 
@@ -335,14 +359,48 @@ class RequestOut(msgspec.Struct):
     submitted_at: datetime | None
     decide_by: datetime | None
     lines: list[CostLineOut]
+    # The officer who took it
+    assigned_to: int | None = None
 
 
-class BudgetOut(msgspec.Struct):
+class NoticeOut(msgspec.Struct):
+    id: int
+    # acute, confirmation
+    kind: str
+    support_request_id: int
+    created_at: datetime
+
+
+class AdjustIn(msgspec.Struct, kw_only=True):
+    """A change of a category's allocation through the API: signed öre and a reason."""
+
+    amount: Annotated[int, msgspec.Meta(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+    reason: FreeText
+
+
+class BudgetOut(msgspec.Struct, kw_only=True):
+    id: int
     category: str
     allocated: int
     committed: int
     paid: int
     remaining: int
+    # A change above the four-eyes threshold waiting for a second officer
+    pending_amount: int | None = None
+    pending_by: int | None = None
+    pending_reason: str = ""
+
+
+class LedgerLineOut(msgspec.Struct):
+    id: int
+    category: str
+    kind: str
+    amount: int
+    reason: str
+    request_id: int | None
+    created_by_name: str
+    confirmed_by_name: str
+    created_at: datetime
 
 
 class ProgrammeOut(msgspec.Struct):

@@ -38,6 +38,11 @@ class Programme(Table):
     # The authority (an organisation) that runs it: only its officers see, review and decide its
     # requests, budgets and payments. Null only for a programme a system admin created.
     authority_id = Integer(null=True, default=None, index=True)
+    # The decision letter: how its reference (diarienummer) is written ({year}, {seq}), the last
+    # number given, and the authority's own text on how to appeal (empty: the standard text).
+    reference_format = Varchar(length=60, default="{year}-{seq:05d}")
+    reference_seq = Integer(default=0)
+    appeal_info = Text(default="")
 
 
 class Budget(Table):
@@ -51,6 +56,12 @@ class Budget(Table):
     allocated = BigInt(default=0)
     committed = BigInt(default=0)
     paid = BigInt(default=0)
+    # A change of the allocation above the programme's four-eyes threshold waits here, one at a
+    # time, until a second officer confirms it (then it becomes a ledger entry) or it is refused.
+    pending_amount = BigInt(null=True, default=None)
+    pending_reason = Text(null=True, default=None)
+    pending_by = ForeignKey(references=User, null=True, default=None)
+    pending_at = Timestamptz(null=True, default=None)
     # UNIQUE (programme, category); CHECK 0 <= paid <= committed <= allocated.
 
 
@@ -76,6 +87,9 @@ class SupportRequest(Table):
     # The officer's question and the caseworker's answer (encrypted free text).
     question_encrypted = Text(null=True, default=None)
     answer_encrypted = Text(null=True, default=None)
+    # When the officer last asked, and the cost lines then (JSON), so they see what changed.
+    info_requested_at = Timestamptz(null=True, default=None)
+    lines_asked_about = Text(null=True, default=None)
     submitted_at = Timestamptz(null=True, default=None)
     decide_by = Timestamptz(null=True, default=None)
     decided_at = Timestamptz(null=True, default=None)
@@ -84,6 +98,11 @@ class SupportRequest(Table):
     reminded_at = Timestamptz(null=True, default=None)
     actual_costs = BigInt(null=True, default=None)
     outcome_encrypted = Text(null=True, default=None)
+    # An officer has read the report (the queue of reports to review shows those not yet read).
+    report_reviewed_at = Timestamptz(null=True, default=None)
+    report_reviewed_by = ForeignKey(references=User, null=True, default=None)
+    # The officer who took the request ("assigned to me" in the queue).
+    assigned_to = ForeignKey(references=User, null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
     # CHECK 0 <= paid_amount <= approved_amount <= total; CHECK state and category known.
@@ -116,6 +135,8 @@ class Decision(Table, tablename="grant_decision"):
     confirmed_at = Timestamptz(null=True, default=None)
     # pending (waiting for the second officer), effective, returned (sent back for review)
     status = Varchar(length=20, default="effective")
+    # The diarienummer, given when the decision takes effect (UNIQUE).
+    reference = Varchar(length=60, null=True, default=None)
     # CHECK confirmed_by <> decided_by; CHECK amount >= 0.
 
 
@@ -135,6 +156,8 @@ class LedgerEntry(Table):
     decision = ForeignKey(references=Decision, null=True, default=None)
     reason = Text(default="")
     created_by = ForeignKey(references=User, null=True, default=None)
+    # An adjustment above the threshold: the second officer who confirmed it.
+    confirmed_by = ForeignKey(references=User, null=True, default=None)
     created_at = Timestamptz()
 
 
@@ -161,3 +184,16 @@ class Attachment(Table, tablename="grant_attachment"):
     sha256 = Varchar(length=64)
     uploaded_by = ForeignKey(references=User)
     uploaded_at = Timestamptz()
+
+
+class GrantNotice(Table, tablename="grant_notice"):
+    """An in-app notice to an officer: an acute request came in, or a decision waits for a
+    second officer. No personal data: a kind and the request's number. Shown once."""
+
+    id: Serial
+    user = ForeignKey(references=User, index=True)
+    # acute, confirmation
+    kind = Varchar(length=20)
+    request = ForeignKey(references=SupportRequest)
+    created_at = Timestamptz()
+    read_at = Timestamptz(null=True, default=None)

@@ -216,7 +216,9 @@ async def test_full_payment_then_report_then_close() -> None:
     await services.decide(world.officer, request_id, 15_000 * KR, "Beviljas")
     await services.record_payment(world.officer, request_id, today_in_sweden(), 15_000 * KR, "V1")
     assert await _state(request_id) == State.PAID
-    await services.report(world.caseworker, request_id, 14_000 * KR, "Överklagandet inlämnat.")
+    await services.report(
+        world.caseworker, request_id, 14_000 * KR, "Överklagandet inlämnat till domstolen."
+    )
     assert await _state(request_id) == State.REPORTED
     await services.close(world.officer, request_id)
     assert await _state(request_id) == State.CLOSED

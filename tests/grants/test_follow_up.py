@@ -35,7 +35,9 @@ async def test_report_releases_what_the_actual_costs_leave_unused() -> None:
     request_id = await submitted_request(world)
     await services.decide(world.officer, request_id, 15_000 * KR, "Beviljas")
     await services.record_payment(world.officer, request_id, today_in_sweden(), 5_000 * KR, "V1")
-    await services.report(world.caseworker, request_id, 8_000 * KR, "Ärendet avgjort.")
+    await services.report(
+        world.caseworker, request_id, 8_000 * KR, "Ärendet avgjort i migrationsdomstolen."
+    )
     row = await SupportRequest.select().where(SupportRequest.id == request_id).first()
     assert row is not None
     assert (row["state"], row["approved_amount"]) == (State.REPORTED, 8_000 * KR)

@@ -7,6 +7,12 @@ outbox, relayed to the worker once the transaction has committed). Callers impor
 """
 
 from grants.services._common import BudgetExhausted, cases_funded_by
+from grants.services.adjustments import (
+    adjust_budget,
+    confirm_adjustment,
+    programme_ledger,
+    refuse_adjustment,
+)
 from grants.services.attachments import add_attachment, open_attachment
 from grants.services.case_end import (
     ends_with_case,
@@ -20,6 +26,7 @@ from grants.services.follow_up import (
     record_payment,
     release_unspent,
     report,
+    review_report,
     send_report_reminders,
 )
 from grants.services.for_matching import (
@@ -37,12 +44,13 @@ from grants.services.models import (
     CostLineRecord,
     DecisionRecord,
     ExportedPayment,
+    LedgerLine,
     PaymentRecord,
     ProgrammeRecord,
     SupportRequestRecord,
 )
+from grants.services.officer_work import OfficerNotice, take_notices, take_request
 from grants.services.programmes import (
-    adjust_budget,
     budget_in_reach,
     create_programme,
     get_programme,
@@ -56,6 +64,7 @@ from grants.services.reading import (
     list_requests,
     my_requests,
     organisation_history,
+    reports_to_review,
     review_queue,
 )
 from grants.services.reversals import reverse_payment, reversed_payments
@@ -81,7 +90,9 @@ __all__ = [
     "ExportedPayment",
     "FundingState",
     "LedgerDifference",
+    "LedgerLine",
     "Letter",
+    "OfficerNotice",
     "OrganisationHistory",
     "PaymentRecord",
     "ProgrammeRecord",
@@ -96,6 +107,7 @@ __all__ = [
     "cases_funded_by",
     "close",
     "confirm",
+    "confirm_adjustment",
     "create_programme",
     "create_request",
     "decide",
@@ -112,20 +124,26 @@ __all__ = [
     "open_programmes",
     "organisation_history",
     "payments_in_period",
+    "programme_ledger",
     "record_payment",
+    "refuse_adjustment",
     "release_unspent",
     "report",
+    "reports_to_review",
     "request_info",
     "requests_of_case",
     "reverse_payment",
     "reversed_payments",
     "review_queue",
+    "review_report",
     "save_draft",
     "send_back",
     "send_report_reminders",
     "settle_stay",
     "start_review",
     "submit",
+    "take_notices",
+    "take_request",
     "withdraw",
     "withdraw_requests_of_case",
 ]

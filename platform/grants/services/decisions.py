@@ -32,6 +32,7 @@ from grants.services._common import (
     support_request_in_reach,
 )
 from grants.services.models import SupportRequestRecord
+from grants.services.references import give_reference
 from grants.tables import Budget, Decision, LedgerEntry, Programme, SupportRequest
 
 # --- the money -----------------------------------------------------------------------------
@@ -182,6 +183,7 @@ async def decide(actor: Actor, support_request_id: int, amount: int, reason: str
             await decision.save()
             if outcome != State.REJECTED:
                 await commit_funds(support_request, int(decision.id), amount, actor)
+            await give_reference(support_request.programme_id, int(decision.id))
         await audit.record(
             "support_request.decision_proposed" if four_eyes else "support_request.decided",
             actor=actor,
@@ -190,7 +192,9 @@ async def decide(actor: Actor, support_request_id: int, amount: int, reason: str
             reason=reason.strip(),
             detail={"decision": decision.id, "outcome": str(outcome), "amount": amount},
         )
-        if not four_eyes:
+        if four_eyes:
+            await notify.awaiting_confirmation(support_request_id, actor.user_id)
+        else:
             await notify.decided(support_request_id, int(decision.id))
     return DecisionResult(
         int(decision.id), state, not four_eyes, await read_support_request(support_request_id)
@@ -245,6 +249,7 @@ async def confirm(actor: Actor, support_request_id: int) -> DecisionResult:
         if not confirmed:
             raise Conflict(_("The request was changed in the meantime. Reload the page."))
         await commit_funds(support_request, pending["id"], pending["amount"], actor)
+        await give_reference(support_request.programme_id, pending["id"])
         await audit.record(
             "support_request.decision_confirmed",
             actor=actor,

@@ -14,7 +14,13 @@ from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
 from fristad.settings import get_settings
 from grants import notify
-from grants.domain import AWAITING_REPORT, FUNDED, State, payment_date_refusal
+from grants.domain import (
+    AWAITING_REPORT,
+    FUNDED,
+    State,
+    payment_date_refusal,
+    report_errors,
+)
 from grants.services._common import (
     budget_id_of,
     move,
@@ -25,7 +31,7 @@ from grants.services._common import (
 )
 from grants.services.decisions import release_funds
 from grants.services.models import ExportedPayment, PaymentRecord, SupportRequestRecord
-from grants.services.reversals import decision_and_today
+from grants.services.reversals import decision_and_today, reversals_in_period
 from grants.tables import Budget, LedgerEntry, Payment, SupportRequest
 
 # --- payments ------------------------------------------------------------------------------
@@ -100,7 +106,8 @@ async def record_payment(
 
 
 async def payments_in_period(actor: Actor, start: date, end: date) -> list[ExportedPayment]:
-    """Payments made in [start, end] for the accounting system (audited)."""
+    """Payments made in [start, end], and reversals made then, for the accounting system
+    (audited)."""
     require(actor, "payment.export")
     rows = (
         await Payment.select(
@@ -119,14 +126,19 @@ async def payments_in_period(actor: Actor, start: date, end: date) -> list[Expor
         .order_by(Payment.paid_on)
         .order_by(Payment.id)
     )
+    reversals = await reversals_in_period(programmes_run_by(actor), start, end)
     async with write_transaction():
         await audit.record(
             "payments.exported",
             actor=actor,
             object_type="payments",
-            detail={"from": start.isoformat(), "to": end.isoformat(), "rows": len(rows)},
+            detail={
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "rows": len(rows) + len(reversals),
+            },
         )
-    return [
+    payments = [
         ExportedPayment(
             payment_id=row["id"],
             paid_on=row["paid_on"],
@@ -140,6 +152,10 @@ async def payments_in_period(actor: Actor, start: date, end: date) -> list[Expor
         )
         for row in rows
     ]
+    # Payments and reversals by date (a reversal after the payments of its day).
+    return sorted(
+        [*payments, *reversals], key=lambda entry: (entry.paid_on, entry.reversal_of is not None)
+    )
 
 
 # --- report and close ----------------------------------------------------------------------
@@ -150,14 +166,9 @@ async def report(
 ) -> SupportRequestRecord:
     """The organisation reports actual costs and the outcome after the period."""
     require(actor, "support_request.act")
-    errors = {}
-    if actual_costs < 0:
-        errors["actual_costs"] = _("Enter an amount of zero or more.")
-    if not outcome.strip():
-        errors["outcome"] = _("Describe the outcome.")
-    if errors:
+    before = await support_request_in_reach(actor, support_request_id)
+    if errors := report_errors(actual_costs, before.approved_amount, outcome):
         raise InvalidInput(errors)
-    await support_request_in_reach(actor, support_request_id)
     async with write_transaction():
         support_request = await read_support_request(support_request_id)
         # What the reported costs leave unused (and was not paid already) goes back now.
@@ -181,6 +192,36 @@ async def report(
             object_type="support_request",
             object_id=support_request_id,
             detail={"actual_costs": actual_costs, "released": approved - needed},
+        )
+    return await read_support_request(support_request_id)
+
+
+async def review_report(actor: Actor, support_request_id: int) -> SupportRequestRecord:
+    """An officer has read the report: it leaves the queue of reports to review (once)."""
+    require(actor, "support_request.decide")
+    await support_request_in_reach(actor, support_request_id)
+    async with write_transaction():
+        reviewed = (
+            await SupportRequest.update(
+                {
+                    SupportRequest.report_reviewed_at: now(),
+                    SupportRequest.report_reviewed_by: actor.user_id,
+                }
+            )
+            .where(
+                (SupportRequest.id == support_request_id)
+                & (SupportRequest.state == State.REPORTED)
+                & SupportRequest.report_reviewed_at.is_null()
+            )
+            .returning(SupportRequest.id)
+        )
+        if not reviewed:
+            raise Conflict(_("There is no report waiting for review."))
+        await audit.record(
+            "support_request.report_reviewed",
+            actor=actor,
+            object_type="support_request",
+            object_id=support_request_id,
         )
     return await read_support_request(support_request_id)
 

@@ -24,6 +24,11 @@ class BudgetLine:
     allocated: int
     committed: int
     paid: int
+    # A change above the four-eyes threshold waiting for a second officer (öre, signed).
+    pending_amount: int | None = None
+    pending_reason: str = ""
+    pending_by: int | None = None
+    pending_by_name: str = ""
 
     @property
     def remaining(self) -> int:
@@ -31,7 +36,37 @@ class BudgetLine:
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> BudgetLine:
-        return cls(row["id"], row["category"], row["allocated"], row["committed"], row["paid"])
+        """From a row of ``budget_query``."""
+        return cls(
+            row["id"],
+            row["category"],
+            row["allocated"],
+            row["committed"],
+            row["paid"],
+            row["pending_amount"],
+            row["pending_reason"] or "",
+            row["pending_by"],
+            row["pending_by.name"] or "",
+        )
+
+
+def budget_query() -> Any:
+    return Budget.select(*Budget.all_columns(), Budget.pending_by.name)
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One entry of a programme's ledger, with who made it and who confirmed it."""
+
+    id: int
+    category: str
+    kind: str
+    amount: int
+    reason: str
+    request_id: int | None
+    created_by_name: str
+    confirmed_by_name: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -82,8 +117,12 @@ class SupportRequestRecord:
     report_due_on: date | None
     reported_at: datetime | None
     actual_costs: int | None
+    report_reviewed_at: datetime | None
     created_at: datetime
     lines: tuple[CostLineRecord, ...]
+    # The officer who took it (the queue's "assigned to")
+    assigned_to: int | None = None
+    assigned_to_name: str = ""
 
     @property
     def awaits_report(self) -> bool:
@@ -104,6 +143,8 @@ class DecisionRecord:
     decided_at: datetime
     confirmed_by_name: str
     confirmed_at: datetime | None
+    # The diarienummer (given when the decision takes effect)
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +163,7 @@ class AttachmentRecord:
     filename: str
     content_type: str
     size: int
+    uploaded_at: datetime | None = None
 
 
 # --- building them from rows ---------------------------------------------------------------
@@ -142,6 +184,7 @@ def support_request_query(*extra: Any) -> Any:
         *SupportRequest.all_columns(exclude=list(ENCRYPTED_COLUMNS)),
         SupportRequest.beneficiary.code,
         SupportRequest.organisation.name,
+        SupportRequest.assigned_to.name,
         *extra,
     )
 
@@ -189,15 +232,18 @@ async def support_requests_of(rows: list[dict[str, Any]]) -> list[SupportRequest
             report_due_on=row["report_due_on"],
             reported_at=row["reported_at"],
             actual_costs=row["actual_costs"],
+            report_reviewed_at=row["report_reviewed_at"],
             created_at=row["created_at"],
             lines=tuple(lines[row["id"]]),
+            assigned_to=row["assigned_to"],
+            assigned_to_name=row["assigned_to.name"] or "",
         )
         for row in rows
     ]
 
 
 async def budgets_of(programme_id: int) -> tuple[BudgetLine, ...]:
-    rows = await Budget.select().where(Budget.programme == programme_id).order_by(Budget.id)
+    rows = await budget_query().where(Budget.programme == programme_id).order_by(Budget.id)
     return tuple(BudgetLine.of(row) for row in rows)
 
 
@@ -232,11 +278,14 @@ def decision_of(row: dict[str, Any]) -> DecisionRecord:
         decided_at=row["decided_at"],
         confirmed_by_name=row["confirmed_by.name"] or "",
         confirmed_at=row["confirmed_at"],
+        reference=row["reference"],
     )
 
 
 def attachment_of(row: dict[str, Any]) -> AttachmentRecord:
-    return AttachmentRecord(row["id"], row["filename"], row["content_type"], row["size"])
+    return AttachmentRecord(
+        row["id"], row["filename"], row["content_type"], row["size"], row["uploaded_at"]
+    )
 
 
 def payment_of(row: dict[str, Any]) -> PaymentRecord:
@@ -257,3 +306,5 @@ class ExportedPayment:
     org_number: str
     category: str
     programme: str
+    # A reversal (negative amount, dated the day it was made): the payment it reverses
+    reversal_of: int | None = None

@@ -1,11 +1,8 @@
-"""Programmes and their budgets: creating a programme, adjusting a category, reading them.
-
-Every change of an allocation is a ledger entry with a reason, never an edit of a number.
-"""
+"""Programmes and their budgets: creating a programme, reading them (changing a category's
+allocation is in ``adjustments``)."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from accounts import audit
@@ -13,16 +10,19 @@ from accounts.domain import Actor
 from accounts.policy import require
 from fristad.database import write_transaction
 from fristad.errors import InvalidInput, NotFound
-from fristad.i18n import gettext as _
-from grants.domain import CATEGORIES, programme_errors
+from grants.domain import (
+    CATEGORIES,
+    DEFAULT_REFERENCE_FORMAT,
+    programme_errors,
+    reference_format_error,
+)
 from grants.services._common import (
-    BudgetExhausted,
     is_officer,
     now,
     programmes_run_by,
     runs_programme,
 )
-from grants.services.models import BudgetLine, ProgrammeRecord, programme_of
+from grants.services.models import ProgrammeRecord, programme_of
 from grants.tables import Budget, LedgerEntry, Programme
 
 
@@ -33,10 +33,17 @@ async def create_programme(
     ends_on: date,
     four_eyes_threshold: int,
     budgets: dict[str, int],
+    *,
+    reference_format: str = DEFAULT_REFERENCE_FORMAT,
+    appeal_info: str = "",
 ) -> int:
-    """A programme with a budget per category; each allocation is a ledger entry. Its id."""
+    """A programme with a budget per category; each allocation is a ledger entry. Its id.
+    Its decisions' references are written in ``reference_format``; ``appeal_info`` is the
+    authority's own text on how to appeal (empty: the standard text)."""
     require(actor, "programme.manage")
     errors = programme_errors(name, starts_on, ends_on, four_eyes_threshold, budgets)
+    if (problem := reference_format_error(reference_format.strip())) is not None:
+        errors["reference_format"] = problem
     if errors:
         raise InvalidInput(errors)
     async with write_transaction():
@@ -45,6 +52,8 @@ async def create_programme(
             starts_on=starts_on,
             ends_on=ends_on,
             four_eyes_threshold=four_eyes_threshold,
+            reference_format=reference_format.strip(),
+            appeal_info=appeal_info.strip(),
             created_at=now(),
             authority_id=actor.organisation_id if is_officer(actor) else None,
         )
@@ -74,56 +83,12 @@ async def create_programme(
     return int(programme.id)
 
 
-async def adjust_budget(actor: Actor, budget_id: int, delta: int, reason: str) -> BudgetLine:
-    """Raise or lower a category's allocation: a ledger entry with a reason, never an edit.
-    Lowering stops at what is committed already."""
-    await budget_in_reach(actor, budget_id)
-    errors = {}
-    if delta == 0:
-        errors["amount"] = _("Enter an amount other than zero.")
-    if not reason.strip():
-        errors["reason"] = _("Give a reason.")
-    if errors:
-        raise InvalidInput(errors)
-    async with write_transaction():
-        rows = await Budget.raw(
-            "UPDATE budget SET allocated = allocated + {} "
-            "WHERE id = {} AND allocated + {} >= committed RETURNING id",
-            delta,
-            budget_id,
-            delta,
-        )
-        if not rows:
-            if not await Budget.exists().where(Budget.id == budget_id):
-                raise NotFound
-            raise BudgetExhausted
-        await LedgerEntry.insert(
-            LedgerEntry(
-                budget=budget_id,
-                kind="adjustment",
-                amount=delta,
-                key=f"adjustment:{budget_id}:{secrets.token_hex(8)}",
-                reason=reason.strip(),
-                created_by=actor.user_id,
-                created_at=now(),
-            )
-        )
-        await audit.record(
-            "budget.adjusted",
-            actor=actor,
-            object_type="budget",
-            object_id=budget_id,
-            reason=reason.strip(),
-            detail={"amount": delta},
-        )
-    row = await Budget.select().where(Budget.id == budget_id).first()
-    assert row is not None  # budgets are never deleted
-    return BudgetLine.of(row)
-
-
-async def budget_in_reach(actor: Actor, budget_id: int) -> None:
-    """NotFound unless the actor manages programmes and their authority runs the budget's."""
-    require(actor, "programme.manage")
+async def budget_in_reach(
+    actor: Actor, budget_id: int, permission: str = "programme.manage"
+) -> None:
+    """NotFound unless the actor has ``permission`` and their authority runs the budget's
+    programme."""
+    require(actor, permission)
     budget = await Budget.select(Budget.programme).where(Budget.id == budget_id).first()
     if budget is None or not await runs_programme(actor, budget["programme"]):
         raise NotFound

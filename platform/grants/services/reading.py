@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
+
+import msgspec
 
 from accounts import audit
 from accounts.domain import Actor
@@ -12,7 +15,16 @@ from accounts.policy import require
 from beneficiaries import services as beneficiaries
 from beneficiaries.domain import MinimalProfile
 from fristad.database import write_transaction
-from grants.domain import FUNDED, QUEUE, State, actions_from, may_attach, may_edit
+from grants.domain import (
+    FUNDED,
+    QUEUE,
+    LineChange,
+    State,
+    actions_from,
+    line_changes,
+    may_attach,
+    may_edit,
+)
 from grants.services._common import (
     decrypt,
     is_officer,
@@ -23,6 +35,7 @@ from grants.services.models import (
     ENCRYPTED_COLUMNS,
     AttachmentRecord,
     BudgetLine,
+    CostLineRecord,
     DecisionRecord,
     PaymentRecord,
     ProgrammeRecord,
@@ -72,6 +85,18 @@ class RequestView:
     # Officers only: the person's minimal profile and the organisation's history
     profile: MinimalProfile | None = None
     history: OrganisationHistory | None = None
+    # Since the officer last asked for more information: when, what the lines and the total
+    # were then, and what changed in the lines
+    info_requested_at: datetime | None = None
+    total_asked_about: int | None = None
+    line_changes: tuple[LineChange, ...] = ()
+
+    def attached_since_question(self, attachment: AttachmentRecord) -> bool:
+        return bool(
+            self.info_requested_at
+            and attachment.uploaded_at
+            and attachment.uploaded_at > self.info_requested_at
+        )
 
     @property
     def has_effective_decision(self) -> bool:
@@ -83,7 +108,9 @@ async def get_request(actor: Actor, support_request_id: int) -> RequestView:
     the organisation's history (the read is audited)."""
     support_request = await support_request_in_reach(actor, support_request_id)
     texts = (
-        await SupportRequest.select(*ENCRYPTED_COLUMNS)
+        await SupportRequest.select(
+            *ENCRYPTED_COLUMNS, SupportRequest.info_requested_at, SupportRequest.lines_asked_about
+        )
         .where(SupportRequest.id == support_request_id)
         .first()
     )
@@ -119,6 +146,11 @@ async def get_request(actor: Actor, support_request_id: int) -> RequestView:
                 object_id=support_request_id,
                 detail={"beneficiary": support_request.beneficiary_id},
             )
+    asked_about = (
+        msgspec.json.decode(texts["lines_asked_about"], type=list[CostLineRecord])
+        if texts["lines_asked_about"]
+        else None
+    )
     return RequestView(
         support_request=support_request,
         programme=programme,
@@ -139,6 +171,11 @@ async def get_request(actor: Actor, support_request_id: int) -> RequestView:
         may_attach=may_attach(support_request.state, actor.role),
         profile=profile,
         history=history,
+        info_requested_at=texts["info_requested_at"],
+        total_asked_about=sum(line.total for line in asked_about) if asked_about else None,
+        line_changes=tuple(line_changes(asked_about, support_request.lines))
+        if asked_about is not None
+        else (),
     )
 
 
@@ -175,15 +212,37 @@ async def my_requests(actor: Actor, *, limit: int = 200) -> list[SupportRequestR
     return await support_requests_of(rows)
 
 
-async def review_queue(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
-    """Requests waiting for officers: acute first, then the oldest submission."""
+async def review_queue(
+    actor: Actor, *, mine: bool = False, limit: int = 200
+) -> list[SupportRequestRecord]:
+    """Requests waiting for officers (``mine``: those assigned to the actor): acute first, then
+    the earliest deadline."""
+    require(actor, "support_request.decide")
+    query = (
+        support_request_query()
+        .where(SupportRequest.state.is_in(list(QUEUE)))
+        .where(SupportRequest.programme.is_in(programmes_run_by(actor)))
+    )
+    if mine:
+        query = query.where(SupportRequest.assigned_to == actor.user_id)
+    rows = (
+        await query.order_by(SupportRequest.urgency)  # "acute" sorts before "normal"
+        .order_by(SupportRequest.decide_by)
+        .limit(limit)
+    )
+    return await support_requests_of(rows)
+
+
+async def reports_to_review(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
+    """Reported requests no officer has reviewed yet, the oldest report first."""
     require(actor, "support_request.decide")
     rows = (
         await support_request_query()
-        .where(SupportRequest.state.is_in(list(QUEUE)))
+        .where(
+            (SupportRequest.state == State.REPORTED) & SupportRequest.report_reviewed_at.is_null()
+        )
         .where(SupportRequest.programme.is_in(programmes_run_by(actor)))
-        .order_by(SupportRequest.urgency)  # "acute" sorts before "normal"
-        .order_by(SupportRequest.submitted_at)
+        .order_by(SupportRequest.reported_at)
         .limit(limit)
     )
     return await support_requests_of(rows)

@@ -10,7 +10,8 @@ payment can be recorded afterwards; a request paid in full is approved again.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from accounts import audit
 from accounts.domain import Actor
@@ -26,7 +27,7 @@ from grants.services._common import (
     read_support_request,
     support_request_in_reach,
 )
-from grants.services.models import SupportRequestRecord
+from grants.services.models import ExportedPayment, SupportRequestRecord
 from grants.tables import Budget, Decision, LedgerEntry, Payment, SupportRequest
 
 
@@ -130,6 +131,55 @@ async def _approved_again(support_request_id: int) -> None:
     await SupportRequest.update(
         {SupportRequest.state: outcome, SupportRequest.updated_at: now()}
     ).where((SupportRequest.id == support_request_id) & (SupportRequest.state == State.PAID))
+
+
+async def reversals_in_period(programmes: Any, start: date, end: date) -> list[ExportedPayment]:
+    """Reversals made in [start, end] (Swedish dates) of payments in the ``programmes`` (a
+    select of ids), for the export: the reversed payment's reference, the negative amount."""
+    rows = (
+        await LedgerEntry.select(
+            LedgerEntry.key,
+            LedgerEntry.amount,
+            LedgerEntry.created_at,
+            LedgerEntry.request.id,
+            LedgerEntry.request._.organisation._.name,
+            LedgerEntry.request._.organisation._.org_number,
+            LedgerEntry.request.category,
+            LedgerEntry.request._.programme._.name,
+        )
+        .where(LedgerEntry.key.like("reversal:%"))
+        .where(LedgerEntry.created_at >= _start_of(start))
+        .where(LedgerEntry.created_at < _start_of(end + timedelta(days=1)))
+        .where(LedgerEntry.request._.programme.is_in(programmes))
+        .order_by(LedgerEntry.id)
+    )
+    reversed_ids = [int(row["key"].split(":", 1)[1]) for row in rows]
+    references = {
+        row["id"]: row["reference"]
+        for row in await Payment.select(Payment.id, Payment.reference).where(
+            Payment.id.is_in(reversed_ids or [0])
+        )
+    }
+    return [
+        ExportedPayment(
+            payment_id=payment_id,
+            paid_on=row["created_at"].astimezone(TIMEZONE).date(),
+            amount=row["amount"],
+            reference=references.get(payment_id, ""),
+            support_request_id=row["request.id"],
+            organisation=row["request.organisation.name"],
+            org_number=row["request.organisation.org_number"],
+            category=row["request.category"],
+            programme=row["request.programme.name"],
+            reversal_of=payment_id,
+        )
+        for payment_id, row in zip(reversed_ids, rows, strict=True)
+    ]
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight of a Swedish day."""
+    return datetime.combine(day, time(), tzinfo=TIMEZONE)
 
 
 def _is_unique_violation(error: BaseException) -> bool:

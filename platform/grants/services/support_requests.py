@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from accounts import audit
 from accounts.domain import Actor
 from accounts.policy import require
@@ -20,9 +22,9 @@ from fristad.i18n import gettext as _
 from grants import notify
 from grants.domain import (
     CATEGORIES,
+    EDITABLE,
     FUNDED,
     URGENCIES,
-    State,
     checked_cost_lines,
     decision_deadline,
     line_total,
@@ -111,7 +113,7 @@ async def save_draft(
 ) -> SupportRequestRecord:
     """Save a draft for a person of the actor's organisation: a new one, or the draft
     ``support_request_id`` changed (its lines replaced). The total is computed, never typed;
-    once submitted a request is not edited any more."""
+    once submitted a request is edited only when an officer asks for more information."""
     if support_request_id is not None:
         await support_request_in_reach(actor, support_request_id)
     lines, gap = await _checked(actor, data)
@@ -144,12 +146,14 @@ async def save_draft(
                 await SupportRequest.update(**content)
                 .where(
                     (SupportRequest.id == support_request_id)
-                    & (SupportRequest.state == State.DRAFT)
+                    & SupportRequest.state.is_in(list(EDITABLE))
                 )
                 .returning(SupportRequest.id)
             )
             if not changed:
-                raise Conflict(_("Only drafts can be changed."))
+                raise Conflict(
+                    _("Only drafts, and requests an officer asked about, can be changed.")
+                )
             action = "support_request.updated"
         total = await _store_lines(support_request_id, lines)
         await SupportRequest.update({SupportRequest.total: total}).where(
@@ -199,6 +203,8 @@ async def submit(actor: Actor, support_request_id: int) -> SupportRequestRecord:
             object_type="support_request",
             object_id=support_request_id,
         )
+        if support_request.urgency == "acute":
+            await notify.acute_submitted(support_request_id)
     return await read_support_request(support_request_id)
 
 
@@ -233,6 +239,10 @@ async def request_info(
             {
                 SupportRequest.question_encrypted: crypto.encrypt(question.strip()),
                 SupportRequest.answer_encrypted: None,
+                SupportRequest.info_requested_at: now(),
+                SupportRequest.lines_asked_about: msgspec.json.encode(
+                    list(support_request.lines)
+                ).decode(),
             },
         )
         await audit.record(

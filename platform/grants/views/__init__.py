@@ -1,16 +1,17 @@
 """Grants pages: caseworkers' requests (new request with live totals), the officers' queue,
-review and decisions, budgets, payments and their export, the decision letter."""
+review and decisions, payments, the decision letter (budgets and the export: ``budgets``)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from accounts.domain import Actor
 from accounts.policy import has_permission
@@ -19,23 +20,17 @@ from fristad import i18n
 from fristad.errors import Conflict, InvalidInput, PermissionDenied
 from fristad.i18n import gettext as _
 from fristad.web import Id, content_disposition, flash, form_errors, page, parse_form, see_other
-from grants import domain, export, services
+from grants import domain, services
 from grants.schemas import (
-    AdjustForm,
     CostLineForm,
     DecisionForm,
     PaymentForm,
-    ProgrammeForm,
     ReportForm,
     RequestForm,
     ReversalForm,
     TextForm,
-    parse_date,
-    parse_programme_form,
     parse_request_form,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def _form_page(
@@ -159,6 +154,18 @@ async def _report(request: Request[Any, Any, Any], actor: Actor, support_request
     return _("Thank you. The report has been sent.")
 
 
+async def _report_reviewed(
+    request: Request[Any, Any, Any], actor: Actor, support_request_id: int
+) -> str:
+    await services.review_report(actor, support_request_id)
+    return _("The report has been marked as reviewed.")
+
+
+async def _take(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
+    await services.take_request(actor, support_request_id)
+    return _("The request is assigned to you.")
+
+
 async def _close(request: Request[Any, Any, Any], actor: Actor, support_request_id: int) -> str:
     await services.close(actor, support_request_id)
     return _("The request has been closed.")
@@ -175,7 +182,9 @@ STEPS: dict[str, Step] = {
     "send-back": _send_back,
     "payments": _pay,
     "report": _report,
+    "report-reviewed": _report_reviewed,
     "close": _close,
+    "take": _take,
 }
 
 
@@ -203,25 +212,6 @@ async def _request_page(
         funded_states=domain.FUNDED,
         typed=typed or {},
         today=date.today().isoformat(),
-        errors=errors,
-    )
-
-
-async def _programmes_page(
-    actor: Actor,
-    *,
-    errors: dict[str, str] | None = None,
-    programme_form: ProgrammeForm | None = None,
-    adjusting: tuple[int, AdjustForm] | None = None,
-) -> Template:
-    """The programmes and budgets; after a refused form, with it as typed and its messages."""
-    return page(
-        "grants/programmes.html",
-        programmes=await services.list_programmes(actor),
-        categories=[(code, _(label)) for code, label in domain.CATEGORIES.items()],
-        programme_form=programme_form or ProgrammeForm(),
-        adjusting_id=adjusting[0] if adjusting else None,
-        adjust_form=adjusting[1] if adjusting else AdjustForm(),
         errors=errors,
     )
 
@@ -397,87 +387,40 @@ class GrantsController(Controller):
         )
 
     @get("/requests/{support_request_id:int}/letter")
-    async def letter(self, actor: CurrentActor, support_request_id: Id) -> Template:
-        """The decision letter, printable, in the applicant's language."""
+    async def letter(
+        self, request: Request[Any, Any, Any], actor: CurrentActor, support_request_id: Id
+    ) -> Template:
+        """The decision letter, printable: the letter in the applicant's language, the page
+        around it in the reader's (the letter is rendered here, in its language)."""
         letter = await services.decision_letter(actor, support_request_id)
-        # The page renders after this returns, so the language is switched, not scoped.
-        i18n.activate(letter.locale)
-        return page(
-            "grants/letter.html",
-            letter=letter,
-            words=domain.amount_in_words(letter.decision.amount, letter.locale),
-        )
+        engine = request.app.template_engine
+        assert engine is not None
+        body = engine.get_template("grants/partials/letter_body.html")
+        with i18n.language(letter.locale):
+            text = body.render(
+                letter=letter,
+                words=domain.amount_in_words(letter.decision.amount, letter.locale),
+            )
+        # Rendered by the engine, which escapes every value (autoescape): inserted as it is.
+        body_html = Markup(text)  # noqa: S704  # nosec B704
+        return page("grants/letter.html", letter=letter, body=body_html)
 
     # --- officers ------------------------------------------------------------------------
 
     @get("/queue", guards=[permitted("support_request.decide")])
-    async def queue(self, actor: CurrentActor) -> Template:
-        rows = await services.review_queue(actor)
-        return page("grants/queue.html", rows=rows)
-
-    @get("/programmes", guards=[permitted("programme.manage")])
-    async def programmes(self, actor: CurrentActor) -> Template:
-        return await _programmes_page(actor)
-
-    @post("/programmes", guards=[permitted("programme.manage")])
-    async def create_programme(
-        self, request: Request[Any, Any, Any], actor: CurrentActor
-    ) -> Template | Response[Any]:
-        form = await parse_programme_form(request)
-        try:
-            starts_on, ends_on, threshold, budgets = form.checked()
-            await services.create_programme(
-                actor, form.name, starts_on, ends_on, threshold, budgets
-            )
-        except InvalidInput as error:
-            return await _programmes_page(actor, errors=form_errors(error), programme_form=form)
-        flash(request, _("The programme has been created."))
-        return see_other(request, "/grants/programmes")
-
-    @post("/budgets/{budget_id:int}/adjust", guards=[permitted("programme.manage")])
-    async def adjust(
-        self, request: Request[Any, Any, Any], actor: CurrentActor, budget_id: Id
-    ) -> Template | Response[Any]:
-        await services.budget_in_reach(actor, budget_id)  # the object before the input
-        form = await parse_form(request, AdjustForm)
-        try:
-            await services.adjust_budget(actor, budget_id, form.amount_in_ore(), form.reason)
-        except (InvalidInput, Conflict) as error:
-            # The page again with the amount and reason as typed, the message at their row.
-            return await _programmes_page(
-                actor, errors=form_errors(error), adjusting=(budget_id, form)
-            )
-        flash(request, _("The budget has been adjusted."))
-        return see_other(request, "/grants/programmes")
-
-    @get("/payments/export", guards=[permitted("payment.export")])
-    async def export(
-        self,
-        actor: CurrentActor,
-        start: FromQuery[str] = "",
-        end: FromQuery[str] = "",
-        format: FromQuery[str] = "csv",
-    ) -> Response[bytes] | Template:
-        errors: dict[str, str] = {}
-        first = parse_date(start, "start", errors) if start else None
-        last = parse_date(end, "end", errors) if end else None
-        if first is None or last is None or errors:
-            return page("grants/export.html", start=start, end=end, errors=errors)
-        payments = await services.payments_in_period(actor, first, last)
-        name = f"fristad-payments-{first.isoformat()}-{last.isoformat()}"
-        if format == "xlsx":
-            body, media, name = export.payments_xlsx(payments), XLSX, name + ".xlsx"
-        else:
-            body, media, name = (
-                export.payments_csv(payments),
-                "text/csv; charset=utf-8",
-                name + ".csv",
-            )
-        return Response(
-            body,
-            media_type=media,
-            headers={
-                "Content-Disposition": f'attachment; filename="{name}"',
-                "Cache-Control": "no-store",
-            },
+    async def queue(self, actor: CurrentActor, mine: FromQuery[bool] = False) -> Template:
+        """The queue with deadlines and assignees (``mine``: assigned to me), and the
+        officer's new notices."""
+        return page(
+            "grants/queue.html",
+            rows=await services.review_queue(actor, mine=mine),
+            mine=mine,
+            me=actor.user_id,
+            now=datetime.now(UTC),
+            notices=await services.take_notices(actor),
         )
+
+    @get("/reports", guards=[permitted("support_request.decide")])
+    async def reports(self, actor: CurrentActor) -> Template:
+        rows = await services.reports_to_review(actor)
+        return page("grants/reports.html", rows=rows)
