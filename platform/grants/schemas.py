@@ -335,6 +335,9 @@ class RequestOut(msgspec.Struct):
     submitted_at: datetime | None
     decide_by: datetime | None
     lines: list[CostLineOut]
+    # For an officer: the person withdrew consent to share with the funder (or it expired), so
+    # the cost lines' descriptions are empty and review steps answer 409 until consent is given.
+    consent_withdrawn: bool = False
 
 
 class BudgetOut(msgspec.Struct):

@@ -84,6 +84,9 @@ class SupportRequestRecord:
     actual_costs: int | None
     created_at: datetime
     lines: tuple[CostLineRecord, ...]
+    # Read by an officer after the person withdrew consent to share with the funder (or it
+    # expired): the cost lines' descriptions are blanked and the review waits.
+    consent_withdrawn: bool = False
 
     @property
     def awaits_report(self) -> bool:

@@ -12,8 +12,17 @@ from accounts.policy import require
 from beneficiaries import services as beneficiaries
 from beneficiaries.domain import MinimalProfile
 from fristad.database import write_transaction
-from grants.domain import FUNDED, QUEUE, State, actions_from, may_attach, may_edit
+from grants.domain import (
+    FUNDED,
+    NEEDS_FUNDER_CONSENT,
+    QUEUE,
+    State,
+    actions_from,
+    may_attach,
+    may_edit,
+)
 from grants.services._common import (
+    as_officers_see,
     decrypt,
     is_officer,
     programmes_run_by,
@@ -80,8 +89,14 @@ class RequestView:
 
 async def get_request(actor: Actor, support_request_id: int) -> RequestView:
     """Everything on the request page; an officer also gets the person's minimal profile and
-    the organisation's history (the read is audited)."""
+    the organisation's history (the read is audited).
+
+    Once the person has withdrawn consent to share with the funder, an officer gets the money
+    (decisions, payments, budget) but none of the texts about the person, no attachments, no
+    profile and no review step: those wait for a new consent.
+    """
     support_request = await support_request_in_reach(actor, support_request_id)
+    withdrawn = support_request.consent_withdrawn
     texts = (
         await SupportRequest.select(*ENCRYPTED_COLUMNS)
         .where(SupportRequest.id == support_request_id)
@@ -107,7 +122,8 @@ async def get_request(actor: Actor, support_request_id: int) -> RequestView:
     programme = await programme_of(programme_row)
     profile, history = None, None
     if is_officer(actor):
-        profile = await beneficiaries.minimal_profile(support_request.beneficiary_id)
+        if not withdrawn:
+            profile = await beneficiaries.minimal_profile(support_request.beneficiary_id)
         history = await organisation_history(
             support_request.organisation_id, exclude=support_request_id
         )
@@ -119,6 +135,7 @@ async def get_request(actor: Actor, support_request_id: int) -> RequestView:
                 object_id=support_request_id,
                 detail={"beneficiary": support_request.beneficiary_id},
             )
+    actions = actions_from(support_request.state, actor.role)
     return RequestView(
         support_request=support_request,
         programme=programme,
@@ -128,13 +145,13 @@ async def get_request(actor: Actor, support_request_id: int) -> RequestView:
             dataclasses.replace(payment_of(row), reversal_reason=reversed_now.get(row["id"]))
             for row in payments
         ),
-        attachments=tuple(attachment_of(row) for row in attachments),
-        justification=decrypt(texts["justification_encrypted"]),
-        gap=decrypt(texts["gap_encrypted"]),
-        question=decrypt(texts["question_encrypted"]),
-        answer=decrypt(texts["answer_encrypted"]),
-        outcome=decrypt(texts["outcome_encrypted"]),
-        actions=frozenset(actions_from(support_request.state, actor.role)),
+        attachments=() if withdrawn else tuple(attachment_of(row) for row in attachments),
+        justification="" if withdrawn else decrypt(texts["justification_encrypted"]),
+        gap="" if withdrawn else decrypt(texts["gap_encrypted"]),
+        question="" if withdrawn else decrypt(texts["question_encrypted"]),
+        answer="" if withdrawn else decrypt(texts["answer_encrypted"]),
+        outcome="" if withdrawn else decrypt(texts["outcome_encrypted"]),
+        actions=frozenset(actions - NEEDS_FUNDER_CONSENT if withdrawn else actions),
         may_edit=may_edit(support_request.state, actor.role),
         may_attach=may_attach(support_request.state, actor.role),
         profile=profile,
@@ -186,7 +203,7 @@ async def review_queue(actor: Actor, *, limit: int = 200) -> list[SupportRequest
         .order_by(SupportRequest.submitted_at)
         .limit(limit)
     )
-    return await support_requests_of(rows)
+    return await as_officers_see(await support_requests_of(rows))
 
 
 async def list_requests(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
@@ -201,4 +218,4 @@ async def list_requests(actor: Actor, *, limit: int = 200) -> list[SupportReques
         .order_by(SupportRequest.id, ascending=False)
         .limit(limit)
     )
-    return await support_requests_of(rows)
+    return await as_officers_see(await support_requests_of(rows))
