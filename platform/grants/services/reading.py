@@ -182,7 +182,7 @@ async def organisation_history(organisation_id: int, *, exclude: int = 0) -> Org
 
 async def my_requests(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
     """The requests of the actor's organisation, newest first."""
-    require(actor, "support_request.create")
+    require(actor, "support_request.read")
     rows = (
         await support_request_query()
         .where(SupportRequest.organisation == actor.organisation_id)
@@ -208,9 +208,9 @@ async def review_queue(actor: Actor, *, limit: int = 200) -> list[SupportRequest
 
 async def list_requests(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
     """For the API: an officer sees every submitted request, others their organisation's."""
+    require(actor, "support_request.read")
     if not is_officer(actor):
         return await my_requests(actor, limit=limit)
-    require(actor, "support_request.read")
     rows = (
         await support_request_query()
         .where(SupportRequest.state != State.DRAFT)
