@@ -51,7 +51,7 @@ from accounts.web import ActorMiddleware, provide_actor, provide_viewer, system_
 from fristad import database, queue, redisconn
 from fristad import jobs as fristad_jobs
 from fristad.health import HealthController, MetricsController
-from fristad.outage import OUTAGE_HANDLERS
+from fristad.outage import OUTAGE_HANDLERS, quiet_retry_tracebacks
 from fristad.outbox import outbox_controller
 from fristad.security import scrub_access_log, security_headers
 from fristad.sessions import RotatingSessionConfig
@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """
     settings = settings or get_settings()
     run_worker = settings.inprocess_worker
+    quiet_retry_tracebacks()
     if not settings.redis_url:
         raise SettingsError("FRISTAD_REDIS_URL: no Redis configured (serve starts an embedded one)")
     redis = redisconn.client(settings.redis_url)

@@ -57,3 +57,29 @@ def unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
 
 
 OUTAGE_HANDLERS: dict[int | type[Exception], Any] = dict.fromkeys(OUTAGES, unavailable)
+
+
+class _OneLine(logging.Filter):
+    """Keeps a library's warning about a server gone to one line: the exception's kind and
+    message instead of a traceback every second until the server is back."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+# asyncpg's pool retries its connections while PostgreSQL is away, warning each time.
+_RETRYING_LOGGERS = ("asyncpg.pool",)
+
+
+def quiet_retry_tracebacks() -> None:
+    """Install the one-line filter on the loggers of libraries that retry (once per process)."""
+    for name in _RETRYING_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(found, _OneLine) for found in logger.filters):
+            logger.addFilter(_OneLine())
