@@ -5,6 +5,7 @@ killed during a job) is tests/fristad/test_worker_outage.py."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -24,6 +25,7 @@ from litestar.testing import AsyncTestClient
 from accounts.domain import Role
 from fristad.app import create_app
 from fristad.i18n import LOCALE_COOKIE
+from fristad.mail import list_outbox
 from fristad.settings import Settings
 from tests.accounts.helpers import csrf_from, make_org, make_user, sign_in
 from tests.browser import free_port, start_server, stop_server
@@ -71,6 +73,7 @@ async def test_redis_gone_is_a_503_and_a_friendly_page_and_back_without_a_restar
 
 
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+PASSWORD = "korrekt häst batteri häftklammer"
 
 
 @dataclass
@@ -147,19 +150,35 @@ async def _sign_in_attempt(client: httpx.AsyncClient, locale: str = "sv") -> htt
     )
 
 
-async def test_postgres_gone_is_a_503_and_a_friendly_page_and_back_without_a_restart(
-    redis: Any, test_dir: Path, own_postgres: PostgresServer
-) -> None:
-    env = {"FRISTAD_DATABASE_URL": own_postgres.url}
-    migrated = subprocess.run(  # noqa: ASYNC221 - the CLI as an operator runs it
-        [sys.executable, "-m", "fristad", "migrate"],
+def _cli(*arguments: str, env: dict[str, str]) -> None:
+    """``fristad <arguments>`` as an operator runs it, against the throwaway cluster."""
+    done = subprocess.run(
+        [sys.executable, "-m", "fristad", *arguments],
         env={**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=300,
     )
-    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+async def _forgot_password(client: httpx.AsyncClient, email: str) -> httpx.Response:
+    form = await client.get("/password/forgot")
+    return await client.post(
+        "/password/forgot", data={"email": email, "_csrf_token": csrf_from(form.text)}
+    )
+
+
+async def test_postgres_gone_is_a_503_and_a_friendly_page_and_back_without_a_restart(
+    settings: Settings, redis: Any, test_dir: Path, own_postgres: PostgresServer
+) -> None:
+    """The web process and a worker on a cluster that stops and starts again: both carry on,
+    and a mail asked for after the comeback is sent by the worker that lived through it."""
+    env = {"FRISTAD_DATABASE_URL": own_postgres.url}
+    _cli("migrate", env=env)
+    _cli("createuser", "--email", "anna@ngo.example", env={**env, "FRISTAD_PASSWORD": PASSWORD})
     server = start_server("serve", test_dir, env)
+    worker = start_server("worker", test_dir, {**env, "FRISTAD_WORKER_HEARTBEAT_SECONDS": "1"})
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
             assert (await client.get("/readyz")).json()["checks"]["database"] == "ok"
@@ -171,6 +190,8 @@ async def test_postgres_gone_is_a_503_and_a_friendly_page_and_back_without_a_res
             assert ready.json()["checks"]["database"].startswith("error")
             _friendly(await _sign_in_attempt(client), "inte tillgänglig")
             _friendly(await _sign_in_attempt(client, "en"), "not available")
+            await asyncio.sleep(3)  # the worker's crons meet the outage too
+            assert worker.process.poll() is None, worker.log()
 
             own_postgres.start()
 
@@ -179,8 +200,16 @@ async def test_postgres_gone_is_a_503_and_a_friendly_page_and_back_without_a_res
 
             await _wait_for(back, 30, "/readyz after PostgreSQL came back")
             assert (await _sign_in_attempt(client)).status_code < 500
+            assert (await _forgot_password(client, "anna@ngo.example")).status_code == 200
+
+            async def mailed() -> bool:
+                return any(m.to == "anna@ngo.example" for m in list_outbox(settings, limit=1000))
+
+            await _wait_for(mailed, 60, "the worker sending the mail after the comeback")
+            assert worker.process.poll() is None
     finally:
         stop_server(server)
+        stop_server(worker)
     log = server.log()
     assert "database unavailable on POST /sign-in" in log
     assert "Traceback" not in log, log
