@@ -60,6 +60,18 @@ def has_permission(actor: Actor, action: str, obj: Any = None) -> Decision:
     return check(actor, obj)
 
 
+# The token scopes that let a client change anything; every action that writes needs one.
+CHANGING_SCOPES = frozenset({"write", "admin"})
+
+
+def token_may_change(actor: Actor) -> Decision:
+    """A read-only API token changes nothing, whatever the route: asked before the request's
+    body is read, so such a token learns nothing from the validation of a change either."""
+    if actor.scopes is not None and not CHANGING_SCOPES & set(actor.scopes):
+        return Decision(False, _("The API token does not allow this."))
+    return ALLOW
+
+
 def require(actor: Actor, action: str, obj: Any = None) -> None:
     """Raise PermissionDenied unless ``actor`` may do ``action``."""
     decision = has_permission(actor, action, obj)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, TypeAlias
+from typing import Any, Final, TypeAlias
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -16,7 +16,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from accounts import services
 from accounts.domain import Actor, Role
-from accounts.policy import has_permission
+from accounts.policy import has_permission, token_may_change
 from fristad.i18n import gettext as _
 from fristad.sessions import ROTATE
 from fristad.web import session_data
@@ -131,9 +131,15 @@ def provide_viewer(request: Request[Any, Any, Any]) -> Actor | None:
 
 # --- guards (route level; services still authorise every object) ---------------------------
 
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def signed_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    require_actor(connection)
+    actor = require_actor(connection)
+    if connection.scope.get("method") not in SAFE_METHODS:
+        decision = token_may_change(actor)
+        if not decision:
+            raise PermissionDeniedException(decision.reason)
 
 
 def system_admin(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:

@@ -51,6 +51,7 @@ from accounts.web import ActorMiddleware, provide_actor, provide_viewer, system_
 from fristad import database, queue, redisconn
 from fristad import jobs as fristad_jobs
 from fristad.health import HealthController, MetricsController
+from fristad.outage import OUTAGE_HANDLERS, quiet_retry_tracebacks
 from fristad.outbox import outbox_controller
 from fristad.security import scrub_access_log, security_headers
 from fristad.sessions import RotatingSessionConfig
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """
     settings = settings or get_settings()
     run_worker = settings.inprocess_worker
+    quiet_retry_tracebacks()
     if not settings.redis_url:
         raise SettingsError("FRISTAD_REDIS_URL: no Redis configured (serve starts an embedded one)")
     redis = redisconn.client(settings.redis_url)
@@ -212,7 +214,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(instance=create_template_engine(APPS)),
         before_request=before_request,
         before_send=[security_headers(settings.https)],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **OUTAGE_HANDLERS},
         openapi_config=OpenAPIConfig(
             title="Fristad API",
             version="1",

@@ -248,7 +248,7 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     Routing errors reach this before any route hook has run, so the locale is set here too.
     """
     status = _status_of(exc)
-    if status >= 500:
+    if status == HTTP_500_INTERNAL_SERVER_ERROR:
         log.exception(
             "unhandled error on %s %s", request.method, scrub(request.url.path), exc_info=exc
         )
@@ -276,7 +276,7 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
 
 
 def _api_detail(exc: Exception, status: int) -> str:
-    if status >= 500:
+    if status == HTTP_500_INTERNAL_SERVER_ERROR:
         return "Internal error"
     if isinstance(exc, HTTPException):
         return str(exc.detail)

@@ -142,6 +142,12 @@ AWAITING_REPORT: Final = _BY_ACTION["report"].sources
 # Paid and reported requests go on to their report and close as usual.
 ENDED_WITH_CASE: Final = _BY_ACTION["withdraw"].sources
 OPEN_BEFORE_PAYMENT: Final = ENDED_WITH_CASE | {State.AWAITING_CONFIRMATION}
+# The review reads the person's case, so its steps wait while the person does not consent to
+# share with the funder (withdrawn or expired). Paying what was decided and closing go on:
+# they need no personal details.
+NEEDS_FUNDER_CONSENT: Final = frozenset(
+    {"start_review", "request_info", "propose", "send_back", "approve", "approve_partly", "reject"}
+)
 
 
 class TransitionRefused(Exception):

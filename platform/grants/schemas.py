@@ -361,6 +361,9 @@ class RequestOut(msgspec.Struct):
     lines: list[CostLineOut]
     # The officer who took it
     assigned_to: int | None = None
+    # For an officer: the person withdrew consent to share with the funder (or it expired), so
+    # the cost lines' descriptions are empty and review steps answer 409 until consent is given.
+    consent_withdrawn: bool = False
 
 
 class NoticeOut(msgspec.Struct):

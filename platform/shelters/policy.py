@@ -59,6 +59,22 @@ def _hold(actor: Actor, _obj: Any) -> Decision:
     return deny(_("Only caseworkers and coordinators hold beds."))
 
 
+@rule("hold.list", scope="read")
+def _list_holds(actor: Actor, _obj: Any) -> Decision:
+    """The holds of one's own organisation's cases: the holders'."""
+    if actor.has_role(*HOLDING_ROLES):
+        return ALLOW
+    return deny(_("Only caseworkers and coordinators hold beds."))
+
+
+@rule("hold.read", scope="read")
+def _read_hold(actor: Actor, _obj: Any) -> Decision:
+    """Holders and a shelter's people read holds; services decide which (their own)."""
+    if actor.has_role(*HOLDING_ROLES, *OPERATOR_ROLES):
+        return ALLOW
+    return deny(_("Only caseworkers, coordinators and shelter staff see holds."))
+
+
 @rule("hold.answer", scope="write")
 def _answer(actor: Actor, operator_id: int | None) -> Decision:
     if _operates(actor, operator_id, *OPERATOR_ROLES):

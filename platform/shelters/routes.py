@@ -34,7 +34,7 @@ PARTS = AppParts(
     route_handlers=[BoardController, OperatorController, SheltersApi],
     nav=[
         NavItem(N_("Bed board"), "/shelters/", allows("shelter.board")),
-        NavItem(N_("Bed holds"), "/shelters/holds", allows("hold.create")),
+        NavItem(N_("Bed holds"), "/shelters/holds", allows("hold.list")),
         NavItem(N_("My shelters"), "/shelters/operate/", allows("shelter.operate")),
     ],
     # Shelter staff start on their beds: −/+ and "still correct" right after sign-in.

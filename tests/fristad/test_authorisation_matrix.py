@@ -245,3 +245,71 @@ async def _probe_as_foreign(settings: Settings, world: dict[str, str], role: Rol
                 let_through.append(f"{role} {call}: changed a row")
                 before = after
     return let_through
+
+
+# A token's description of itself answers whatever its scopes (a client learns what it may do).
+ANY_SCOPE = {"/api/v1/me"}
+
+
+async def _bearer(actor: Any, scopes: list[str]) -> dict[str, str]:
+    token = (await accounts.create_token(actor, "scope probe", scopes)).token
+    return {"authorization": f"Bearer {token}"}
+
+
+async def test_no_api_route_answers_a_token_without_the_scope_it_needs(
+    settings: Settings, world: dict[str, str]
+) -> None:
+    """Issue 10 item 11: the demo world's own people, who do reach its objects, each with a
+    token that lacks the scope: every read with a write-only token, every change with a
+    read-only one. Expected 401/403/404 (a change refused before its body is read), and no
+    row changed; with both scopes the same people do read those routes."""
+    app = create_app(settings)
+    api_calls = [
+        call
+        for call in calls(app)
+        if call.template.startswith("/api/") and call.template not in ANY_SCOPE
+    ]
+    memberships = await Membership.select(Membership.id, Membership.user).where(
+        Membership.active == True  # noqa: E712
+    )
+    # Tokens act in a membership (a system admin without one has none).
+    people = [await actor_of(row["user"], row["id"]) for row in memberships]
+    tokens = [
+        (
+            actor,
+            await _bearer(actor, ["write"]),
+            await _bearer(actor, ["read"]),
+            await _bearer(actor, ["read", "write"]),
+        )
+        for actor in people
+    ]
+    let_through, reached = [], set()
+    async with AsyncTestClient(app=app) as client:
+        before = await _rows_digest()
+        for actor, write_only, read_only, both in tokens:
+            for call in api_calls:
+                path = _path(call.template, world)
+                unsafe = call.method in UNSAFE
+                response = await _probe(
+                    client,
+                    call,
+                    path,
+                    headers=read_only if unsafe else write_only,
+                    **({"json": {}} if unsafe else {}),
+                )
+                if response.status_code not in DENIED:
+                    let_through.append(f"{actor.role} {call}: {response.status_code}")
+                if unsafe:
+                    after = await _rows_digest()
+                    if after != before:
+                        let_through.append(f"{actor.role} {call}: changed a row")
+                        before = after
+                elif (await _probe(client, call, path, headers=both)).status_code == 200:
+                    reached.add(call.template)
+    assert let_through == [], "\n".join(let_through)
+    # The denials above are the scopes': the same people, with the scope, read these.
+    assert {
+        "/api/v1/beneficiaries/{beneficiary_id:int}",
+        "/api/v1/support-requests/{request_id:int}",
+        "/api/v1/holds/{hold_id:int}",
+    } <= reached, sorted(reached)

@@ -47,7 +47,11 @@ from beneficiaries.services.models import (
     TrailEvent,
 )
 from beneficiaries.services.notes import add_note, list_notes
-from beneficiaries.services.reach import funded_cases_with, has_valid_consent
+from beneficiaries.services.reach import (
+    funded_cases_with,
+    has_valid_consent,
+    without_valid_consent,
+)
 from beneficiaries.services.records import (
     PAGE_SIZE,
     create_beneficiary,
@@ -134,4 +138,5 @@ __all__ = [
     "trail",
     "update_beneficiary",
     "withdraw_consent",
+    "without_valid_consent",
 ]

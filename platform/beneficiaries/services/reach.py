@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -80,6 +80,16 @@ async def has_valid_consent(
     if organisation_id is not None:
         query = query.where(Consent.organisation == organisation_id)
     return bool(await query)
+
+
+async def without_valid_consent(beneficiary_ids: Collection[int], scope: str) -> set[int]:
+    """Those of the persons who have no consent of ``scope`` in force now (one query)."""
+    if not beneficiary_ids:
+        return set()
+    consented = await Consent.select(Consent.beneficiary).where(
+        Consent.beneficiary.is_in(list(beneficiary_ids)) & valid_consent_filter(scope)
+    )
+    return set(beneficiary_ids) - {row["beneficiary"] for row in consented}
 
 
 def within_reach(actor: Actor, query: Select[Any]) -> Select[Any]:

@@ -3,15 +3,25 @@ request."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from accounts.domain import Actor
 from accounts.policy import require
+from beneficiaries import services as beneficiaries
 from fristad import crypto
 from fristad.errors import Conflict, NotFound
 from fristad.i18n import gettext as _
-from grants.domain import APPLICANT_ROLES, OFFICER_ROLES, State, TransitionRefused, transition
+from grants.domain import (
+    APPLICANT_ROLES,
+    NEEDS_FUNDER_CONSENT,
+    OFFICER_ROLES,
+    State,
+    TransitionRefused,
+    transition,
+)
 from grants.services.models import SupportRequestRecord, support_request_query, support_requests_of
 from grants.tables import Budget, Programme, SupportRequest
 
@@ -58,6 +68,31 @@ def cases_funded_by(authority_id: int) -> Any:
     )
 
 
+def consent_withdrawn_message() -> str:
+    return _(
+        "The person has withdrawn their consent to share with the funder. The request shows no "
+        "personal details and cannot be reviewed or decided until the consent is given again."
+    )
+
+
+async def as_officers_see(records: Sequence[SupportRequestRecord]) -> list[SupportRequestRecord]:
+    """The requests as an officer may read them: where the person no longer consents to share
+    with the funder (withdrawn or expired), marked so and without the cost lines' texts."""
+    withdrawn = await beneficiaries.without_valid_consent(
+        {record.beneficiary_id for record in records}, "share_funder"
+    )
+    return [
+        dataclasses.replace(
+            record,
+            consent_withdrawn=True,
+            lines=tuple(dataclasses.replace(line, description="") for line in record.lines),
+        )
+        if record.beneficiary_id in withdrawn
+        else record
+        for record in records
+    ]
+
+
 async def read_support_request(support_request_id: int) -> SupportRequestRecord:
     """The request as stored now, without asking who reads it (callers have checked reach)."""
     row = await support_request_query().where(SupportRequest.id == support_request_id).first()
@@ -75,6 +110,7 @@ async def support_request_in_reach(actor: Actor, support_request_id: int) -> Sup
     if is_officer(actor):
         if record.state == State.DRAFT or not await runs_programme(actor, record.programme_id):
             raise NotFound
+        (record,) = await as_officers_see([record])
         return record
     if actor.role in APPLICANT_ROLES and record.organisation_id == actor.organisation_id:
         return record
@@ -93,6 +129,11 @@ async def move(
         step = transition(support_request.state, action, actor.role)
     except TransitionRefused as refused:
         raise Conflict(refused.message) from None
+    if step.action in NEEDS_FUNDER_CONSENT and not await beneficiaries.has_valid_consent(
+        support_request.beneficiary_id, "share_funder"
+    ):
+        # Checked in the step's transaction: a withdrawal just before it stops it too.
+        raise Conflict(consent_withdrawn_message())
     changed = (
         await SupportRequest.update(
             {SupportRequest.state: step.target, SupportRequest.updated_at: now(), **(values or {})}

@@ -21,7 +21,7 @@ from grants.domain import (
     sniff_content_type,
     takes_attachments,
 )
-from grants.services._common import now, support_request_in_reach
+from grants.services._common import consent_withdrawn_message, now, support_request_in_reach
 from grants.services.models import AttachmentRecord, attachment_of
 from grants.tables import Attachment
 
@@ -82,8 +82,11 @@ async def add_attachment(
 async def open_attachment(
     actor: Actor, support_request_id: int, attachment_id: int
 ) -> tuple[AttachmentRecord, bytes]:
-    """An attachment's metadata and content, for those who may read the request."""
-    await support_request_in_reach(actor, support_request_id)
+    """An attachment's metadata and content, for those who may read the request (an officer
+    only while the person consents to share with the funder)."""
+    support_request = await support_request_in_reach(actor, support_request_id)
+    if support_request.consent_withdrawn:
+        raise PermissionDenied(consent_withdrawn_message())
     row = (
         await Attachment.select()
         .where((Attachment.id == attachment_id) & (Attachment.request == support_request_id))

@@ -123,6 +123,9 @@ class SupportRequestRecord:
     # The officer who took it (the queue's "assigned to")
     assigned_to: int | None = None
     assigned_to_name: str = ""
+    # Read by an officer after the person withdrew consent to share with the funder (or it
+    # expired): the cost lines' descriptions are blanked and the review waits.
+    consent_withdrawn: bool = False
 
     @property
     def awaits_report(self) -> bool:

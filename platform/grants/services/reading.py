@@ -17,6 +17,7 @@ from beneficiaries.domain import MinimalProfile
 from fristad.database import write_transaction
 from grants.domain import (
     FUNDED,
+    NEEDS_FUNDER_CONSENT,
     QUEUE,
     LineChange,
     State,
@@ -26,6 +27,7 @@ from grants.domain import (
     may_edit,
 )
 from grants.services._common import (
+    as_officers_see,
     decrypt,
     is_officer,
     programmes_run_by,
@@ -105,8 +107,14 @@ class RequestView:
 
 async def get_request(actor: Actor, support_request_id: int) -> RequestView:
     """Everything on the request page; an officer also gets the person's minimal profile and
-    the organisation's history (the read is audited)."""
+    the organisation's history (the read is audited).
+
+    Once the person has withdrawn consent to share with the funder, an officer gets the money
+    (decisions, payments, budget) but none of the texts about the person, no attachments, no
+    profile and no review step: those wait for a new consent.
+    """
     support_request = await support_request_in_reach(actor, support_request_id)
+    withdrawn = support_request.consent_withdrawn
     texts = (
         await SupportRequest.select(
             *ENCRYPTED_COLUMNS, SupportRequest.info_requested_at, SupportRequest.lines_asked_about
@@ -134,7 +142,8 @@ async def get_request(actor: Actor, support_request_id: int) -> RequestView:
     programme = await programme_of(programme_row)
     profile, history = None, None
     if is_officer(actor):
-        profile = await beneficiaries.minimal_profile(support_request.beneficiary_id)
+        if not withdrawn:
+            profile = await beneficiaries.minimal_profile(support_request.beneficiary_id)
         history = await organisation_history(
             support_request.organisation_id, exclude=support_request_id
         )
@@ -151,6 +160,7 @@ async def get_request(actor: Actor, support_request_id: int) -> RequestView:
         if texts["lines_asked_about"]
         else None
     )
+    actions = actions_from(support_request.state, actor.role)
     return RequestView(
         support_request=support_request,
         programme=programme,
@@ -160,21 +170,22 @@ async def get_request(actor: Actor, support_request_id: int) -> RequestView:
             dataclasses.replace(payment_of(row), reversal_reason=reversed_now.get(row["id"]))
             for row in payments
         ),
-        attachments=tuple(attachment_of(row) for row in attachments),
-        justification=decrypt(texts["justification_encrypted"]),
-        gap=decrypt(texts["gap_encrypted"]),
-        question=decrypt(texts["question_encrypted"]),
-        answer=decrypt(texts["answer_encrypted"]),
-        outcome=decrypt(texts["outcome_encrypted"]),
-        actions=frozenset(actions_from(support_request.state, actor.role)),
+        attachments=() if withdrawn else tuple(attachment_of(row) for row in attachments),
+        justification="" if withdrawn else decrypt(texts["justification_encrypted"]),
+        gap="" if withdrawn else decrypt(texts["gap_encrypted"]),
+        question="" if withdrawn else decrypt(texts["question_encrypted"]),
+        answer="" if withdrawn else decrypt(texts["answer_encrypted"]),
+        outcome="" if withdrawn else decrypt(texts["outcome_encrypted"]),
+        actions=frozenset(actions - NEEDS_FUNDER_CONSENT if withdrawn else actions),
         may_edit=may_edit(support_request.state, actor.role),
         may_attach=may_attach(support_request.state, actor.role),
         profile=profile,
         history=history,
         info_requested_at=texts["info_requested_at"],
         total_asked_about=sum(line.total for line in asked_about) if asked_about else None,
+        # The lines as they were carry their descriptions: none once consent is withdrawn.
         line_changes=tuple(line_changes(asked_about, support_request.lines))
-        if asked_about is not None
+        if asked_about is not None and not withdrawn
         else (),
     )
 
@@ -202,7 +213,7 @@ async def organisation_history(organisation_id: int, *, exclude: int = 0) -> Org
 
 async def my_requests(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
     """The requests of the actor's organisation, newest first."""
-    require(actor, "support_request.create")
+    require(actor, "support_request.read")
     rows = (
         await support_request_query()
         .where(SupportRequest.organisation == actor.organisation_id)
@@ -245,14 +256,14 @@ async def reports_to_review(actor: Actor, *, limit: int = 200) -> list[SupportRe
         .order_by(SupportRequest.reported_at)
         .limit(limit)
     )
-    return await support_requests_of(rows)
+    return await as_officers_see(await support_requests_of(rows))
 
 
 async def list_requests(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
     """For the API: an officer sees every submitted request, others their organisation's."""
+    require(actor, "support_request.read")
     if not is_officer(actor):
         return await my_requests(actor, limit=limit)
-    require(actor, "support_request.read")
     rows = (
         await support_request_query()
         .where(SupportRequest.state != State.DRAFT)
@@ -260,4 +271,4 @@ async def list_requests(actor: Actor, *, limit: int = 200) -> list[SupportReques
         .order_by(SupportRequest.id, ascending=False)
         .limit(limit)
     )
-    return await support_requests_of(rows)
+    return await as_officers_see(await support_requests_of(rows))

@@ -217,7 +217,7 @@ async def incoming_holds(actor: Actor, shelter_id: int) -> list[IncomingHold]:
 async def holds_of_organisation(actor: Actor) -> list[CaseHold]:
     """The holds of the actor's organisation's cases (newest first), each with its case's code
     and whether the person stays there now."""
-    require(actor, "hold.create")
+    require(actor, "hold.list")
     rows = (
         await Hold.select(*HOLD_COLUMNS, Hold.beneficiary.code.as_alias("beneficiary_code"))
         .where(Hold.organisation == actor.organisation_id)
@@ -236,6 +236,7 @@ async def holds_of_organisation(actor: Actor) -> list[CaseHold]:
 
 async def hold_for_api(actor: Actor, hold_id: int) -> BedHold:
     """One hold, for the organisation that holds it or the shelter's staff; NotFound otherwise."""
+    require(actor, "hold.read")
     hold = await hold_row(hold_id)
     if hold.organisation_id != actor.organisation_id and not operates(actor, hold.operator_id):
         raise NotFound
