@@ -106,9 +106,7 @@ def derivable(
             domains[i] = small_range
         elif mark is Mark.WITHHELD:
             # Taken before every shown cell that is not zero (by value, then by position).
-            ceiling = min(
-                (count - (j < i) for j, count in shown_at if count), default=residual
-            )
+            ceiling = min((count - (j < i) for j, count in shown_at if count), default=residual)
             domains[i] = ((THRESHOLD, ceiling),)
     if is_small(hidden):
         domains[-1] = small_range
