@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get
-from litestar.params import FromQuery
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from accounts.web import CurrentActor, signed_in
 from figures import services
-from figures.views import ProgrammeChoice, parse_period
+from figures.schemas import ExportIn
+from figures.views import MEDIA_TYPES, ProgrammeChoice, parse_period
+from fristad.web import Id, content_disposition
 
 
 class FiguresApi(Controller):
@@ -31,3 +33,26 @@ class FiguresApi(Controller):
         self, actor: CurrentActor, start: FromQuery[str] = "", end: FromQuery[str] = ""
     ) -> services.OrganisationFigures:
         return await services.organisation_figures(actor, *parse_period(start, end))
+
+    @post("/exports", summary="Ask for the network's figures as XLSX and CSV (built by a worker)")
+    async def request_export(
+        self, actor: CurrentActor, data: JSONBody[ExportIn]
+    ) -> services.ExportRecord:
+        return await services.request_export(
+            actor, data.programme, *parse_period(data.start, data.end)
+        )
+
+    @get("/exports/{export_id:int}", summary="An export's progress (percent) and state")
+    async def export_status(self, actor: CurrentActor, export_id: Id) -> services.ExportRecord:
+        return await services.export_status(actor, export_id)
+
+    @get("/exports/{export_id:int}/{kind:str}", summary="A finished export: xlsx, or csv (a ZIP)")
+    async def download(
+        self, actor: CurrentActor, export_id: Id, kind: FromPath[str]
+    ) -> Response[bytes]:
+        name, content = await services.open_export(actor, export_id, kind)
+        return Response(
+            content,
+            media_type=MEDIA_TYPES[kind],
+            headers={"Content-Disposition": content_disposition(name)},
+        )

@@ -4,20 +4,35 @@ swaps the figures in place (htmx) and keeps its address in the browser's history
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, TypeAlias
+from typing import Annotated, Any, TypeAlias
 
-from litestar import Controller, get
-from litestar.params import FromQuery, Parameter
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Template
 
 from accounts.web import CurrentActor, permitted
 from figures import services
+from figures.schemas import ExportForm
 from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
-from fristad.web import page
+from fristad.web import Id, content_disposition, page, parse_form
+
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "application/zip",
+}
 
 # A programme chosen by id in the query: bounded like every id.
 ProgrammeChoice: TypeAlias = Annotated[int | None, Parameter(ge=1, le=2_147_483_647)]
+
+
+def parse_programme(text: str) -> int | None:
+    """A chosen programme's id ('' = the default); anything else is the form's error."""
+    if not text.strip():
+        return None
+    if not text.strip().isdigit() or not 0 < int(text) <= 2_147_483_647:
+        raise InvalidInput({"programme": _("Choose a programme.")})
+    return int(text)
 
 
 def parse_period(start: str, end: str) -> tuple[date | None, date | None]:
@@ -66,3 +81,33 @@ class FiguresController(Controller):
             figures = await services.organisation_figures(actor)
             return page("figures/own.html", figures=figures, typed=typed, errors=error.errors)
         return page("figures/own.html", figures=figures, typed=typed)
+
+    @post("/exports", guards=[permitted("figures.network")])
+    async def request_export(
+        self, request: Request[Any, Any, Any], actor: CurrentActor
+    ) -> Template:
+        form = await parse_form(request, ExportForm)
+        try:
+            export = await services.request_export(
+                actor, parse_programme(form.programme), *parse_period(form.start, form.end)
+            )
+        except InvalidInput as error:
+            return page("figures/partials/export.html", export=None, errors=error.errors)
+        return page("figures/partials/export.html", export=export)
+
+    @get("/exports/{export_id:int}", guards=[permitted("figures.network")])
+    async def export_status(self, actor: CurrentActor, export_id: Id) -> Template:
+        """The export's progress (htmx polls it until it is done)."""
+        export = await services.export_status(actor, export_id)
+        return page("figures/partials/export.html", export=export)
+
+    @get("/exports/{export_id:int}/{kind:str}", guards=[permitted("figures.network")])
+    async def download(
+        self, actor: CurrentActor, export_id: Id, kind: FromPath[str]
+    ) -> Response[bytes]:
+        name, content = await services.open_export(actor, export_id, kind)
+        return Response(
+            content,
+            media_type=MEDIA_TYPES[kind],
+            headers={"Content-Disposition": content_disposition(name)},
+        )

@@ -1,6 +1,14 @@
 """Figures use cases: the officers' dashboard and an organisation's own figures, suppressed."""
 
 from figures.services.dashboard import dashboard, organisation_figures, period_of
+from figures.services.exports import (
+    ExportRecord,
+    build_export,
+    delete_old_exports,
+    export_status,
+    open_export,
+    request_export,
+)
 from figures.services.models import (
     BudgetRow,
     Dashboard,
@@ -16,12 +24,18 @@ __all__ = [
     "BudgetRow",
     "Dashboard",
     "DecisionTime",
+    "ExportRecord",
     "FigureRow",
     "FigureTable",
     "Occupancy",
     "OccupancyRow",
     "OrganisationFigures",
+    "build_export",
     "dashboard",
+    "delete_old_exports",
+    "export_status",
+    "open_export",
     "organisation_figures",
     "period_of",
+    "request_export",
 ]
