@@ -6,9 +6,9 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from accounts.web import CurrentActor, signed_in
-from figures import services
+from figures import export, services
 from figures.schemas import ExportIn
-from figures.views import MEDIA_TYPES, ProgrammeChoice, parse_period
+from figures.views import MEDIA_TYPES, ProgrammeChoice, Year, parse_period
 from fristad.web import Id, content_disposition
 
 
@@ -55,4 +55,18 @@ class FiguresApi(Controller):
             content,
             media_type=MEDIA_TYPES[kind],
             headers={"Content-Disposition": content_disposition(name)},
+        )
+
+    @get("/annual/{year:int}", summary="The annual report's figures for a calendar year")
+    async def annual(self, actor: CurrentActor, year: FromPath[Year]) -> services.Dashboard:
+        return await services.annual_report(actor, year or 0)
+
+    @get("/annual/{year:int}/xlsx", summary="The annual report as XLSX")
+    async def annual_xlsx(self, actor: CurrentActor, year: FromPath[Year]) -> Response[bytes]:
+        figures = await services.annual_report(actor, year or 0)
+        await services.record_annual_export(actor, year or 0)
+        return Response(
+            export.as_xlsx(export.sheets(figures)),
+            media_type=MEDIA_TYPES["xlsx"],
+            headers={"Content-Disposition": content_disposition(f"annual-report-{year}.xlsx")},
         )

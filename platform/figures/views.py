@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, Parameter
 from litestar.response import Template
 
 from accounts.web import CurrentActor, permitted
-from figures import services
+from figures import export, services
 from figures.schemas import ExportForm
 from fristad.errors import InvalidInput
 from fristad.i18n import gettext as _
@@ -24,6 +24,7 @@ MEDIA_TYPES = {
 
 # A programme chosen by id in the query: bounded like every id.
 ProgrammeChoice: TypeAlias = Annotated[int | None, Parameter(ge=1, le=2_147_483_647)]
+Year: TypeAlias = Annotated[int | None, Parameter(ge=2000, le=2100)]
 
 
 def parse_programme(text: str) -> int | None:
@@ -110,4 +111,21 @@ class FiguresController(Controller):
             content,
             media_type=MEDIA_TYPES[kind],
             headers={"Content-Disposition": content_disposition(name)},
+        )
+
+    @get("/annual", guards=[permitted("figures.network")])
+    async def annual(self, actor: CurrentActor, year: FromQuery[Year] = None) -> Template:
+        """The annual report, printable (last year's by default)."""
+        chosen = year or date.today().year - 1
+        figures = await services.annual_report(actor, chosen)
+        return page("figures/annual.html", figures=figures, year=chosen)
+
+    @get("/annual/{year:int}/xlsx", guards=[permitted("figures.network")])
+    async def annual_xlsx(self, actor: CurrentActor, year: FromPath[Year]) -> Response[bytes]:
+        figures = await services.annual_report(actor, year or 0)
+        await services.record_annual_export(actor, year or 0)
+        return Response(
+            export.as_xlsx(export.sheets(figures)),
+            media_type=MEDIA_TYPES["xlsx"],
+            headers={"Content-Disposition": content_disposition(f"annual-report-{year}.xlsx")},
         )

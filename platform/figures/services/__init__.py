@@ -1,12 +1,18 @@
 """Figures use cases: the officers' dashboard and an organisation's own figures, suppressed."""
 
-from figures.services.dashboard import dashboard, organisation_figures, period_of
+from figures.services.dashboard import (
+    annual_report,
+    dashboard,
+    organisation_figures,
+    period_of,
+)
 from figures.services.exports import (
     ExportRecord,
     build_export,
     delete_old_exports,
     export_status,
     open_export,
+    record_annual_export,
     request_export,
 )
 from figures.services.models import (
@@ -30,6 +36,7 @@ __all__ = [
     "Occupancy",
     "OccupancyRow",
     "OrganisationFigures",
+    "annual_report",
     "build_export",
     "dashboard",
     "delete_old_exports",
@@ -37,5 +44,6 @@ __all__ = [
     "open_export",
     "organisation_figures",
     "period_of",
+    "record_annual_export",
     "request_export",
 ]

@@ -34,6 +34,7 @@ from shelters.domain import TARGET_GROUPS
 
 AGE_BANDS = ("0-17", "18-24", "25-34", "35-49", "50+", "unknown")
 MAX_PERIOD_DAYS = 3660
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def period_of(start: date, end: date) -> Period:
@@ -68,12 +69,16 @@ async def dashboard(
     programme_id: int | None = None,
     start: date | None = None,
     end: date | None = None,
+    *,
+    default_programme: bool = True,
 ) -> Dashboard:
     """The network's figures for a programme (the officer's authority's) and a period (default:
-    the programme year)."""
+    the programme year). Without a programme and ``default_programme``, none: no budget."""
     require(actor, "figures.network")
     programmes = await _programmes(actor)
-    if programme_id is None:
+    if programme_id is None and not default_programme:
+        programme = None
+    elif programme_id is None:
         programme = _default_programme(programmes, datetime.now(TIMEZONE).date())
     else:
         programme = next((p for p in programmes if p.id == programme_id), None)
@@ -289,3 +294,15 @@ async def _occupancy(period: Period, operator_id: int | None = None) -> tuple[Oc
         # A category may serve several groups: the rows add up to no total.
         _occupancy_rows(_("Occupancy by target group"), by_group, groups, with_total=False),
     )
+
+
+async def annual_report(actor: Actor, year: int) -> Dashboard:
+    """The figures of a calendar year (Länsstyrelsen's report on its assignment), with the
+    budget of the programme that runs in it, if any."""
+    require(actor, "figures.network")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidInput({"year": _("Choose a year between 2000 and 2100.")})
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    running = [p for p in await _programmes(actor) if p.starts_on <= last and p.ends_on >= first]
+    programme_id = running[0].id if running else None
+    return await dashboard(actor, programme_id, first, last, default_programme=False)

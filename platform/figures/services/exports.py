@@ -177,3 +177,15 @@ async def delete_old_exports(now: datetime | None = None) -> int:
                 (_directory() / f"{row['storage_name']}{suffix}").unlink(missing_ok=True)
         await FigureExport.delete().where(FigureExport.id == row["id"])
     return len(rows)
+
+
+async def record_annual_export(actor: Actor, year: int) -> None:
+    """The annual report's XLSX is built on request (one small workbook); its download is
+    audited like an export's."""
+    async with write_transaction():
+        await audit.record(
+            "figures.annual_report_downloaded",
+            actor=actor,
+            object_type="figure_annual_report",
+            object_id=year,
+        )
