@@ -13,9 +13,7 @@ DESCRIPTION = "figure exports"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="figures", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="figures", description=DESCRIPTION)
 
     manager.add_table(
         class_name="FigureExport",
