@@ -52,7 +52,7 @@ async def populate(generator: random.Random) -> Any:
 
     from accounts import services as accounts
     from accounts.domain import Role
-    from beneficiaries.domain import EXPLOITATION_TYPES, new_code
+    from beneficiaries.domain import EXPLOITATION_TYPES
     from beneficiaries.tables import Beneficiary, StatusChange
     from fristad.regions import POLICE_REGIONS
     from grants import services as grants
@@ -145,7 +145,7 @@ async def populate(generator: random.Random) -> Any:
         Beneficiary,
         [
             Beneficiary(
-                code=new_code(),
+                code=f"B{n:06d}",  # unique (random codes may collide at this scale)
                 organisation=ngo,
                 gender=generator.choice(["woman", "woman", "man", "non_binary", "unknown"]),
                 age_band=generator.choice(["0-17", "18-24", "25-34", "35-49", "50+", "unknown"]),
@@ -158,7 +158,7 @@ async def populate(generator: random.Random) -> Any:
                 created_at=moment(),
                 updated_at=start,
             )
-            for _ in range(CASES)
+            for n in range(CASES)
         ],
     )
     people = [row["id"] for row in await Beneficiary.select(Beneficiary.id)]

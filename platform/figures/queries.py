@@ -86,30 +86,23 @@ async def people_by(key: str, period: Period, organisation_id: int | None = None
     return _split(rows, column._meta.name)
 
 
-def _contains_sums(column: str, codes: Sequence[str]) -> str:
-    """One SUM per code of a space-separated multi-valued column (a LIKE on the padded value)."""
-    return ", ".join(
-        f"SUM(CASE WHEN (' ' || {column} || ' ') LIKE {{}} THEN 1 ELSE 0 END) AS c{i}"
-        for i in range(len(codes))
-    )
-
-
 async def people_by_exploitation(
-    codes: Sequence[str], period: Period, organisation_id: int | None = None
+    period: Period, organisation_id: int | None = None
 ) -> dict[str, int]:
     """Persons helped by exploitation type, without protected identities; a person with several
-    types counts under each (so the cells add up to no total)."""
-    organisation = "AND organisation = {}" if organisation_id is not None else ""
-    rows = await Beneficiary.raw(
-        f"SELECT {_contains_sums('exploitation_types', codes)} FROM beneficiary "  # noqa: S608 - codes by position, values as parameters
-        "WHERE protected_identity = 'none' AND created_at < {} "
-        f"AND (closed_at IS NULL OR closed_at >= {{}}) {organisation}",
-        *[f"% {code} %" for code in codes],
-        period.end,
-        period.start,
-        *([organisation_id] if organisation_id is not None else []),
+    types counts under each (so the cells add up to no total). Grouped by the stored set of
+    types (a few dozen combinations), then each group counted under each of its types."""
+    where = _helped(period, organisation_id) & (Beneficiary.protected_identity == "none")
+    rows = (
+        await Beneficiary.select(Beneficiary.exploitation_types, Count(alias="count"))
+        .where(where)
+        .group_by(Beneficiary.exploitation_types)
     )
-    return {code: int(rows[0][f"c{i}"] or 0) for i, code in enumerate(codes)}
+    counts: dict[str, int] = {}
+    for row in rows:
+        for code in set(str(row["exploitation_types"] or "").split()):
+            counts[code] = counts.get(code, 0) + int(row["count"])
+    return counts
 
 
 async def status_changes_by(
@@ -157,49 +150,42 @@ class Beds:
     occupied: int  # placed through Fristad and residents from outside
 
 
-_LATEST_COUNTS = (
-    "FROM availability_change a JOIN shelter s ON s.id = a.shelter "
-    "JOIN bed_category c ON c.id = a.category "
-    "WHERE a.id IN (SELECT MAX(id) FROM availability_change WHERE at < {} GROUP BY category)"
-)
+@dataclass(frozen=True)
+class BedCounts:
+    by_region: dict[str, Beds]
+    # A category may serve several target groups: it counts under each.
+    by_target_group: dict[str, Beds]
 
 
-async def beds_by_region(until: datetime, operator_id: int | None = None) -> dict[str, Beds]:
+def _add(found: dict[str, Beds], code: str, in_service: int, occupied: int) -> None:
+    before = found.get(code, Beds(0, 0))
+    found[code] = Beds(before.in_service + in_service, before.occupied + occupied)
+
+
+async def beds(until: datetime, operator_id: int | None = None) -> BedCounts:
     """Each category's counts as last recorded before ``until`` (the availability history),
-    summed per region."""
+    summed per region and target groups of the category in SQL, per region and per target
+    group here."""
     operator = " AND s.operator = {}" if operator_id is not None else ""
     rows = await SupportRequest.raw(
-        "SELECT s.region AS code, SUM(a.capacity - a.out_of_service) AS in_service, "
-        f"SUM(a.occupied + a.external) AS occupied {_LATEST_COUNTS}{operator} "
-        "GROUP BY s.region",
+        "SELECT s.region AS region, c.target_groups AS target_groups, "  # noqa: S608 - the operator's id as a parameter
+        "SUM(a.capacity - a.out_of_service) AS in_service, "
+        "SUM(a.occupied + a.external) AS occupied "
+        "FROM availability_change a JOIN shelter s ON s.id = a.shelter "
+        "JOIN bed_category c ON c.id = a.category "
+        "WHERE a.id IN (SELECT MAX(id) FROM availability_change WHERE at < {} GROUP BY category)"
+        f"{operator} GROUP BY s.region, c.target_groups",
         until,
         *([operator_id] if operator_id is not None else []),
     )
-    return {row["code"]: Beds(int(row["in_service"]), int(row["occupied"])) for row in rows}
-
-
-async def beds_by_target_group(
-    codes: Sequence[str], until: datetime, operator_id: int | None = None
-) -> dict[str, Beds]:
-    """The same counts per target group of the bed category (a category may serve several)."""
-    operator = " AND s.operator = {}" if operator_id is not None else ""
-    sums = ", ".join(
-        f"SUM(CASE WHEN (' ' || c.target_groups || ' ') LIKE {{}} "
-        f"THEN a.capacity - a.out_of_service ELSE 0 END) AS s{i}, "
-        f"SUM(CASE WHEN (' ' || c.target_groups || ' ') LIKE {{}} "
-        f"THEN a.occupied + a.external ELSE 0 END) AS o{i}"
-        for i in range(len(codes))
-    )
-    rows = await SupportRequest.raw(
-        f"SELECT {sums} {_LATEST_COUNTS}{operator}",
-        *[f"% {code} %" for code in codes for _ in range(2)],
-        until,
-        *([operator_id] if operator_id is not None else []),
-    )
-    row = rows[0]
-    return {
-        code: Beds(int(row[f"s{i}"] or 0), int(row[f"o{i}"] or 0)) for i, code in enumerate(codes)
-    }
+    by_region: dict[str, Beds] = {}
+    by_group: dict[str, Beds] = {}
+    for row in rows:
+        in_service, occupied = int(row["in_service"]), int(row["occupied"])
+        _add(by_region, row["region"], in_service, occupied)
+        for code in set(str(row["target_groups"] or "").split()):
+            _add(by_group, code, in_service, occupied)
+    return BedCounts(by_region, by_group)
 
 
 async def requests_by(

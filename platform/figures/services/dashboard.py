@@ -198,9 +198,7 @@ async def _people_tables(period: Period, organisation_id: int | None = None) -> 
     age = await queries.people_by("age_band", period, organisation_id)
     citizenship = await queries.people_by("citizenship", period, organisation_id)
     region = await queries.people_by("region", period, organisation_id)
-    types = await queries.people_by_exploitation(
-        list(person.EXPLOITATION_TYPES), period, organisation_id
-    )
+    types = await queries.people_by_exploitation(period, organisation_id)
     placements = await queries.placements_by_region(period, organisation_id)
     returns = await queries.status_changes_by(
         "returned", period, by="citizenship", organisation_id=organisation_id
@@ -243,7 +241,7 @@ async def _people_tables(period: Period, organisation_id: int | None = None) -> 
             "people_by_exploitation",
             _("People helped by type of exploitation"),
             _("A person exploited in several ways counts under each, so there is no total."),
-            [(c, _(label), types[c]) for c, label in person.EXPLOITATION_TYPES.items()],
+            [(c, _(label), types.get(c, 0)) for c, label in person.EXPLOITATION_TYPES.items()],
             with_total=False,
         ),
         _split_table(
@@ -287,12 +285,15 @@ def _occupancy_rows(
 async def _occupancy(period: Period, operator_id: int | None = None) -> tuple[Occupancy, ...]:
     """Beds and residents as the availability history stood at the period's end."""
     groups = {code: _(label) for code, label in TARGET_GROUPS.items()}
-    by_group = await queries.beds_by_target_group(list(groups), period.end, operator_id)
-    by_region = await queries.beds_by_region(period.end, operator_id)
+    counts = await queries.beds(period.end, operator_id)
     return (
-        _occupancy_rows(_("Occupancy by region"), by_region, POLICE_REGIONS, with_total=True),
+        _occupancy_rows(
+            _("Occupancy by region"), counts.by_region, POLICE_REGIONS, with_total=True
+        ),
         # A category may serve several groups: the rows add up to no total.
-        _occupancy_rows(_("Occupancy by target group"), by_group, groups, with_total=False),
+        _occupancy_rows(
+            _("Occupancy by target group"), counts.by_target_group, groups, with_total=False
+        ),
     )
 
 
