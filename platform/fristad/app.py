@@ -41,6 +41,7 @@ from litestar.types import (
 import accounts.routes
 import beneficiaries.routes
 import beneficiaries.services
+import figures.routes
 import grants.routes
 import grants.services
 import matching.routes
@@ -75,6 +76,7 @@ APPS: tuple[AppParts, ...] = (
     grants.routes.PARTS,
     shelters.routes.PARTS,
     matching.routes.PARTS,
+    figures.routes.PARTS,
 )
 
 # Every hold asks matching's rules (shelters may not import matching): nothing can be held that

@@ -27,5 +27,6 @@ APP_REGISTRY = AppRegistry(
         "grants.piccolo_app",
         "shelters.piccolo_app",
         "matching.piccolo_app",
+        "figures.piccolo_app",
     ]
 )

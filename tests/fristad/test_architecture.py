@@ -217,8 +217,9 @@ def show_cycle(cycle: list[Import], tree: Tree) -> str:
 ROOT_MODULES: Final = frozenset(
     {"fristad.app", "fristad.cli", "fristad.worker", "fristad.__main__"}
 )
-# `statistics`, planned by DESIGN.md, is also a standard module: as platform/statistics/ it would
-# replace it for every library (test_no_top_package_shadows_the_standard_library fails then).
+# DESIGN.md plans `statistics`, but that is a standard module: as platform/statistics/ it would
+# replace it for every library (test_no_top_package_shadows_the_standard_library fails then), so
+# the app is named `figures`.
 APPS: Final = (
     "accounts",
     "beneficiaries",
@@ -227,7 +228,7 @@ APPS: Final = (
     "providers",
     "matching",
     "pathways",
-    "statistics",
+    "figures",
 )
 PARTS: Final = ("root", "shell", *APPS)
 
@@ -248,7 +249,7 @@ MAY_IMPORT: Final[Mapping[str, frozenset[str]]] = {
     "pathways": _RECORDS | {"grants"},
     # "statistics reads all and is used by none" (DESIGN.md); architecture.json draws its arrow
     # to matching too, the one part besides the root that may import matching.
-    "statistics": _RECORDS | {"grants", "shelters", "providers", "pathways", "matching"},
+    "figures": _RECORDS | {"grants", "shelters", "providers", "pathways", "matching"},
 }
 
 # The arrows that must never exist, with the reason a failure shows. MAY_IMPORT must agree with
@@ -273,12 +274,12 @@ NEVER: Final[Mapping[tuple[str, str], str]] = {
     **{
         (part, "matching"): "matching sits on top: only the composition root uses it"
         for part in PARTS
-        if part not in {"root", "matching", "statistics"}
+        if part not in {"root", "matching", "figures"}
     },
     **{
-        (part, "statistics"): "statistics reads all and is used by none"
+        (part, "figures"): "figures reads all and is used by none"
         for part in PARTS
-        if part not in {"root", "statistics"}
+        if part not in {"root", "figures"}
     },
 }
 
@@ -456,6 +457,22 @@ def shadowed_standard_modules(tree: Tree) -> set[str]:
     return {top(name) for name in tree.modules} & sys.stdlib_module_names
 
 
+# "figures reads other apps through their services, or read-only aggregate queries on their
+# tables kept in one module" (issue 15): only figures.queries imports another app's tables.
+FIGURES_QUERIES: Final = "figures.queries"
+
+
+def tables_read_outside_queries(tree: Tree) -> list[str]:
+    return [
+        _where(tree, found)
+        for found in tree.imports
+        if top(found.source) == "figures"
+        and found.source != FIGURES_QUERIES
+        and room_of(found.target) == "tables"
+        and top(found.target) != "figures"
+    ]
+
+
 def _report(violations: list[str]) -> str:
     return "\n".join(["", *violations])
 
@@ -506,6 +523,11 @@ def test_every_top_package_is_a_part_of_the_design(platform_tree: Tree) -> None:
 def test_the_allowed_arrows_contain_no_forbidden_one() -> None:
     assert set(MAY_IMPORT) == set(PARTS)
     assert not [arrow for arrow in NEVER if arrow[1] in MAY_IMPORT[arrow[0]]]
+
+
+def test_figures_reads_other_apps_tables_only_in_its_queries_module(platform_tree: Tree) -> None:
+    violations = tables_read_outside_queries(platform_tree)
+    assert not violations, _report(violations)
 
 
 @pytest.mark.parametrize("part", PARTS)
@@ -650,14 +672,14 @@ def test_the_contract_checker_finds_each_forbidden_arrow(tmp_path: Path) -> None
     tree = make_tree(
         tmp_path,
         {
-            "fristad/app.py": "import matching.routes\nimport statistics\n",
+            "fristad/app.py": "import matching.routes\nimport figures\n",
             "fristad/web.py": "import accounts.web\n",
             "accounts/web.py": "from fristad.app import APPS\nfrom fristad.web import page\n",
             "beneficiaries/api.py": "from accounts.web import permitted\nimport matching\n",
             "shelters/views.py": "def f() -> None:\n    from grants.services import x\n",
             "grants/services.py": "from beneficiaries import api\nimport litestar\n",
-            "matching/routes.py": "import grants.services, shelters.views, statistics\n",
-            "statistics/__init__.py": "import matching.routes\n",
+            "matching/routes.py": "import grants.services, shelters.views, figures\n",
+            "figures/__init__.py": "import matching.routes\n",
         },
     )
     found = {part: contract_violations(tree, part) for part in PARTS}
@@ -683,12 +705,26 @@ def test_the_contract_checker_finds_each_forbidden_arrow(tmp_path: Path) -> None
         ],
         "providers": [],
         "matching": [
-            f"{name}/matching/routes.py:1: module import of statistics"
-            " (matching -> statistics: statistics reads all and is used by none)"
+            f"{name}/matching/routes.py:1: module import of figures"
+            " (matching -> figures: figures reads all and is used by none)"
         ],
         "pathways": [],
-        "statistics": [],
+        "figures": [],
     }
+    queries = make_tree(
+        tmp_path / "queries",
+        {
+            "figures/queries.py": "from grants.tables import Budget\n",
+            "figures/services/read.py": "from shelters.tables import Shelter\n",
+            "figures/views.py": "from figures.tables import Export\n",
+            "grants/tables.py": "",
+            "shelters/tables.py": "",
+            "figures/tables.py": "",
+        },
+    )
+    assert tables_read_outside_queries(queries) == [
+        "queries/figures/services/read.py:1: module import of shelters.tables"
+    ]
     assert unknown_packages(make_tree(tmp_path / "new", {"payments/services.py": ""})) == {
         "payments"
     }

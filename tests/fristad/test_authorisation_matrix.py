@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from accounts import services as accounts
 from accounts.domain import Role
 from accounts.tables import ApiToken, Invitation, Membership, Organisation, User
 from beneficiaries.tables import Beneficiary, Consent, Share
+from figures.tables import FigureExport
 from fristad import queue
 from fristad.app import JOBS, create_app, populate_demo
 from fristad.settings import Settings
@@ -109,10 +111,29 @@ async def _objects_of_others() -> dict[str, str]:
         "invitation_id": str(await _first_id(Invitation)),
         "token_id": str(await _first_id(ApiToken)),
         "token": "x" * 43,
+        "export_id": str(await _an_export_of(lina["id"])),
+        "kind": "xlsx",
+        "year": "2027",
         "file_name": "20260101T000000-x.eml",
         "answer": "accept",
         "action": "submit",
     }
+
+
+async def _an_export_of(user_id: int) -> int:
+    """A finished figures export (figures keeps its asker by id)."""
+    rows = await FigureExport.insert(
+        FigureExport(
+            user_id=user_id,
+            first_day=date(2027, 1, 1),
+            last_day=date(2027, 12, 31),
+            status="done",
+            progress=100,
+            storage_name="0" * 32,
+            created_at=datetime.now(UTC),
+        )
+    )
+    return int(rows[0]["id"])
 
 
 def _path(template: str, ids: dict[str, str]) -> str:

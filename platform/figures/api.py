@@ -1,0 +1,72 @@
+"""Figures JSON API under /api/v1 (bearer tokens): the same suppressed figures as the pages."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from accounts.web import CurrentActor, signed_in
+from figures import export, services
+from figures.schemas import ExportIn
+from figures.views import MEDIA_TYPES, ProgrammeChoice, Year, parse_period
+from fristad.web import Id, content_disposition
+
+
+class FiguresApi(Controller):
+    path = "/api/v1/figures"
+    guards = [signed_in]
+    tags = ["figures"]
+    security = [{"BearerToken": []}]
+
+    @get("/network", summary="The network's figures for a programme and period (suppressed)")
+    async def network(
+        self,
+        actor: CurrentActor,
+        programme: ProgrammeChoice = None,
+        start: FromQuery[str] = "",
+        end: FromQuery[str] = "",
+    ) -> services.Dashboard:
+        return await services.dashboard(actor, programme, *parse_period(start, end))
+
+    @get("/own", summary="The actor's organisation's own figures (suppressed)")
+    async def own(
+        self, actor: CurrentActor, start: FromQuery[str] = "", end: FromQuery[str] = ""
+    ) -> services.OrganisationFigures:
+        return await services.organisation_figures(actor, *parse_period(start, end))
+
+    @post("/exports", summary="Ask for the network's figures as XLSX and CSV (built by a worker)")
+    async def request_export(
+        self, actor: CurrentActor, data: JSONBody[ExportIn]
+    ) -> services.ExportRecord:
+        return await services.request_export(
+            actor, data.programme, *parse_period(data.start, data.end)
+        )
+
+    @get("/exports/{export_id:int}", summary="An export's progress (percent) and state")
+    async def export_status(self, actor: CurrentActor, export_id: Id) -> services.ExportRecord:
+        return await services.export_status(actor, export_id)
+
+    @get("/exports/{export_id:int}/{kind:str}", summary="A finished export: xlsx, or csv (a ZIP)")
+    async def download(
+        self, actor: CurrentActor, export_id: Id, kind: FromPath[str]
+    ) -> Response[bytes]:
+        name, content = await services.open_export(actor, export_id, kind)
+        return Response(
+            content,
+            media_type=MEDIA_TYPES[kind],
+            headers={"Content-Disposition": content_disposition(name)},
+        )
+
+    @get("/annual/{year:int}", summary="The annual report's figures for a calendar year")
+    async def annual(self, actor: CurrentActor, year: FromPath[Year]) -> services.Dashboard:
+        return await services.annual_report(actor, year or 0)
+
+    @get("/annual/{year:int}/xlsx", summary="The annual report as XLSX")
+    async def annual_xlsx(self, actor: CurrentActor, year: FromPath[Year]) -> Response[bytes]:
+        figures = await services.annual_report(actor, year or 0)
+        await services.record_annual_export(actor, year or 0)
+        return Response(
+            export.as_xlsx(export.sheets(figures)),
+            media_type=MEDIA_TYPES["xlsx"],
+            headers={"Content-Disposition": content_disposition(f"annual-report-{year}.xlsx")},
+        )

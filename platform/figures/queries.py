@@ -1,0 +1,251 @@
+"""Every read figures makes of the other apps' tables: read-only aggregate queries, in one place.
+
+The database groups and counts (GROUP BY); Python only folds the handful of grouped rows. Each
+person-level count comes split by whether the person has a protected identity, so the services
+can keep those persons out of every breakdown finer than the total. No query reads free text.
+The SQL is the subset SQLite and PostgreSQL share (``||``, CASE, LIKE, sub-selects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from piccolo.columns import Column
+from piccolo.query.functions.aggregate import Count
+
+from beneficiaries.tables import Beneficiary, StatusChange
+from grants.tables import SupportRequest
+from shelters.tables import Placement
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` (inclusive) to ``end`` (exclusive), as instants."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Split:
+    """Counts by code, of persons without a protected identity, and the protected count apart."""
+
+    counts: dict[str, int]
+    protected: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values()) + self.protected
+
+
+def _split(rows: Sequence[dict[str, Any]], code: str) -> Split:
+    counts: dict[str, int] = {}
+    protected = 0
+    for row in rows:
+        if row["protected_identity"] != "none":
+            protected += int(row["count"])
+        else:
+            key = str(row[code] or "")
+            counts[key] = counts.get(key, 0) + int(row["count"])
+    return Split(counts, protected)
+
+
+def _helped(period: Period, organisation_id: int | None) -> Any:
+    """Persons whose case was open at some time in the period."""
+    where = (Beneficiary.created_at < period.end) & (
+        Beneficiary.closed_at.is_null() | (Beneficiary.closed_at >= period.start)
+    )
+    if organisation_id is not None:
+        where &= Beneficiary.organisation == organisation_id
+    return where
+
+
+PERSON_COLUMNS: Final[Mapping[str, Column]] = {
+    "gender": Beneficiary.gender,
+    "age_band": Beneficiary.age_band,
+    "citizenship": Beneficiary.citizenship,
+    "region": Beneficiary.region,
+}
+REQUEST_COLUMNS: Final[Mapping[str, Column]] = {
+    "state": SupportRequest.state,
+    "category": SupportRequest.category,
+}
+
+
+async def people_by(key: str, period: Period, organisation_id: int | None = None) -> Split:
+    """Persons helped in the period by one coded column (gender, age_band, citizenship, region)."""
+    column = PERSON_COLUMNS[key]
+    rows = (
+        await Beneficiary.select(column, Beneficiary.protected_identity, Count(alias="count"))
+        .where(_helped(period, organisation_id))
+        .group_by(column, Beneficiary.protected_identity)
+    )
+    return _split(rows, column._meta.name)
+
+
+async def people_by_exploitation(
+    period: Period, organisation_id: int | None = None
+) -> dict[str, int]:
+    """Persons helped by exploitation type, without protected identities; a person with several
+    types counts under each (so the cells add up to no total). Grouped by the stored set of
+    types (a few dozen combinations), then each group counted under each of its types."""
+    where = _helped(period, organisation_id) & (Beneficiary.protected_identity == "none")
+    rows = (
+        await Beneficiary.select(Beneficiary.exploitation_types, Count(alias="count"))
+        .where(where)
+        .group_by(Beneficiary.exploitation_types)
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        for code in set(str(row["exploitation_types"] or "").split()):
+            counts[code] = counts.get(code, 0) + int(row["count"])
+    return counts
+
+
+async def status_changes_by(
+    to_status: str, period: Period, *, by: str, organisation_id: int | None = None
+) -> Split:
+    """Changes to ``to_status`` in the period, by the change's reason or the person's
+    citizenship (``by``)."""
+    column = StatusChange.reason if by == "reason" else StatusChange.beneficiary.citizenship
+    where = (
+        (StatusChange.to_status == to_status)
+        & (StatusChange.changed_at >= period.start)
+        & (StatusChange.changed_at < period.end)
+    )
+    if organisation_id is not None:
+        where &= StatusChange.beneficiary.organisation == organisation_id
+    protected = StatusChange.beneficiary.protected_identity.as_alias("protected_identity")
+    rows = (
+        await StatusChange.select(column.as_alias("code"), protected, Count(alias="count"))
+        .where(where)
+        .group_by(column, StatusChange.beneficiary.protected_identity)
+    )
+    return _split(rows, "code")
+
+
+async def placements_by_region(period: Period, organisation_id: int | None = None) -> Split:
+    """Admissions in the period, by the shelter's region."""
+    where = (Placement.admitted_at >= period.start) & (Placement.admitted_at < period.end)
+    if organisation_id is not None:
+        where &= Placement.organisation == organisation_id
+    region = Placement.shelter.region
+    protected = Placement.beneficiary.protected_identity
+    rows = (
+        await Placement.select(
+            region.as_alias("code"), protected.as_alias("protected_identity"), Count(alias="count")
+        )
+        .where(where)
+        .group_by(region, protected)
+    )
+    return _split(rows, "code")
+
+
+@dataclass(frozen=True)
+class Beds:
+    in_service: int  # capacity less out of service
+    occupied: int  # placed through Fristad and residents from outside
+
+
+@dataclass(frozen=True)
+class BedCounts:
+    by_region: dict[str, Beds]
+    # A category may serve several target groups: it counts under each.
+    by_target_group: dict[str, Beds]
+
+
+def _add(found: dict[str, Beds], code: str, in_service: int, occupied: int) -> None:
+    before = found.get(code, Beds(0, 0))
+    found[code] = Beds(before.in_service + in_service, before.occupied + occupied)
+
+
+async def beds(until: datetime, operator_id: int | None = None) -> BedCounts:
+    """Each category's counts as last recorded before ``until`` (the availability history),
+    summed per region and target groups of the category in SQL, per region and per target
+    group here."""
+    operator = " AND s.operator = {}" if operator_id is not None else ""
+    rows = await SupportRequest.raw(
+        "SELECT s.region AS region, c.target_groups AS target_groups, "  # noqa: S608 - the operator's id as a parameter
+        "SUM(a.capacity - a.out_of_service) AS in_service, "
+        "SUM(a.occupied + a.external) AS occupied "
+        "FROM availability_change a JOIN shelter s ON s.id = a.shelter "
+        "JOIN bed_category c ON c.id = a.category "
+        "WHERE a.id IN (SELECT MAX(id) FROM availability_change WHERE at < {} GROUP BY category)"
+        f"{operator} GROUP BY s.region, c.target_groups",
+        until,
+        *([operator_id] if operator_id is not None else []),
+    )
+    by_region: dict[str, Beds] = {}
+    by_group: dict[str, Beds] = {}
+    for row in rows:
+        in_service, occupied = int(row["in_service"]), int(row["occupied"])
+        _add(by_region, row["region"], in_service, occupied)
+        for code in set(str(row["target_groups"] or "").split()):
+            _add(by_group, code, in_service, occupied)
+    return BedCounts(by_region, by_group)
+
+
+async def requests_by(
+    key: str, programme_id: int | None, period: Period, organisation_id: int | None = None
+) -> dict[str, int]:
+    """Support requests submitted in the period (of one programme, or all), by state or
+    category."""
+    column = REQUEST_COLUMNS[key]
+    where = (SupportRequest.submitted_at >= period.start) & (
+        SupportRequest.submitted_at < period.end
+    )
+    if programme_id is not None:
+        where &= SupportRequest.programme == programme_id
+    if organisation_id is not None:
+        where &= SupportRequest.organisation == organisation_id
+    rows = await SupportRequest.select(column, Count(alias="count")).where(where).group_by(column)
+    return {row[column._meta.name]: int(row["count"]) for row in rows}
+
+
+async def decision_hours(programme_id: int, period: Period) -> dict[str, list[float]]:
+    """Hours from submission to decision of the requests decided in the period, by urgency
+    (one number per decision: the two engines subtract timestamps differently)."""
+    rows = await SupportRequest.select(
+        SupportRequest.urgency, SupportRequest.submitted_at, SupportRequest.decided_at
+    ).where(
+        (SupportRequest.programme == programme_id)
+        & SupportRequest.submitted_at.is_not_null()
+        & (SupportRequest.decided_at >= period.start)
+        & (SupportRequest.decided_at < period.end)
+    )
+    hours: dict[str, list[float]] = {"normal": [], "acute": []}
+    for row in rows:
+        elapsed = (row["decided_at"] - row["submitted_at"]).total_seconds() / 3600
+        hours.setdefault(row["urgency"], []).append(elapsed)
+    return hours
+
+
+@dataclass(frozen=True)
+class Money:
+    allocated: int
+    committed: int
+    paid: int
+
+
+async def budget_by_category(programme_id: int, until: datetime) -> dict[str, Money]:
+    """The programme's budget per category as the ledger stood at ``until``."""
+    rows = await SupportRequest.raw(
+        "SELECT b.category AS category, "
+        "SUM(CASE WHEN l.kind IN ('allocation', 'adjustment') THEN l.amount ELSE 0 END) "
+        "AS allocated, "
+        "SUM(CASE WHEN l.kind IN ('commitment', 'release') THEN l.amount ELSE 0 END) AS committed, "
+        "SUM(CASE WHEN l.kind = 'payment' THEN l.amount ELSE 0 END) AS paid "
+        "FROM budget b LEFT JOIN ledger_entry l ON l.budget = b.id AND l.created_at < {} "
+        "WHERE b.programme = {} GROUP BY b.category",
+        until,
+        programme_id,
+    )
+    return {
+        row["category"]: Money(
+            int(row["allocated"] or 0), int(row["committed"] or 0), int(row["paid"] or 0)
+        )
+        for row in rows
+    }
