@@ -45,6 +45,7 @@ import grants.routes
 import grants.services
 import matching.routes
 import matching.services
+import providers.routes
 import shelters.routes
 import shelters.services
 from accounts.web import ActorMiddleware, provide_actor, provide_viewer, system_admin
@@ -73,6 +74,7 @@ APPS: tuple[AppParts, ...] = (
     beneficiaries.routes.PARTS,
     grants.routes.PARTS,
     shelters.routes.PARTS,
+    providers.routes.PARTS,
     matching.routes.PARTS,
 )
 
