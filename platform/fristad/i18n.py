@@ -33,7 +33,15 @@ LOCALES: Final = ("sv", "en")
 DEFAULT_LOCALE: Final = "sv"
 LOCALE_COOKIE: Final = "fristad_lang"
 PLATFORM_DIR: Final = Path(__file__).parent.parent
-PACKAGES: Final = ("fristad", "accounts", "beneficiaries", "grants", "shelters", "providers", "matching")
+PACKAGES: Final = (
+    "fristad",
+    "accounts",
+    "beneficiaries",
+    "grants",
+    "shelters",
+    "providers",
+    "matching",
+)
 TIMEZONE: Final = ZoneInfo("Europe/Stockholm")
 # Babel locale used for formatting: Swedish conventions, and English as written in Sweden's
 # public sector (day-month order, SEK), rather than US English.

@@ -1,7 +1,6 @@
 """What providers hands the composition root (fristad.app): pages, API, menu, jobs, demo."""
 
-from accounts.policy import allows
-from fristad.web import AppParts, NavItem
+from fristad.web import AppParts
 from providers import jobs, policy
 
 PARTS = AppParts(

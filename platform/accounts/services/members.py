@@ -91,7 +91,8 @@ async def create_organisation(actor: Actor | None, data: NewOrganisation) -> int
         errors["name"] = _("Enter the organisation's name.")
     if number is None:
         errors["org_number"] = _("Enter a valid Swedish organisation number (NNNNNN-NNNN).")
-    if not (data.is_member_ngo or data.is_authority or data.is_shelter_operator or data.is_provider):
+    kinds = (data.is_member_ngo, data.is_authority, data.is_shelter_operator, data.is_provider)
+    if not any(kinds):
         errors["capabilities"] = _("Choose at least one kind of organisation.")
     if errors:
         raise InvalidInput(errors)

@@ -15,7 +15,6 @@ from fristad.database import write_transaction
 from fristad.errors import InvalidInput, NotFound
 from fristad.i18n import gettext as _
 
-
 # Consents that name the organisation the person agreed to share with.
 NAMED_SCOPES = frozenset({"share_organisation", "share_provider"})
 
