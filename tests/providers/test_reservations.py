@@ -198,7 +198,8 @@ async def test_the_provider_sees_the_minimal_profile_only_while_consent_holds(
     ]
     await beneficiaries.withdraw_consent(world.caseworker_actor, case, consent.id)
     [seen] = await services.reservations_for_provider(world.staff_actor)
-    assert seen.profile is None and seen.code is None
+    assert seen.profile is None
+    assert seen.code is None
 
 
 async def test_decline_release_and_expiry_give_the_units_back(jobs: Redis) -> None:
