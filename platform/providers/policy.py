@@ -44,7 +44,7 @@ def _capacity(actor: Actor, provider_id: int | None) -> Decision:
     return deny(_("Capacity is shown to caseworkers, coordinators, officers and the provider."))
 
 
-@rule("provider.operate")
+@rule("provider.operate", scope="read")
 def _operate(actor: Actor, _obj: Any) -> Decision:
     """The provider pages: staff and administrators of a service provider."""
     membership = actor.membership

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from piccolo.columns.combination import Where
+from piccolo.engine.postgres import PostgresEngine
 
 from accounts import audit
 from accounts.domain import Actor
 from accounts.policy import require
 from accounts.tables import Organisation
 from beneficiaries.domain import LANGUAGE_CODES, join_codes
-from fristad.database import write_transaction
+from fristad.database import engine, write_transaction
 from fristad.errors import InvalidInput, NotFound
 from fristad.i18n import gettext as _
 from fristad.settings import Settings, get_settings
@@ -108,9 +112,9 @@ async def directory(
     if text:
         pattern = f"%{text.replace('%', '').replace('_', '')}%"
         query = query.where(
-            Service.name.ilike(pattern)
-            | Service.provider.name.ilike(pattern)
-            | Service.description.ilike(pattern)
+            _contains(Service.name, pattern)
+            | _contains(Service.provider.name, pattern)
+            | _contains(Service.description, pattern)
         )
     rows = await query.order_by(Service.kind).order_by(Service.provider.name).order_by(Service.name)
     views = [service_view(row, actor, settings) for row in rows]
@@ -121,6 +125,13 @@ async def directory(
         if (not filters.region or view.remote or filters.region in view.regions)
         and (not filters.language or filters.language in view.languages)
     ]
+
+
+def _contains(column: Any, pattern: str) -> Where:
+    """Case-insensitive LIKE: ILIKE on PostgreSQL; SQLite's LIKE already ignores ASCII case."""
+    if isinstance(engine(), PostgresEngine):
+        return column.ilike(pattern)  # type: ignore[no-any-return]
+    return column.like(pattern)  # type: ignore[no-any-return]
 
 
 async def provider_services(actor: Actor, settings: Settings | None = None) -> list[ServiceView]:
