@@ -119,7 +119,7 @@ async def test_provider_keeps_capacity_in_place_and_answers_with_the_minimal_pro
 async def test_directory_hides_capacity_from_roles_that_may_not_see_it(
     client: Client, jobs: Redis
 ) -> None:
-    world = await make_world()
+    await make_world()
     other_provider = await make_org("Tolkjouren Väst", "556677889", ngo=False, provider=True)
     admin = await make_user(
         "admin@tolkjouren.example", organisation_id=other_provider, role=Role.ORG_ADMIN
