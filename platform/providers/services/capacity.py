@@ -6,6 +6,8 @@ their units already), so a provider's edit never takes back what a caseworker re
 
 from __future__ import annotations
 
+from piccolo.custom_types import Combinable
+
 from accounts import audit
 from accounts.domain import Actor
 from accounts.policy import require
@@ -43,7 +45,7 @@ async def set_capacity(
     await _own_service(actor, service_id)
     if errors := capacity_problems(available, maximum):
         raise InvalidInput(errors)
-    condition = Service.id == service_id
+    condition: Combinable = Service.id == service_id
     if version is not None:
         condition = condition & (Service.version == version)
     async with write_transaction():
