@@ -20,6 +20,7 @@ from matching.services.reverse import (
     fitting_cases,
     match_freed_beds,
 )
+from matching.services.services_now import services_now
 
 __all__ = [
     "CASE_ENDING",
@@ -42,6 +43,7 @@ __all__ = [
     "match_freed_beds",
     "nights_stayed",
     "record_unmet",
+    "services_now",
     "settle",
     "settle_all",
 ]

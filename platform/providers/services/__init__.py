@@ -13,6 +13,7 @@ from providers.services.catalogue import (
     directory,
     get_service,
     provider_services,
+    service_offers,
 )
 from providers.services.models import Capacity, ReservationView, ServiceView
 from providers.services.reservations import (
@@ -56,5 +57,6 @@ __all__ = [
     "reservations_for_provider",
     "reservations_of_organisation",
     "reserve_service",
+    "service_offers",
     "set_capacity",
 ]

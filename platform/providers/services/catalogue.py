@@ -155,3 +155,17 @@ async def get_service(
     if not row["active"] and not provides(actor, row["provider"]):
         raise NotFound
     return service_view(row, actor, settings or get_settings())
+
+
+async def service_offers(kinds: list[str], settings: Settings | None = None) -> list[ServiceView]:
+    """Active services of the given kinds with their capacity, for matching (which authorises
+    the actor itself): one query, whatever the number of providers."""
+    settings = settings or get_settings()
+    if not kinds:
+        return []
+    rows = await Service.select(*SERVICE_COLUMNS).where(
+        (Service.active == True)  # noqa: E712
+        & (Service.provider.active == True)  # noqa: E712
+        & Service.kind.is_in(kinds)
+    )
+    return [service_view(row, None, settings) for row in rows]
