@@ -167,14 +167,14 @@ class ProviderController(Controller):
                     name=data.name,
                     kind=data.kind,
                     description=data.description,
-                    matters=as_list(data.matters),
+                    matters=_codes(data.matters),
                     residential=data.residential == "1",
                     length_months=(whole_number(length, maximum=999) or -1) if length else None,
                     intake=data.intake,
-                    regions=as_list(data.regions),
+                    regions=_codes(data.regions),
                     remote=data.remote == "1",
                     languages=data.languages.lower().replace(",", " ").split(),
-                    target_groups=as_list(data.target_groups),
+                    target_groups=_codes(data.target_groups),
                     takes_minors=data.takes_minors == "1",
                     price=ore_of_kronor(data.price_kronor),
                     price_unit=data.price_unit,
@@ -251,6 +251,11 @@ class ProviderController(Controller):
         except (InvalidInput, Conflict) as error:
             flash(request, " ".join(form_errors(error).values()), "error")
         return see_other(request, "/providers/operate/")
+
+
+def _codes(value: list[str] | str) -> list[str]:
+    """Ticked boxes: none arrive as "", one as a string, several as a list."""
+    return [code for code in as_list(value) if code]
 
 
 def _count(text: str) -> int:

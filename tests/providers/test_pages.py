@@ -191,3 +191,68 @@ async def test_api_twins_reserve_with_201_refuse_with_409_and_answer(
         headers=bearer,
     )
     assert not_theirs.status_code == 404
+
+
+async def test_provider_registers_a_service_on_the_page_and_through_the_api(
+    client: Client, jobs: Redis
+) -> None:
+    from providers.tables import Service
+
+    world = await make_world()
+    await sign_in(client, world.staff)
+    client.cookies.set(i18n.LOCALE_COOKIE, "en")
+    form = {
+        "name": "Rumänsktolk",
+        "kind": "interpreting",
+        "regions": "stockholm",
+        "languages": "sv, ro",
+        "price_kronor": "650",
+        "price_unit": "hour",
+        "capacity_unit": "hours",
+        "maximum": "80",
+        "referral_contact": "anna.berg@advokatbyran-lind.example",
+    }
+
+    refused = await post_form(
+        client, "/providers/operate/services", form, from_page="/providers/operate/"
+    )
+    assert refused.status_code == 422
+    assert "never a person" in refused.text
+    assert 'value="Rumänsktolk"' in refused.text  # what was typed stays
+    registered = await post_form(
+        client,
+        "/providers/operate/services",
+        {**form, "referral_contact": "tolk@advokatbyran-lind.example"},
+        from_page="/providers/operate/",
+    )
+    assert registered.status_code == 303, registered.text
+    row = await Service.select().where(Service.name == "Rumänsktolk").first()
+    assert row is not None
+    assert (row["languages"], row["price"], row["available"]) == ("ro sv", 65_000, 80)
+
+    _id, token = await accounts.create_token(world.staff_actor, "firm", ["read", "write"])
+    created = await client.post(
+        "/api/v1/services",
+        json={
+            "name": "Skadeståndstalan",
+            "kind": "legal_aid",
+            "matters": ["damages_claim"],
+            "remote": True,
+            "languages": ["sv", "bg"],
+            "price": 140_000,
+            "price_unit": "hour",
+            "capacity_unit": "hours",
+            "maximum": 20,
+            "referral_contact": "intag@advokatbyran-lind.example",
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["capacity"]["available"] == 20
+    _id, other = await accounts.create_token(world.caseworker_actor, "ngo", ["read", "write"])
+    denied = await client.post(
+        "/api/v1/services",
+        json={"name": "X", "kind": "other", "remote": True, "languages": ["sv"]},
+        headers={"Authorization": f"Bearer {other}"},
+    )
+    assert denied.status_code == 403
