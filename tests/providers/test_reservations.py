@@ -264,3 +264,26 @@ async def test_capacity_set_from_an_old_version_is_a_conflict(jobs: Redis) -> No
         await services.set_capacity(
             world.caseworker_actor, world.service_id, available=1, maximum=1
         )
+
+
+async def test_consent_to_share_with_a_provider_names_a_provider(jobs: Redis) -> None:
+    from beneficiaries import services as beneficiaries
+    from beneficiaries.schemas import ConsentForm
+
+    world = await make_world()
+    case = await make_case(world, consent=False)
+
+    for organisation_id in (None, world.ngo_id):
+        with pytest.raises(InvalidInput) as refused:
+            await beneficiaries.record_consent(
+                world.caseworker_actor,
+                case,
+                ConsentForm(scope="share_provider", organisation_id=organisation_id),
+            )
+        assert set(refused.value.errors) == {"organisation_id"}
+    await beneficiaries.record_consent(
+        world.caseworker_actor,
+        case,
+        ConsentForm(scope="share_provider", organisation_id=world.provider_id),
+    )
+    assert await beneficiaries.has_valid_consent(case, "share_provider", world.provider_id)
