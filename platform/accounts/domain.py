@@ -32,6 +32,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     OFFICER = "officer"
     SHELTER_STAFF = "shelter_staff"
+    PROVIDER_STAFF = "provider_staff"
     ORG_ADMIN = "org_admin"
 
 
@@ -41,6 +42,7 @@ def role_label(role: str) -> str:
         Role.COORDINATOR: _("Regional coordinator"),
         Role.OFFICER: _("Officer (Länsstyrelsen)"),
         Role.SHELTER_STAFF: _("Shelter staff"),
+        Role.PROVIDER_STAFF: _("Service provider staff"),
         Role.ORG_ADMIN: _("Organisation administrator"),
     }
     try:
@@ -74,16 +76,24 @@ class MembershipRef:
     is_member_ngo: bool = False
     is_authority: bool = False
     is_shelter_operator: bool = False
+    is_provider: bool = False
 
 
 def role_fits(
-    role: Role, *, is_member_ngo: bool, is_authority: bool, is_shelter_operator: bool
+    role: Role,
+    *,
+    is_member_ngo: bool,
+    is_authority: bool,
+    is_shelter_operator: bool,
+    is_provider: bool = False,
 ) -> bool:
-    """Officers work for an authority, shelter staff for a shelter operator, caseworkers and
-    coordinators for a member organisation; any organisation has administrators."""
+    """Officers work for an authority, shelter staff for a shelter operator, provider staff for
+    a service provider, caseworkers and coordinators for a member organisation; any
+    organisation has administrators."""
     return {
         Role.OFFICER: is_authority,
         Role.SHELTER_STAFF: is_shelter_operator,
+        Role.PROVIDER_STAFF: is_provider,
         Role.CASEWORKER: is_member_ngo,
         Role.COORDINATOR: is_member_ngo,
         Role.ORG_ADMIN: True,

@@ -23,6 +23,8 @@ class Organisation(Table):
     is_member_ngo = Boolean(default=False)
     is_authority = Boolean(default=False)
     is_shelter_operator = Boolean(default=False)
+    # Offers services (legal aid, rehabilitation, interpreting...): see the providers app.
+    is_provider = Boolean(default=False)
     # One of the seven police regions (fristad.regions); None for national bodies.
     region = Varchar(length=20, null=True, default=None)
     active = Boolean(default=True)
@@ -51,7 +53,7 @@ class User(Table, tablename="account_user"):
     password_changed_at = Timestamptz()
 
 
-ROLES = ("caseworker", "coordinator", "officer", "shelter_staff", "org_admin")
+ROLES = ("caseworker", "coordinator", "officer", "shelter_staff", "provider_staff", "org_admin")
 
 
 class Membership(Table):

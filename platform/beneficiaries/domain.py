@@ -119,6 +119,7 @@ CONSENT_SCOPES: Final = {
     "share_funder": N_("Share with the funder (Länsstyrelsen)"),
     "share_organisation": N_("Share with a named organisation"),
     "share_iom": N_("Share with IOM for a return"),
+    "share_provider": N_("Share the minimal profile with a named service provider"),
 }
 
 # The status machine, as data: from -> allowed targets.

@@ -389,6 +389,7 @@ async def _record_page(
         history=await services.status_history(actor, beneficiary_id),
         trail=await services.trail(actor, beneficiary_id) if owner else [],
         organisations=await services.member_organisations(actor) if owner else [],
+        providers=await services.provider_organisations() if owner else [],
         consent_scopes=domain.options(domain.CONSENT_SCOPES),
         transitions=sorted(domain.STATUS_TRANSITIONS.get(view.record.status, set())),
         errors=errors,

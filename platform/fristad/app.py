@@ -46,6 +46,7 @@ import grants.routes
 import grants.services
 import matching.routes
 import matching.services
+import providers.routes
 import shelters.routes
 import shelters.services
 from accounts.web import ActorMiddleware, provide_actor, provide_viewer, system_admin
@@ -75,6 +76,7 @@ APPS: tuple[AppParts, ...] = (
     beneficiaries.routes.PARTS,
     grants.routes.PARTS,
     shelters.routes.PARTS,
+    providers.routes.PARTS,
     matching.routes.PARTS,
     figures.routes.PARTS,
 )

@@ -216,7 +216,9 @@ def demo() -> None:
 @click.option("--org", "organisation", default=None, help="Organisation number (NNNNNN-NNNN).")
 @click.option(
     "--role",
-    type=click.Choice(["caseworker", "coordinator", "officer", "shelter_staff", "org_admin"]),
+    type=click.Choice(
+        ["caseworker", "coordinator", "officer", "shelter_staff", "provider_staff", "org_admin"]
+    ),
     default=None,
 )
 @click.option("--region", default=None, help="Police region of a coordinator.")

@@ -196,3 +196,14 @@ def _new_row(condition: str) -> str:
     import re
 
     return re.sub(r'"([a-z_][a-z0-9_]*)"', r'NEW."\1"', condition)
+
+
+def replace_check(manager: Any, table: str, name: str, before: str, after: str) -> None:
+    """Replace the CHECK ``name`` (added by ``add_check`` with ``before``) by ``after``; a
+    backwards migration puts ``before`` back."""
+    for direction, condition in ((manager.add_raw, after), (manager.add_raw_backwards, before)):
+        steps = type(manager)(migration_id="steps", app_name="")
+        add_check(steps, table, name, condition)
+        dropping, creating = steps.raw_backwards[0], steps.raw[0]
+        direction(dropping)
+        direction(creating)

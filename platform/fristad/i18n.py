@@ -39,6 +39,7 @@ PACKAGES: Final = (
     "beneficiaries",
     "grants",
     "shelters",
+    "providers",
     "matching",
     "figures",
 )

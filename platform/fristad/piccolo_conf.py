@@ -26,6 +26,7 @@ APP_REGISTRY = AppRegistry(
         "beneficiaries.piccolo_app",
         "grants.piccolo_app",
         "shelters.piccolo_app",
+        "providers.piccolo_app",
         "matching.piccolo_app",
         "figures.piccolo_app",
     ]

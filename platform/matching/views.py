@@ -41,6 +41,7 @@ async def _panel(
         found=found,
         funding_links=await services.funding_of_case(actor, beneficiary_id),
         alerts=await services.alerts_of_case(actor, beneficiary_id),
+        service_needs=await services.services_now(actor, beneficiary_id, settings),
         regions=POLICE_REGIONS,
         errors=errors,
     )

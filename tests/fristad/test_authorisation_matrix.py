@@ -33,6 +33,7 @@ from fristad import queue
 from fristad.app import JOBS, create_app, populate_demo
 from fristad.settings import Settings
 from grants.tables import Attachment, Budget, Payment, Programme, SupportRequest
+from providers.tables import Reservation, Service
 from shelters.tables import BedCategory, Hold, Placement, Shelter
 from tests.accounts.helpers import TestUser, csrf, make_org, make_user, sign_in
 from tests.beneficiaries.helpers import actor_of
@@ -47,12 +48,17 @@ PUBLIC = re.compile(
 SHARED = {
     "/shelters/categories/{category_id:int}/hold": {Role.CASEWORKER, Role.COORDINATOR},
     "/api/v1/programmes/{programme_id:int}": set(Role),
+    # The directory of services is the network's shared registry too (capacity numbers only
+    # for the roles that may see them); any caseworker reserves for their own person.
+    "/api/v1/services/{service_id:int}": set(Role),
+    "/providers/services/{service_id:int}/reserve": {Role.CASEWORKER, Role.COORDINATOR},
 }
 FOREIGN_ROLES = [
     Role.CASEWORKER,
     Role.COORDINATOR,
     Role.ORG_ADMIN,
     Role.SHELTER_STAFF,
+    Role.PROVIDER_STAFF,
     Role.OFFICER,
 ]
 DENIED = {401, 403, 404}
@@ -97,6 +103,8 @@ async def _objects_of_others() -> dict[str, str]:
         "shelter_id": str(await _first_id(Shelter)),
         "category_id": str(await _first_id(BedCategory)),
         "placement_id": str(await _first_id(Placement)),
+        "service_id": str(await _first_id(Service)),
+        "reservation_id": str(await _first_id(Reservation)),
         "request_id": str(request),
         "support_request_id": str(request),
         "attachment_id": str(await _first_id(Attachment)),
@@ -190,6 +198,7 @@ async def _foreign_user(role: Role) -> TestUser:
         ngo=role != Role.OFFICER,
         authority=role == Role.OFFICER,
         shelter=role == Role.SHELTER_STAFF,
+        provider=role == Role.PROVIDER_STAFF,
     )
     region = "bergslagen" if role == Role.COORDINATOR else None
     return await make_user(

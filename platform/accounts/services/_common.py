@@ -48,7 +48,10 @@ async def check_role_for(
     cases) are appointed by system administrators only."""
     organisation = (
         await Organisation.select(
-            Organisation.is_member_ngo, Organisation.is_authority, Organisation.is_shelter_operator
+            Organisation.is_member_ngo,
+            Organisation.is_authority,
+            Organisation.is_shelter_operator,
+            Organisation.is_provider,
         )
         .where(Organisation.id == organisation_id)
         .first()

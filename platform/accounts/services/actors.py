@@ -29,6 +29,7 @@ async def memberships_of(user_id: int) -> tuple[MembershipRef, ...]:
             Membership.organisation.is_member_ngo,
             Membership.organisation.is_authority,
             Membership.organisation.is_shelter_operator,
+            Membership.organisation.is_provider,
         )
         .where(
             (Membership.user == user_id)
@@ -48,6 +49,7 @@ async def memberships_of(user_id: int) -> tuple[MembershipRef, ...]:
             is_member_ngo=row["organisation.is_member_ngo"],
             is_authority=row["organisation.is_authority"],
             is_shelter_operator=row["organisation.is_shelter_operator"],
+            is_provider=row["organisation.is_provider"],
         )
         for row in rows
     )

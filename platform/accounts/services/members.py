@@ -24,6 +24,7 @@ class NewOrganisation:
     is_member_ngo: bool = False
     is_authority: bool = False
     is_shelter_operator: bool = False
+    is_provider: bool = False
     region: str | None = None
 
 
@@ -37,6 +38,7 @@ class OrganisationDetails:
     is_member_ngo: bool
     is_authority: bool
     is_shelter_operator: bool
+    is_provider: bool
     region: str | None
 
 
@@ -61,6 +63,7 @@ _ORGANISATION_COLUMNS = (
     Organisation.is_member_ngo,
     Organisation.is_authority,
     Organisation.is_shelter_operator,
+    Organisation.is_provider,
     Organisation.region,
 )
 
@@ -73,6 +76,7 @@ def _organisation(row: dict[str, Any]) -> OrganisationDetails:
         is_member_ngo=row["is_member_ngo"],
         is_authority=row["is_authority"],
         is_shelter_operator=row["is_shelter_operator"],
+        is_provider=row["is_provider"],
         region=row["region"],
     )
 
@@ -87,7 +91,8 @@ async def create_organisation(actor: Actor | None, data: NewOrganisation) -> int
         errors["name"] = _("Enter the organisation's name.")
     if number is None:
         errors["org_number"] = _("Enter a valid Swedish organisation number (NNNNNN-NNNN).")
-    if not (data.is_member_ngo or data.is_authority or data.is_shelter_operator):
+    kinds = (data.is_member_ngo, data.is_authority, data.is_shelter_operator, data.is_provider)
+    if not any(kinds):
         errors["capabilities"] = _("Choose at least one kind of organisation.")
     if errors:
         raise InvalidInput(errors)
@@ -100,6 +105,7 @@ async def create_organisation(actor: Actor | None, data: NewOrganisation) -> int
             is_member_ngo=data.is_member_ngo,
             is_authority=data.is_authority,
             is_shelter_operator=data.is_shelter_operator,
+            is_provider=data.is_provider,
             region=data.region,
             created_at=now(),
         )

@@ -49,6 +49,7 @@ class AdminController(Controller):
                     is_member_ngo="member_ngo" in kinds,
                     is_authority="authority" in kinds,
                     is_shelter_operator="shelter_operator" in kinds,
+                    is_provider="provider" in kinds,
                     region=data.region or None,
                 ),
             )

@@ -15,6 +15,7 @@ from beneficiaries.services.closing import (
 from beneficiaries.services.consent import (
     consents_of,
     member_organisations,
+    provider_organisations,
     record_consent,
     withdraw_consent,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "matching_facts",
     "member_organisations",
     "minimal_profile",
+    "provider_organisations",
     "record_consent",
     "reveal_identity",
     "rotate_keys",

@@ -15,6 +15,19 @@ from fristad.database import write_transaction
 from fristad.errors import InvalidInput, NotFound
 from fristad.i18n import gettext as _
 
+# Consents that name the organisation the person agreed to share with.
+NAMED_SCOPES = frozenset({"share_organisation", "share_provider"})
+
+
+async def _is_provider(organisation_id: int) -> bool:
+    return bool(
+        await Organisation.exists().where(
+            (Organisation.id == organisation_id)
+            & (Organisation.is_provider == True)  # noqa: E712
+            & (Organisation.active == True)  # noqa: E712
+        )
+    )
+
 
 async def record_consent(actor: Actor, beneficiary_id: int, form: ConsentForm) -> int:
     """Record a consent the person gave (owning organisation); returns its id."""
@@ -27,6 +40,10 @@ async def record_consent(actor: Actor, beneficiary_id: int, form: ConsentForm) -
         form.organisation_id and await is_member_organisation(form.organisation_id)
     ):
         errors["organisation_id"] = _("Choose the organisation.")
+    if form.scope == "share_provider" and not (
+        form.organisation_id and await _is_provider(form.organisation_id)
+    ):
+        errors["organisation_id"] = _("Choose the service provider.")
     given = form.given_at or now().date()
     if given > now().date():
         errors["given_at"] = _("The date cannot be in the future.")
@@ -38,7 +55,7 @@ async def record_consent(actor: Actor, beneficiary_id: int, form: ConsentForm) -
         consent = Consent(
             beneficiary=beneficiary_id,
             scope=form.scope,
-            organisation=form.organisation_id if form.scope == "share_organisation" else None,
+            organisation=form.organisation_id if form.scope in NAMED_SCOPES else None,
             given_at=start_of(given),
             expires_at=start_of(form.expires_at) if form.expires_at else None,
             recorded_by=actor.user_id,
@@ -117,6 +134,19 @@ async def consents_of(actor: Actor, beneficiary_id: int) -> list[ConsentEntry]:
         )
         for row in rows
     ]
+
+
+async def provider_organisations() -> list[tuple[int, str]]:
+    """Service providers a person may consent to share their minimal profile with."""
+    rows = (
+        await Organisation.select(Organisation.id, Organisation.name)
+        .where(
+            (Organisation.is_provider == True)  # noqa: E712
+            & (Organisation.active == True)  # noqa: E712
+        )
+        .order_by(Organisation.name)
+    )
+    return [(row["id"], row["name"]) for row in rows]
 
 
 async def member_organisations(actor: Actor) -> list[tuple[int, str]]:

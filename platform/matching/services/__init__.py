@@ -20,6 +20,7 @@ from matching.services.reverse import (
     fitting_cases,
     match_freed_beds,
 )
+from matching.services.services_now import services_now
 from matching.services.situation import CASE_SITUATION
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "match_freed_beds",
     "nights_stayed",
     "record_unmet",
+    "services_now",
     "settle",
     "settle_all",
 ]

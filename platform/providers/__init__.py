@@ -1,0 +1,1 @@
+"""Service providers: legal aid, rehabilitation, interpreters; their capacity and reservations."""

@@ -1,0 +1,62 @@
+"""Provider use cases: services, capacity, reservations.
+
+Callers write ``from providers import services; services.reserve_service(...)``; each use case
+lives in its own module.
+"""
+
+from providers.domain import ServiceData
+from providers.services._common import NoCapacity
+from providers.services.capacity import confirm_capacity, set_capacity
+from providers.services.catalogue import (
+    DirectoryFilters,
+    create_service,
+    directory,
+    get_service,
+    provider_services,
+    service_offers,
+)
+from providers.services.models import Capacity, ReservationView, ServiceView
+from providers.services.reservations import (
+    CONSENT_SCOPE,
+    ReservationResult,
+    accept_reservation,
+    broken_invariants,
+    decline_reservation,
+    expire_overdue,
+    expire_reservation,
+    person_facts,
+    release_reservation,
+    reservation_for_api,
+    reservations_for_provider,
+    reservations_of_organisation,
+    reserve_service,
+)
+
+__all__ = [
+    "CONSENT_SCOPE",
+    "Capacity",
+    "DirectoryFilters",
+    "NoCapacity",
+    "ReservationResult",
+    "ReservationView",
+    "ServiceData",
+    "ServiceView",
+    "accept_reservation",
+    "broken_invariants",
+    "confirm_capacity",
+    "create_service",
+    "decline_reservation",
+    "directory",
+    "expire_overdue",
+    "expire_reservation",
+    "get_service",
+    "person_facts",
+    "provider_services",
+    "release_reservation",
+    "reservation_for_api",
+    "reservations_for_provider",
+    "reservations_of_organisation",
+    "reserve_service",
+    "service_offers",
+    "set_capacity",
+]

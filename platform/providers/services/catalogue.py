@@ -1,0 +1,171 @@
+"""The services providers offer: registering them, the directory, the provider's own list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from piccolo.columns.combination import Where
+from piccolo.engine.postgres import PostgresEngine
+
+from accounts import audit
+from accounts.domain import Actor
+from accounts.policy import require
+from accounts.tables import Organisation
+from beneficiaries.domain import LANGUAGE_CODES, join_codes
+from fristad.database import engine, write_transaction
+from fristad.errors import InvalidInput, NotFound
+from fristad.i18n import gettext as _
+from fristad.settings import Settings, get_settings
+from providers.domain import ServiceData, service_problems
+from providers.services._common import SERVICE_COLUMNS, now, provides, service_row, service_view
+from providers.services.models import ServiceView
+from providers.tables import Service
+
+
+async def create_service(
+    actor: Actor | None,
+    provider_id: int,
+    data: ServiceData,
+    *,
+    available: int | None = None,
+    confirmed_at: datetime | None = None,
+) -> int:
+    """Register a service of a provider organisation (its staff, system admins, the demo); its
+    capacity starts at the maximum unless ``available`` says otherwise."""
+    if actor is not None:
+        require(actor, "service.manage", provider_id)
+    provider = (
+        await Organisation.select(Organisation.is_provider)
+        .where(Organisation.id == provider_id)
+        .first()
+    )
+    if provider is None:
+        raise NotFound
+    errors = service_problems(data, LANGUAGE_CODES)
+    if not provider["is_provider"]:
+        errors[""] = _("The organisation is not registered as a service provider.")
+    free = data.maximum if available is None else available
+    if not errors and not 0 <= free <= data.maximum:
+        errors["available"] = _("Available must be between 0 and the maximum.")
+    if errors:
+        raise InvalidInput(errors)
+    async with write_transaction():
+        service = Service(
+            provider=provider_id,
+            name=data.name.strip(),
+            kind=data.kind,
+            description=data.description.strip(),
+            matters=join_codes(sorted(set(data.matters))),
+            residential=data.residential,
+            length_months=data.length_months,
+            intake=data.intake.strip()[:200],
+            regions=join_codes(sorted(set(data.regions))),
+            remote=data.remote,
+            languages=join_codes(sorted(set(data.languages))),
+            target_groups=join_codes(sorted(set(data.target_groups))),
+            takes_minors=data.takes_minors,
+            price=data.price,
+            price_unit=data.price_unit,
+            referral_contact=data.referral_contact.strip(),
+            capacity_unit=data.capacity_unit,
+            maximum=data.maximum,
+            available=free,
+            confirmed_at=confirmed_at or now(),
+            created_at=now(),
+        )
+        await service.save()
+        await audit.record(
+            "service.created", actor=actor, object_type="service", object_id=service.id
+        )
+    return int(service.id)
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    text: str = ""
+    kind: str = ""
+    region: str = ""
+    language: str = ""
+
+
+async def directory(
+    actor: Actor, filters: DirectoryFilters | None = None, settings: Settings | None = None
+) -> list[ServiceView]:
+    """The active services of active providers, filtered; capacity only for those who may see it."""
+    require(actor, "service.directory")
+    settings = settings or get_settings()
+    filters = filters or DirectoryFilters()
+    query = Service.select(*SERVICE_COLUMNS).where(
+        (Service.active == True) & (Service.provider.active == True)  # noqa: E712
+    )
+    if filters.kind:
+        query = query.where(Service.kind == filters.kind)
+    if filters.region:
+        query = query.where(
+            (Service.remote == True) | Service.regions.like(f"%{filters.region}%")  # noqa: E712
+        )
+    if filters.language:
+        query = query.where(Service.languages.like(f"%{filters.language}%"))
+    text = filters.text.strip()
+    if text:
+        pattern = f"%{text.replace('%', '').replace('_', '')}%"
+        query = query.where(
+            _contains(Service.name, pattern)
+            | _contains(Service.provider.name, pattern)
+            | _contains(Service.description, pattern)
+        )
+    rows = await query.order_by(Service.kind).order_by(Service.provider.name).order_by(Service.name)
+    views = [service_view(row, actor, settings) for row in rows]
+    # The LIKE on space-separated codes finds candidates; the codes themselves decide.
+    return [
+        view
+        for view in views
+        if (not filters.region or view.remote or filters.region in view.regions)
+        and (not filters.language or filters.language in view.languages)
+    ]
+
+
+def _contains(column: Any, pattern: str) -> Where:
+    """Case-insensitive LIKE: ILIKE on PostgreSQL; SQLite's LIKE already ignores ASCII case."""
+    if isinstance(engine(), PostgresEngine):
+        return column.ilike(pattern)  # type: ignore[no-any-return]
+    return column.like(pattern)  # type: ignore[no-any-return]
+
+
+async def provider_services(actor: Actor, settings: Settings | None = None) -> list[ServiceView]:
+    """The services of the actor's provider organisation, with their capacity."""
+    require(actor, "provider.operate")
+    settings = settings or get_settings()
+    rows = (
+        await Service.select(*SERVICE_COLUMNS)
+        .where(Service.provider == (actor.organisation_id or 0))
+        .order_by(Service.name)
+    )
+    return [service_view(row, actor, settings) for row in rows]
+
+
+async def get_service(
+    actor: Actor, service_id: int, settings: Settings | None = None
+) -> ServiceView:
+    """One service as the directory shows it to the actor (an inactive one only to its provider)."""
+    require(actor, "service.directory")
+    row = await service_row(service_id)
+    if not row["active"] and not provides(actor, row["provider"]):
+        raise NotFound
+    return service_view(row, actor, settings or get_settings())
+
+
+async def service_offers(kinds: list[str], settings: Settings | None = None) -> list[ServiceView]:
+    """Active services of the given kinds with their capacity, for matching (which authorises
+    the actor itself): one query, whatever the number of providers."""
+    settings = settings or get_settings()
+    if not kinds:
+        return []
+    rows = await Service.select(*SERVICE_COLUMNS).where(
+        (Service.active == True)  # noqa: E712
+        & (Service.provider.active == True)  # noqa: E712
+        & Service.kind.is_in(kinds)
+    )
+    return [service_view(row, None, settings) for row in rows]
