@@ -7,7 +7,7 @@ from litestar import Controller, get
 from accounts import services
 from accounts.schemas import MemberOut, MeOut
 from accounts.web import CurrentActor, signed_in
-from fristad.web import Id
+from fristad.web import PROBLEMS, Id
 
 
 class AccountsApi(Controller):
@@ -16,7 +16,12 @@ class AccountsApi(Controller):
     tags = ["accounts"]
     security = [{"BearerToken": []}]
 
-    @get("/me", summary="The token's user, organisation, role and scopes")
+    @get(
+        "/me",
+        responses=PROBLEMS,
+        operation_id="getMe",
+        summary="The token's user, organisation, role and scopes",
+    )
     async def me(self, actor: CurrentActor) -> MeOut:
         return MeOut(
             user_id=actor.user_id,
@@ -26,13 +31,23 @@ class AccountsApi(Controller):
             scopes=sorted(actor.scopes) if actor.scopes is not None else None,
         )
 
-    @get("/organisations/{organisation_id:int}", summary="An organisation (only one's own)")
+    @get(
+        "/organisations/{organisation_id:int}",
+        responses=PROBLEMS,
+        operation_id="getOrganisation",
+        summary="An organisation (only one's own)",
+    )
     async def organisation(
         self, actor: CurrentActor, organisation_id: Id
     ) -> services.OrganisationDetails:
         return await services.get_organisation(actor, organisation_id)
 
-    @get("/organisations/{organisation_id:int}/members", summary="An organisation's members")
+    @get(
+        "/organisations/{organisation_id:int}/members",
+        responses=PROBLEMS,
+        operation_id="listMembers",
+        summary="An organisation's members",
+    )
     async def members(self, actor: CurrentActor, organisation_id: Id) -> list[MemberOut]:
         # Not the Member read model as it is: the API shows no e-mail addresses, and one
         # "active" (the role and the account both).

@@ -8,7 +8,7 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody
 
 from accounts.web import CurrentActor, signed_in
-from fristad.web import Id
+from fristad.web import PROBLEMS, Id
 from grants import services
 from grants.schemas import (
     DecisionIn,
@@ -38,29 +38,57 @@ class GrantsApi(Controller):
     tags = ["grants"]
     security = [{"BearerToken": []}]
 
-    @get("/programmes", summary="Support programmes with their budgets (amounts in öre)")
+    @get(
+        "/programmes",
+        responses=PROBLEMS,
+        operation_id="listProgrammes",
+        summary="Support programmes with their budgets (amounts in öre)",
+    )
     async def programmes(self, actor: CurrentActor) -> list[ProgrammeOut]:
         return [_programme_out(programme) for programme in await services.list_programmes(actor)]
 
-    @get("/programmes/{programme_id:int}", summary="One programme with its budgets")
+    @get(
+        "/programmes/{programme_id:int}",
+        responses=PROBLEMS,
+        operation_id="getProgramme",
+        summary="One programme with its budgets",
+    )
     async def programme(self, actor: CurrentActor, programme_id: Id) -> ProgrammeOut:
         return _programme_out(await services.get_programme(actor, programme_id))
 
-    @get("/support-requests", summary="Support requests in reach (officers: all submitted)")
+    @get(
+        "/support-requests",
+        responses=PROBLEMS,
+        operation_id="listSupportRequests",
+        summary="Support requests in reach (officers: all submitted)",
+    )
     async def support_requests(self, actor: CurrentActor) -> list[RequestOut]:
         return [_request_out(found) for found in await services.list_requests(actor)]
 
-    @get("/support-requests/{request_id:int}", summary="One support request")
+    @get(
+        "/support-requests/{request_id:int}",
+        responses=PROBLEMS,
+        operation_id="getSupportRequest",
+        summary="One support request",
+    )
     async def support_request(self, actor: CurrentActor, request_id: Id) -> RequestOut:
         view = await services.get_request(actor, request_id)
         return _request_out(view.support_request)
 
-    @post("/support-requests", summary="Create a draft request (totals computed)", status_code=201)
+    @post(
+        "/support-requests",
+        responses=PROBLEMS,
+        operation_id="createSupportRequest",
+        summary="Create a draft request (totals computed)",
+        status_code=201,
+    )
     async def create(self, actor: CurrentActor, data: JSONBody[RequestIn]) -> RequestOut:
         return _request_out(await services.save_draft(actor, data))
 
     @post(
         "/support-requests/{request_id:int}/submit",
+        responses=PROBLEMS,
+        operation_id="submitSupportRequest",
         summary="Submit a draft",
         status_code=200,
     )
@@ -69,6 +97,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/review",
+        responses=PROBLEMS,
+        operation_id="startReview",
         summary="Start the review",
         status_code=200,
     )
@@ -77,6 +107,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/info-request",
+        responses=PROBLEMS,
+        operation_id="requestInfo",
         summary="Ask the organisation for more information",
         status_code=200,
     )
@@ -87,6 +119,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/decision",
+        responses=PROBLEMS,
+        operation_id="decideSupportRequest",
         summary="Decide: amount in öre (0 rejects) and a reason; four eyes above the threshold",
         status_code=200,
     )
@@ -98,6 +132,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/confirmation",
+        responses=PROBLEMS,
+        operation_id="confirmDecision",
         summary="Confirm another officer's decision (second officer)",
         status_code=200,
     )
@@ -105,13 +141,20 @@ class GrantsApi(Controller):
         result = await services.confirm(actor, request_id)
         return _request_out(result.support_request)
 
-    @get("/support-requests/{request_id:int}/payments", summary="The payments and reversals")
+    @get(
+        "/support-requests/{request_id:int}/payments",
+        responses=PROBLEMS,
+        operation_id="listPayments",
+        summary="The payments and reversals",
+    )
     async def payments(self, actor: CurrentActor, request_id: Id) -> list[PaymentOut]:
         view = await services.get_request(actor, request_id)
         return [msgspec.convert(p, PaymentOut, from_attributes=True) for p in view.payments]
 
     @post(
         "/support-requests/{request_id:int}/payments",
+        responses=PROBLEMS,
+        operation_id="recordPayment",
         summary="Record a payment (öre), dated between the decision and today",
         status_code=201,
     )
@@ -125,6 +168,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/payments/{payment_id:int}/reversal",
+        responses=PROBLEMS,
+        operation_id="reversePayment",
         summary="Reverse a wrong payment: a new ledger entry with the reason (officers)",
         status_code=200,
     )

@@ -13,7 +13,7 @@ from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.web import CurrentActor, signed_in
-from fristad.web import Id
+from fristad.web import PROBLEMS, Id
 from shelters import services
 from shelters.schemas import (
     AcceptIn,
@@ -39,7 +39,12 @@ class SheltersApi(Controller):
     tags = ["shelters"]
     security = [{"BearerToken": []}]
 
-    @get("/shelters", summary="Active shelters with free beds per category (no addresses)")
+    @get(
+        "/shelters",
+        responses=PROBLEMS,
+        operation_id="listShelters",
+        summary="Active shelters with free beds per category (no addresses)",
+    )
     async def shelters(
         self,
         actor: CurrentActor,
@@ -54,6 +59,8 @@ class SheltersApi(Controller):
 
     @put(
         "/shelters/{shelter_id:int}/availability",
+        responses=PROBLEMS,
+        operation_id="setAvailability",
         summary="Set free and out-of-service beds per category (the operator's own token)",
         description=(
             "Fristad's own holds and placements stay; the rest of the occupancy is recorded as "
@@ -75,12 +82,19 @@ class SheltersApi(Controller):
         )
         return [_out(category, OperatorCategoryOut) for category in categories]
 
-    @get("/holds", summary="The holds of the token's organisation's cases")
+    @get(
+        "/holds",
+        responses=PROBLEMS,
+        operation_id="listHolds",
+        summary="The holds of the token's organisation's cases",
+    )
     async def holds(self, actor: CurrentActor) -> list[HoldOut]:
         return [_out(hold, HoldOut) for hold in await services.holds_of_organisation(actor)]
 
     @post(
         "/holds",
+        responses=PROBLEMS,
+        operation_id="createHold",
         summary="Hold a bed for a case (201; 409 with the reason when no bed is free)",
         status_code=HTTP_201_CREATED,
     )
@@ -90,12 +104,21 @@ class SheltersApi(Controller):
         )
         return Response(_out(result.hold, HoldOut), status_code=201 if result.created else 200)
 
-    @get("/holds/{hold_id:int}", summary="One hold (the holder's or the shelter's)")
+    @get(
+        "/holds/{hold_id:int}",
+        responses=PROBLEMS,
+        operation_id="getHold",
+        summary="One hold (the holder's or the shelter's)",
+    )
     async def hold(self, actor: CurrentActor, hold_id: Id) -> HoldOut:
         return _out(await services.hold_for_api(actor, hold_id), HoldOut)
 
     @post(
-        "/holds/{hold_id:int}/accept", summary="The shelter accepts: a placement", status_code=200
+        "/holds/{hold_id:int}/accept",
+        responses=PROBLEMS,
+        operation_id="acceptHold",
+        summary="The shelter accepts: a placement",
+        status_code=200,
     )
     async def accept(self, actor: CurrentActor, hold_id: Id, data: JSONBody[AcceptIn]) -> HoldOut:
         hold = await services.accept_hold(
@@ -105,6 +128,8 @@ class SheltersApi(Controller):
 
     @post(
         "/holds/{hold_id:int}/decline",
+        responses=PROBLEMS,
+        operation_id="declineHold",
         summary="The shelter declines, with a reason",
         status_code=200,
     )
@@ -112,7 +137,11 @@ class SheltersApi(Controller):
         return _out(await services.decline_hold(actor, hold_id, data.reason), HoldOut)
 
     @post(
-        "/holds/{hold_id:int}/release", summary="The caseworker releases the bed", status_code=200
+        "/holds/{hold_id:int}/release",
+        responses=PROBLEMS,
+        operation_id="releaseHold",
+        summary="The caseworker releases the bed",
+        status_code=200,
     )
     async def release(self, actor: CurrentActor, hold_id: Id) -> HoldOut:
         return _out(await services.release_hold(actor, hold_id), HoldOut)
