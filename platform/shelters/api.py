@@ -17,12 +17,18 @@ from fristad.web import PROBLEMS, Id
 from shelters import services
 from shelters.schemas import (
     AcceptIn,
+    AddressOut,
     AvailabilityIn,
+    CategoryIn,
+    CreatedOut,
     DeclineIn,
+    DischargeIn,
     HoldIn,
     HoldOut,
     OperatorCategoryOut,
+    ShelterIn,
     ShelterOut,
+    StayOut,
 )
 
 Out = TypeVar("Out", bound=msgspec.Struct)
@@ -145,3 +151,63 @@ class SheltersApi(Controller):
     )
     async def release(self, actor: CurrentActor, hold_id: Id) -> HoldOut:
         return _out(await services.release_hold(actor, hold_id), HoldOut)
+
+    # --- registration, "still correct", discharge, the address ------------------------------
+
+    @post(
+        "/shelters",
+        responses=PROBLEMS,
+        operation_id="registerShelter",
+        status_code=HTTP_201_CREATED,
+        summary="Register a shelter of the token's operator organisation (its administrators)",
+    )
+    async def register_shelter(self, actor: CurrentActor, data: JSONBody[ShelterIn]) -> CreatedOut:
+        fields = msgspec.structs.asdict(data)
+        shelter = services.NewShelter(**fields)
+        return CreatedOut(await services.create_shelter(actor, actor.organisation_id or 0, shelter))
+
+    @post(
+        "/shelters/{shelter_id:int}/categories",
+        responses=PROBLEMS,
+        operation_id="addCategory",
+        status_code=HTTP_201_CREATED,
+        summary="Add a bed category to one's own shelter (its beds free at first)",
+    )
+    async def add_category(
+        self, actor: CurrentActor, shelter_id: Id, data: JSONBody[CategoryIn]
+    ) -> CreatedOut:
+        category = services.NewCategory(**msgspec.structs.asdict(data))
+        return CreatedOut(await services.add_category(actor, shelter_id, category))
+
+    @post(
+        "/categories/{category_id:int}/confirm",
+        responses=PROBLEMS,
+        operation_id="confirmAvailability",
+        status_code=HTTP_200_OK,
+        summary='"Still correct": vouch for the category\'s numbers as they are now',
+    )
+    async def confirm(self, actor: CurrentActor, category_id: Id) -> OperatorCategoryOut:
+        return _out(await services.confirm(actor, category_id), OperatorCategoryOut)
+
+    @post(
+        "/placements/{placement_id:int}/discharge",
+        responses=PROBLEMS,
+        operation_id="dischargePlacement",
+        status_code=HTTP_200_OK,
+        summary="The resident leaves, with a reason: the bed is free at once",
+    )
+    async def discharge(
+        self, actor: CurrentActor, placement_id: Id, data: JSONBody[DischargeIn]
+    ) -> StayOut:
+        return _out(await services.discharge(actor, placement_id, data.reason), StayOut)
+
+    @post(
+        "/shelters/{shelter_id:int}/address",
+        responses=PROBLEMS,
+        operation_id="revealShelterAddress",
+        status_code=HTTP_200_OK,
+        summary="The secret street address (the operator, or after a placement; audited)",
+        description="A POST, so the address is never in a URL or a cache.",
+    )
+    async def address(self, actor: CurrentActor, shelter_id: Id) -> AddressOut:
+        return AddressOut(await services.shelter_address(actor, shelter_id))

@@ -65,6 +65,25 @@ async def tokens(settings: Settings, db: None, redis: Any) -> AsyncIterator[dict
         await queue.close_queue()
 
 
+def _probe(operation: schemathesis.APIOperation, token: str) -> None:
+    """A few generated calls of one operation with one token; raises what schemathesis found."""
+    headers = {"Authorization": f"Bearer {token}"}
+
+    @given(case=operation.as_strategy())
+    @hypothesis_settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def probe(case: schemathesis.Case) -> None:
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    probe()
+
+
 def _run(app: Litestar, tokens: dict[Role, str]) -> list[str]:
     """Every operation with every role's token; the failures, one line each."""
     schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
@@ -72,22 +91,8 @@ def _run(app: Litestar, tokens: dict[Role, str]) -> list[str]:
     for result in schema.get_all_operations():
         operation = result.ok()
         for role, token in tokens.items():
-            headers = {"Authorization": f"Bearer {token}"}
-
-            @given(case=operation.as_strategy())
-            @hypothesis_settings(
-                max_examples=EXAMPLES_PER_OPERATION,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                phases=[Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            )
-            def probe(case: schemathesis.Case) -> None:
-                case.call_and_validate(headers=headers, checks=CHECKS)
-
             try:
-                probe()
+                _probe(operation, token)
             except (AssertionError, BaseExceptionGroup) as failure:  # reported together below
                 failures.append(f"{operation.label} as {role}: {failure}")
     return failures
