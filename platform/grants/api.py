@@ -3,14 +3,20 @@ and their workflow. The same services as the pages, so the same rules."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
+
 import msgspec
-from litestar import Controller, get, post
-from litestar.params import JSONBody
+from litestar import Controller, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, JSONBody
 
 from accounts.web import CurrentActor, signed_in
-from fristad.web import PROBLEMS, Id
-from grants import services
+from fristad.web import PROBLEMS, Id, content_disposition
+from grants import domain, services
 from grants.schemas import (
+    AttachmentOut,
     DecisionIn,
     PaymentIn,
     PaymentOut,
@@ -28,6 +34,11 @@ def _programme_out(programme: services.ProgrammeRecord) -> ProgrammeOut:
 
 def _request_out(support_request: services.SupportRequestRecord) -> RequestOut:
     return msgspec.convert(support_request, RequestOut, from_attributes=True)
+
+
+@dataclass
+class AttachmentUpload:
+    file: UploadFile  # a PDF, JPEG or PNG of at most 10 MB
 
 
 class GrantsApi(Controller):
@@ -178,4 +189,45 @@ class GrantsApi(Controller):
     ) -> RequestOut:
         return _request_out(
             await services.reverse_payment(actor, request_id, payment_id, data.reason)
+        )
+
+    @post(
+        "/support-requests/{request_id:int}/attachments",
+        responses=PROBLEMS,
+        operation_id="uploadAttachment",
+        summary="Attach a PDF, JPEG or PNG (at most 10 MB) before the decision",
+        status_code=201,
+        request_max_body_size=domain.MAX_ATTACHMENT_BYTES + 1024 * 1024,
+    )
+    async def upload_attachment(
+        self,
+        actor: CurrentActor,
+        request_id: Id,
+        data: Annotated[AttachmentUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> AttachmentOut:
+        content = await data.file.read(domain.MAX_ATTACHMENT_BYTES + 1)
+        attachment = await services.add_attachment(
+            actor, request_id, data.file.filename or "", content
+        )
+        return msgspec.convert(attachment, AttachmentOut, from_attributes=True)
+
+    @get(
+        "/support-requests/{request_id:int}/attachments/{attachment_id:int}",
+        responses=PROBLEMS,
+        operation_id="downloadAttachment",
+        summary="An attachment's content, for those who may read the request",
+        media_type="application/octet-stream",
+    )
+    async def attachment(
+        self, actor: CurrentActor, request_id: Id, attachment_id: Id
+    ) -> Response[bytes]:
+        attachment, content = await services.open_attachment(actor, request_id, attachment_id)
+        return Response(
+            content,
+            media_type=attachment.content_type,
+            headers={
+                "Content-Disposition": content_disposition(attachment.filename),
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
         )

@@ -43,6 +43,7 @@ TWINS: dict[str, tuple[str, ...]] = {
     "POST /grants/requests/{support_request_id:int}/reversals/{payment_id:int}": (
         "reversePayment",
     ),
+    "POST /grants/requests/{support_request_id:int}/attachments": ("uploadAttachment",),
     "POST /organisation/members/invite": ("inviteMember",),
     "POST /organisation/invitations/{invitation_id:int}/revoke": ("revokeInvitation",),
     "POST /organisation/members/{membership_id:int}/role": ("changeRole",),
@@ -68,17 +69,17 @@ EXEMPT: dict[str, str] = {
     "POST /account/tokens": "a token cannot create tokens",
     "POST /account/tokens/{token_id:int}/revoke": "tokens are managed signed in",
     "POST /beneficiaries/{beneficiary_id:int}/identity": "identity never with a token (policy)",
+    # Actions whose policy rule no token scope grants (signed in, with a second factor, only).
+    "POST /beneficiaries/{beneficiary_id:int}/erase": "erasure, never with a token (policy)",
+    "POST /beneficiaries/{beneficiary_id:int}/export": "the full export holds the identity",
+    "POST /admin/organisations": "system administration (organisation.create)",
+    "POST /admin/users/{user_id:int}/disable": "system administration (user.manage)",
+    "POST /admin/users/{user_id:int}/enable": "system administration (user.manage)",
     "POST /grants/requests/totals": "the form's running totals while typing; changes nothing",
     # TODO: twins still missing (grants' editing, budgets and reports are being reworked).
     "POST /grants/requests/{support_request_id:int}/edit": "TODO updateSupportRequest",
-    "POST /grants/requests/{support_request_id:int}/attachments": "TODO uploadAttachment",
     "POST /grants/budgets/{budget_id:int}/adjust": "TODO adjustBudget",
     "POST /grants/programmes": "TODO createProgramme",
-    "POST /beneficiaries/{beneficiary_id:int}/erase": "TODO eraseBeneficiary",
-    "POST /beneficiaries/{beneficiary_id:int}/export": "TODO exportBeneficiary",
-    "POST /admin/organisations": "TODO createOrganisation",
-    "POST /admin/users/{user_id:int}/disable": "TODO disableUser",
-    "POST /admin/users/{user_id:int}/enable": "TODO enableUser",
 }
 
 
@@ -129,4 +130,4 @@ def test_every_api_operation_has_an_operation_id_and_documents_its_problems(app:
 
 def test_the_remaining_todo_twins_are_counted() -> None:
     """The count the lead tracks; it only goes down."""
-    assert sum(reason.startswith("TODO") for reason in EXEMPT.values()) <= 9
+    assert sum(reason.startswith("TODO") for reason in EXEMPT.values()) <= 3
