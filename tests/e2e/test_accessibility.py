@@ -144,10 +144,13 @@ async def test_every_main_page_has_no_wcag_21_violation_in_either_language(
     )
 
 
-async def test_the_operators_pages_have_no_violation_on_a_phone(
+async def test_the_main_pages_have_no_violation_on_a_phone(
     browser: Any, demo_world: None, live_server: ServerProcess, axe_source: str
 ) -> None:
-    findings = await check_pages(browser, live_server, axe_source, OPERATOR, "sv", **PHONE)
+    """At 390 × 844 with touch, where the layout stacks tables and the header collapses."""
+    findings: dict[str, list[str]] = {}
+    for email in (OPERATOR, CASEWORKER, OFFICER):
+        findings |= await check_pages(browser, live_server, axe_source, email, "sv", **PHONE)
     assert not findings, "\n".join(
         f"{page}:\n  " + "\n  ".join(found) for page, found in findings.items()
     )
