@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
 
 from fristad.schemas import Code, DbId, Email, Int32, LocalPath, Name, Password, ShortName
@@ -98,3 +100,21 @@ class MemberOut(msgspec.Struct):
     role: str
     region: str | None
     active: bool
+
+
+class InvitationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    email: Email
+    role: Code
+    region: Code | None = None  # a coordinator's police region
+
+
+class InvitationOut(msgspec.Struct):
+    id: int
+    email: str
+    role: str
+    expires_at: datetime
+
+
+class RoleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    role: Code
+    region: Code | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import msgspec
 
@@ -109,3 +110,41 @@ class BeneficiaryOut(msgspec.Struct, kw_only=True):
 
 class BeneficiaryIn(BeneficiaryForm, kw_only=True):
     identity: IdentityForm | None = None
+
+
+# --- the API's case actions (JSON bodies refuse unknown fields) ---------------------------------
+
+
+class ConsentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A consent the person gave: ``organisation_id`` with the scope share_organisation."""
+
+    scope: Code
+    organisation_id: DbId | None = None
+    given_at: date | None = None
+    expires_at: date | None = None
+
+
+class ConsentOut(msgspec.Struct, kw_only=True):
+    id: int
+    scope: str
+    given_at: datetime
+    expires_at: datetime | None
+    withdrawn_at: datetime | None
+    organisation_name: str | None
+
+
+class NoteIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    text: FreeText
+
+
+class ShareIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    organisation_id: DbId
+    kind: Annotated[str, msgspec.Meta(pattern="^(share|transfer)$")] = "share"
+
+
+class ShareAnswerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    accept: bool
+
+
+class CreatedOut(msgspec.Struct, kw_only=True):
+    id: int

@@ -35,6 +35,17 @@ Password = Annotated[str, msgspec.Meta(max_length=1000)]
 LocalPath = Annotated[str, msgspec.Meta(max_length=2000)]
 FreeText = Annotated[str, msgspec.Meta(max_length=20_000)]
 
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """An API error as RFC 9457 problem details; ``errors`` are field messages by field name."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: dict[str, str] = {}
+
+
 _WHOLE_NUMBER = re.compile(r"\A\s*([0-9]{1,18})\s*\Z")
 
 

@@ -9,16 +9,18 @@ import typing
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Final, TypeAlias, TypeVar
 from urllib.parse import quote, urlencode
 
 import msgspec
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import PathParameter
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -34,6 +36,7 @@ from fristad.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
+from fristad.schemas import Problem
 from fristad.security import scrub
 from fristad.settings import Settings
 from fristad.static import HTMX_VERSION, static_url
@@ -257,14 +260,9 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         headers["Retry-After"] = str(exc.retry_after)
     i18n.activate(i18n.resolve_locale(request))
     if _is_api(request):
-        body: dict[str, Any] = {"status_code": status, "detail": _api_detail(exc, status)}
-        if isinstance(exc, InvalidInput):
-            body["errors"] = exc.errors
-        elif errors := _field_errors(exc):
-            body["errors"] = errors
-            if body["detail"] not in errors.values():  # Litestar's "Validation failed for …"
-                body["detail"] = f"{body['detail']}: {_message_of(exc)}"
-        return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
+        return Response(
+            _problem(exc, status), status_code=status, media_type=PROBLEM_JSON, headers=headers
+        )
     if status == 401:
         return _to_sign_in(request)
     return Template(
@@ -273,6 +271,33 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         status_code=status,
         headers=headers,
     )
+
+
+PROBLEM_JSON = "application/problem+json"
+_PROBLEM_STATUSES = {
+    400: "Malformed request: a parameter or the body does not fit its schema",
+    401: "No valid API token",
+    403: "The token's role or scope does not allow this",
+    404: "No such object within the token's reach",
+    409: "The action collides with the object's current state",
+    422: "Refused input, with a message per field",
+    429: "Too many attempts; see Retry-After",
+}
+# Every API operation's error answers, as problem details (RFC 9457), for OpenAPI.
+PROBLEMS: Final = {
+    status: ResponseSpec(Problem, description=description, media_type=PROBLEM_JSON)
+    for status, description in _PROBLEM_STATUSES.items()
+}
+
+
+def _problem(exc: Exception, status: int) -> Problem:
+    """An API error's body: its field messages, and a detail that names them."""
+    detail = _api_detail(exc, status)
+    errors = exc.errors if isinstance(exc, InvalidInput) else _field_errors(exc)
+    if errors and not isinstance(exc, InvalidInput) and detail not in errors.values():
+        detail = f"{detail}: {_message_of(exc)}"  # Litestar's "Validation failed for …"
+    title = HTTPStatus(status).phrase
+    return Problem(type="about:blank", title=title, status=status, detail=detail, errors=errors)
 
 
 def _api_detail(exc: Exception, status: int) -> str:

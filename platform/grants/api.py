@@ -3,16 +3,22 @@ and their workflow. The same services as the pages, so the same rules."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
+
 import msgspec
-from litestar import Controller, get, post, put
-from litestar.params import JSONBody
+from litestar import Controller, Response, get, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, JSONBody
 
 from accounts.web import CurrentActor, signed_in
 from fristad.errors import NotFound
-from fristad.web import Id
-from grants import services
+from fristad.web import PROBLEMS, Id, content_disposition
+from grants import domain, services
 from grants.schemas import (
     AdjustIn,
+    AttachmentOut,
     BudgetOut,
     DecisionIn,
     LedgerLineOut,
@@ -48,6 +54,11 @@ def _report_out(view: services.RequestView) -> ReportOut:
     )
 
 
+@dataclass
+class AttachmentUpload:
+    file: UploadFile  # a PDF, JPEG or PNG of at most 10 MB
+
+
 class GrantsApi(Controller):
     """The path parameter keeps the name ``request_id`` that the published schema gives it."""
 
@@ -56,21 +67,38 @@ class GrantsApi(Controller):
     tags = ["grants"]
     security = [{"BearerToken": []}]
 
-    @get("/programmes", summary="Support programmes with their budgets (amounts in öre)")
+    @get(
+        "/programmes",
+        responses=PROBLEMS,
+        operation_id="listProgrammes",
+        summary="Support programmes with their budgets (amounts in öre)",
+    )
     async def programmes(self, actor: CurrentActor) -> list[ProgrammeOut]:
         return [_programme_out(programme) for programme in await services.list_programmes(actor)]
 
-    @get("/programmes/{programme_id:int}", summary="One programme with its budgets")
+    @get(
+        "/programmes/{programme_id:int}",
+        responses=PROBLEMS,
+        operation_id="getProgramme",
+        summary="One programme with its budgets",
+    )
     async def programme(self, actor: CurrentActor, programme_id: Id) -> ProgrammeOut:
         return _programme_out(await services.get_programme(actor, programme_id))
 
-    @get("/programmes/{programme_id:int}/ledger", summary="The programme's latest ledger entries")
+    @get(
+        "/programmes/{programme_id:int}/ledger",
+        responses=PROBLEMS,
+        operation_id="getProgrammeLedger",
+        summary="The programme's latest ledger entries",
+    )
     async def ledger(self, actor: CurrentActor, programme_id: Id) -> list[LedgerLineOut]:
         lines = await services.programme_ledger(actor, programme_id)
         return [msgspec.convert(line, LedgerLineOut, from_attributes=True) for line in lines]
 
     @post(
         "/budgets/{budget_id:int}/adjustments",
+        responses=PROBLEMS,
+        operation_id="adjustBudget",
         summary="Change a category's allocation (signed öre, a reason); four eyes above the "
         "threshold",
         status_code=200,
@@ -83,6 +111,8 @@ class GrantsApi(Controller):
 
     @post(
         "/budgets/{budget_id:int}/adjustment-confirmation",
+        responses=PROBLEMS,
+        operation_id="confirmBudgetAdjustment",
         summary="Confirm another officer's waiting change of the allocation (second officer)",
         status_code=200,
     )
@@ -92,6 +122,8 @@ class GrantsApi(Controller):
 
     @post(
         "/budgets/{budget_id:int}/adjustment-refusal",
+        responses=PROBLEMS,
+        operation_id="refuseBudgetAdjustment",
         summary="Refuse (or take back) the waiting change of the allocation",
         status_code=200,
     )
@@ -99,21 +131,39 @@ class GrantsApi(Controller):
         line = await services.refuse_adjustment(actor, budget_id)
         return msgspec.convert(line, BudgetOut, from_attributes=True)
 
-    @get("/support-requests", summary="Support requests in reach (officers: all submitted)")
+    @get(
+        "/support-requests",
+        responses=PROBLEMS,
+        operation_id="listSupportRequests",
+        summary="Support requests in reach (officers: all submitted)",
+    )
     async def support_requests(self, actor: CurrentActor) -> list[RequestOut]:
         return [_request_out(found) for found in await services.list_requests(actor)]
 
-    @get("/support-requests/{request_id:int}", summary="One support request")
+    @get(
+        "/support-requests/{request_id:int}",
+        responses=PROBLEMS,
+        operation_id="getSupportRequest",
+        summary="One support request",
+    )
     async def support_request(self, actor: CurrentActor, request_id: Id) -> RequestOut:
         view = await services.get_request(actor, request_id)
         return _request_out(view.support_request)
 
-    @post("/support-requests", summary="Create a draft request (totals computed)", status_code=201)
+    @post(
+        "/support-requests",
+        responses=PROBLEMS,
+        operation_id="createSupportRequest",
+        summary="Create a draft request (totals computed)",
+        status_code=201,
+    )
     async def create(self, actor: CurrentActor, data: JSONBody[RequestIn]) -> RequestOut:
         return _request_out(await services.save_draft(actor, data))
 
     @put(
         "/support-requests/{request_id:int}",
+        responses=PROBLEMS,
+        operation_id="changeSupportRequest",
         summary="Change a draft, or a request an officer asked about (its lines replaced)",
     )
     async def change(
@@ -123,6 +173,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/answer",
+        responses=PROBLEMS,
+        operation_id="answerInfoRequest",
         summary="Answer the officer's question; the request is submitted again",
         status_code=200,
     )
@@ -133,6 +185,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/submit",
+        responses=PROBLEMS,
+        operation_id="submitSupportRequest",
         summary="Submit a draft",
         status_code=200,
     )
@@ -141,6 +195,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/review",
+        responses=PROBLEMS,
+        operation_id="startReview",
         summary="Start the review",
         status_code=200,
     )
@@ -149,6 +205,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/info-request",
+        responses=PROBLEMS,
+        operation_id="requestInfo",
         summary="Ask the organisation for more information",
         status_code=200,
     )
@@ -159,6 +217,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/decision",
+        responses=PROBLEMS,
+        operation_id="decideSupportRequest",
         summary="Decide: amount in öre (0 rejects) and a reason; four eyes above the threshold",
         status_code=200,
     )
@@ -170,6 +230,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/confirmation",
+        responses=PROBLEMS,
+        operation_id="confirmDecision",
         summary="Confirm another officer's decision (second officer)",
         status_code=200,
     )
@@ -177,13 +239,20 @@ class GrantsApi(Controller):
         result = await services.confirm(actor, request_id)
         return _request_out(result.support_request)
 
-    @get("/support-requests/{request_id:int}/payments", summary="The payments and reversals")
+    @get(
+        "/support-requests/{request_id:int}/payments",
+        responses=PROBLEMS,
+        operation_id="listPayments",
+        summary="The payments and reversals",
+    )
     async def payments(self, actor: CurrentActor, request_id: Id) -> list[PaymentOut]:
         view = await services.get_request(actor, request_id)
         return [msgspec.convert(p, PaymentOut, from_attributes=True) for p in view.payments]
 
     @post(
         "/support-requests/{request_id:int}/payments",
+        responses=PROBLEMS,
+        operation_id="recordPayment",
         summary="Record a payment (öre), dated between the decision and today",
         status_code=201,
     )
@@ -197,6 +266,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/payments/{payment_id:int}/reversal",
+        responses=PROBLEMS,
+        operation_id="reversePayment",
         summary="Reverse a wrong payment: a new ledger entry with the reason (officers)",
         status_code=200,
     )
@@ -207,11 +278,21 @@ class GrantsApi(Controller):
             await services.reverse_payment(actor, request_id, payment_id, data.reason)
         )
 
-    @get("/reports", summary="Follow-up reports waiting for an officer's review (officers)")
+    @get(
+        "/reports",
+        responses=PROBLEMS,
+        operation_id="listReportsToReview",
+        summary="Follow-up reports waiting for an officer's review (officers)",
+    )
     async def reports(self, actor: CurrentActor) -> list[RequestOut]:
         return [_request_out(found) for found in await services.reports_to_review(actor)]
 
-    @get("/support-requests/{request_id:int}/report", summary="The follow-up report sent")
+    @get(
+        "/support-requests/{request_id:int}/report",
+        responses=PROBLEMS,
+        operation_id="getReport",
+        summary="The follow-up report sent",
+    )
     async def report(self, actor: CurrentActor, request_id: Id) -> ReportOut:
         view = await services.get_request(actor, request_id)
         if view.support_request.reported_at is None:
@@ -220,6 +301,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/report",
+        responses=PROBLEMS,
+        operation_id="sendReport",
         summary="Send the follow-up report: actual costs (öre, at most twice the approved "
         "amount) and the outcome",
         status_code=200,
@@ -232,6 +315,8 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/report-review",
+        responses=PROBLEMS,
+        operation_id="reviewReport",
         summary="Mark the follow-up report as reviewed (officers)",
         status_code=200,
     )
@@ -240,13 +325,61 @@ class GrantsApi(Controller):
 
     @post(
         "/support-requests/{request_id:int}/assignment",
+        responses=PROBLEMS,
+        operation_id="takeSupportRequest",
         summary="Take the request: it is assigned to me (officers)",
         status_code=200,
     )
     async def take(self, actor: CurrentActor, request_id: Id) -> RequestOut:
         return _request_out(await services.take_request(actor, request_id))
 
-    @get("/notices", summary="My new notices (officers): acute requests, decisions to confirm")
+    @get(
+        "/notices",
+        responses=PROBLEMS,
+        operation_id="listNotices",
+        summary="My new notices (officers): acute requests, decisions to confirm",
+    )
     async def notices(self, actor: CurrentActor) -> list[NoticeOut]:
         found = await services.take_notices(actor)
         return [msgspec.convert(notice, NoticeOut, from_attributes=True) for notice in found]
+
+    @post(
+        "/support-requests/{request_id:int}/attachments",
+        responses=PROBLEMS,
+        operation_id="uploadAttachment",
+        summary="Attach a PDF, JPEG or PNG (at most 10 MB) before the decision",
+        status_code=201,
+        request_max_body_size=domain.MAX_ATTACHMENT_BYTES + 1024 * 1024,
+    )
+    async def upload_attachment(
+        self,
+        actor: CurrentActor,
+        request_id: Id,
+        data: Annotated[AttachmentUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> AttachmentOut:
+        content = await data.file.read(domain.MAX_ATTACHMENT_BYTES + 1)
+        attachment = await services.add_attachment(
+            actor, request_id, data.file.filename or "", content
+        )
+        return msgspec.convert(attachment, AttachmentOut, from_attributes=True)
+
+    @get(
+        "/support-requests/{request_id:int}/attachments/{attachment_id:int}",
+        responses=PROBLEMS,
+        operation_id="downloadAttachment",
+        summary="An attachment's content, for those who may read the request",
+        media_type="application/octet-stream",
+    )
+    async def attachment(
+        self, actor: CurrentActor, request_id: Id, attachment_id: Id
+    ) -> Response[bytes]:
+        attachment, content = await services.open_attachment(actor, request_id, attachment_id)
+        return Response(
+            content,
+            media_type=attachment.content_type,
+            headers={
+                "Content-Disposition": content_disposition(attachment.filename),
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )

@@ -414,3 +414,10 @@ class ProgrammeOut(msgspec.Struct):
     status: str
     four_eyes_threshold: int
     budgets: list[BudgetOut]
+
+
+class AttachmentOut(msgspec.Struct):
+    id: int
+    filename: str
+    content_type: str
+    size: int

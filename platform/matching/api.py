@@ -9,7 +9,7 @@ from litestar.params import Body, FromQuery, QueryParameter
 
 from accounts.web import CurrentActor, signed_in
 from fristad.i18n import gettext
-from fristad.web import AppSettings, Id
+from fristad.web import PROBLEMS, AppSettings, Id
 from matching import services
 from matching.domain import Match, Reason
 from matching.explanations import RULE_GROUPS
@@ -88,6 +88,7 @@ class MatchingApi(Controller):
 
     @get(
         "/",
+        responses=PROBLEMS,
         operation_id="listMatches",
         summary="Help now: the beds that fit, and why not the others",
     )
@@ -107,6 +108,7 @@ class MatchingApi(Controller):
 
     @post(
         "/hold",
+        responses=PROBLEMS,
         operation_id="holdMatch",
         summary="Hold a matched bed and open its pre-filled support request",
         status_code=201,

@@ -9,7 +9,17 @@ from typing import Annotated
 
 import msgspec
 
-from fristad.schemas import Code, Count, DbId, FreeText, Int32, Name, ShortName, whole_number
+from fristad.schemas import (
+    Amount,
+    Code,
+    Count,
+    DbId,
+    FreeText,
+    Int32,
+    Name,
+    ShortName,
+    whole_number,
+)
 
 IdempotencyKey = Annotated[str, msgspec.Meta(max_length=80)]
 
@@ -138,6 +148,53 @@ class AcceptIn(msgspec.Struct):
 
 class DeclineIn(msgspec.Struct):
     reason: Code
+
+
+class DischargeIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Code
+
+
+class ShelterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A shelter the token's operator organisation registers; the address is stored encrypted."""
+
+    name: Name
+    address: FreeText
+    municipality: Code
+    target_groups: list[Code] = msgspec.field(default_factory=list)
+    languages: list[Code] = msgspec.field(default_factory=list)
+    accessible: bool = False
+    security_level: Code = "standard"
+    price_per_night: Amount = 0
+    referral_contact: FreeText = ""
+    experience: list[Code] = msgspec.field(default_factory=list)
+
+
+class CategoryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: ShortName
+    capacity: Count
+    target_groups: list[Code] = msgspec.field(default_factory=list)
+    children_allowed: bool = False
+    max_children: Count | None = None
+    accessible: bool = False
+
+
+class CreatedOut(msgspec.Struct):
+    id: int
+
+
+class AddressOut(msgspec.Struct):
+    address: str
+
+
+class StayOut(msgspec.Struct):
+    id: int
+    category_id: int
+    shelter_id: int
+    beneficiary_id: int
+    admitted_at: datetime
+    expected_discharge: date | None
+    discharged_at: datetime | None
+    discharge_reason: str | None
 
 
 class ShelterForm(msgspec.Struct):

@@ -5,7 +5,6 @@ a finger. Runs on the demo data, which has long lists, every request state and s
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,9 +14,6 @@ from playwright.async_api import expect
 from accounts.demo import DEMO_PASSWORD
 from accounts.tables import User
 from beneficiaries import services as beneficiaries
-from fristad import queue
-from fristad.app import JOBS, populate_demo
-from fristad.settings import Settings
 from shelters import services as shelters
 from tests.beneficiaries.helpers import actor_of
 from tests.browser import ServerProcess
@@ -62,15 +58,6 @@ TOO_SMALL = """(selector) => [...document.querySelectorAll(selector)]
 WIDER_THAN_SCREEN = """() => [...document.querySelectorAll("body *")]
     .filter((element) => element.getBoundingClientRect().right > window.visualViewport.width + 1)
     .slice(0, 3).map((element) => element.outerHTML.slice(0, 100))"""
-
-
-@pytest.fixture
-async def demo_world(settings: Settings, db: None, redis: Any) -> AsyncIterator[None]:
-    """The demo world in the test database (its jobs queued on the test Redis)."""
-    await queue.open_queue(settings, JOBS.names())
-    await populate_demo()
-    yield
-    await queue.close_queue()
 
 
 async def sign_in(

@@ -172,7 +172,9 @@ async def test_not_found_page_is_in_the_users_language(client: Client) -> None:
 async def test_api_errors_are_json(client: Client) -> None:
     response = await client.get("/api/v1/nothing-here")
     assert response.status_code == 404
-    assert response.json()["status_code"] == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["status"] == 404
+    assert response.json()["title"] == "Not Found"
 
 
 async def test_head_request_answers_with_headers_only(client: Client) -> None:
