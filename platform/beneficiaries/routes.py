@@ -1,7 +1,7 @@
 """What beneficiaries hands the composition root (fristad.app): pages, API, menu, jobs, demo."""
 
 from accounts.policy import allows
-from beneficiaries import demo, domain, jobs, policy
+from beneficiaries import codes, demo, domain, jobs, policy
 from beneficiaries.api import BeneficiariesApi
 from beneficiaries.views import BeneficiaryController
 from fristad.i18n import N_
@@ -15,8 +15,8 @@ PARTS = AppParts(
     nav=[NavItem(N_("People"), "/beneficiaries/", allows("beneficiary.read"))],
     template_globals={
         "vocab": domain,
-        "country_name": domain.country_name,
-        "language_name": domain.language_name,
+        "country_name": codes.country_name,
+        "language_name": codes.language_name,
         "region_names": POLICE_REGIONS,
         "municipality_name": municipality_name,
     },

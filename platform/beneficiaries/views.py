@@ -14,7 +14,7 @@ from litestar.response import Template
 from accounts.domain import Actor
 from accounts.policy import has_permission
 from accounts.web import CurrentActor, permitted
-from beneficiaries import domain, services
+from beneficiaries import codes, domain, services
 from beneficiaries.schemas import (
     BeneficiaryForm,
     ConsentForm,
@@ -52,9 +52,9 @@ def _choices() -> dict[str, Any]:
         "protected_identity": domain.options(domain.PROTECTED_IDENTITY),
         "regions": list(POLICE_REGIONS.items()),
         "municipalities": [(m.code, m.name, m.region) for m in municipalities().values()],
-        "countries": domain.countries(),
-        "languages": domain.languages(),
-        "common_languages": domain.common_languages(),
+        "countries": codes.countries(),
+        "languages": codes.languages(),
+        "common_languages": codes.common_languages(),
     }
 
 

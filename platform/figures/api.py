@@ -9,7 +9,7 @@ from accounts.web import CurrentActor, signed_in
 from figures import export, services
 from figures.schemas import ExportIn
 from figures.views import MEDIA_TYPES, ProgrammeChoice, Year, parse_period
-from fristad.web import Id, content_disposition
+from fristad.web import PROBLEMS, Id, content_disposition
 
 
 class FiguresApi(Controller):
@@ -18,7 +18,12 @@ class FiguresApi(Controller):
     tags = ["figures"]
     security = [{"BearerToken": []}]
 
-    @get("/network", summary="The network's figures for a programme and period (suppressed)")
+    @get(
+        "/network",
+        summary="The network's figures for a programme and period (suppressed)",
+        responses=PROBLEMS,
+        operation_id="getNetworkFigures",
+    )
     async def network(
         self,
         actor: CurrentActor,
@@ -28,13 +33,23 @@ class FiguresApi(Controller):
     ) -> services.Dashboard:
         return await services.dashboard(actor, programme, *parse_period(start, end))
 
-    @get("/own", summary="The actor's organisation's own figures (suppressed)")
+    @get(
+        "/own",
+        summary="The actor's organisation's own figures (suppressed)",
+        responses=PROBLEMS,
+        operation_id="getOwnFigures",
+    )
     async def own(
         self, actor: CurrentActor, start: FromQuery[str] = "", end: FromQuery[str] = ""
     ) -> services.OrganisationFigures:
         return await services.organisation_figures(actor, *parse_period(start, end))
 
-    @post("/exports", summary="Ask for the network's figures as XLSX and CSV (built by a worker)")
+    @post(
+        "/exports",
+        summary="Ask for the network's figures as XLSX and CSV (built by a worker)",
+        responses=PROBLEMS,
+        operation_id="requestFiguresExport",
+    )
     async def request_export(
         self, actor: CurrentActor, data: JSONBody[ExportIn]
     ) -> services.ExportRecord:
@@ -42,11 +57,21 @@ class FiguresApi(Controller):
             actor, data.programme, *parse_period(data.start, data.end)
         )
 
-    @get("/exports/{export_id:int}", summary="An export's progress (percent) and state")
+    @get(
+        "/exports/{export_id:int}",
+        summary="An export's progress (percent) and state",
+        responses=PROBLEMS,
+        operation_id="getFiguresExport",
+    )
     async def export_status(self, actor: CurrentActor, export_id: Id) -> services.ExportRecord:
         return await services.export_status(actor, export_id)
 
-    @get("/exports/{export_id:int}/{kind:str}", summary="A finished export: xlsx, or csv (a ZIP)")
+    @get(
+        "/exports/{export_id:int}/{kind:str}",
+        summary="A finished export: xlsx, or csv (a ZIP)",
+        responses=PROBLEMS,
+        operation_id="downloadFiguresExport",
+    )
     async def download(
         self, actor: CurrentActor, export_id: Id, kind: FromPath[str]
     ) -> Response[bytes]:
@@ -57,11 +82,21 @@ class FiguresApi(Controller):
             headers={"Content-Disposition": content_disposition(name)},
         )
 
-    @get("/annual/{year:int}", summary="The annual report's figures for a calendar year")
+    @get(
+        "/annual/{year:int}",
+        summary="The annual report's figures for a calendar year",
+        responses=PROBLEMS,
+        operation_id="getAnnualReport",
+    )
     async def annual(self, actor: CurrentActor, year: FromPath[Year]) -> services.Dashboard:
         return await services.annual_report(actor, year or 0)
 
-    @get("/annual/{year:int}/xlsx", summary="The annual report as XLSX")
+    @get(
+        "/annual/{year:int}/xlsx",
+        summary="The annual report as XLSX",
+        responses=PROBLEMS,
+        operation_id="downloadAnnualReport",
+    )
     async def annual_xlsx(self, actor: CurrentActor, year: FromPath[Year]) -> Response[bytes]:
         figures = await services.annual_report(actor, year or 0)
         await services.record_annual_export(actor, year or 0)

@@ -482,24 +482,3 @@ def amount_in_words(ore: int, locale: str) -> str:
 # --- attachments ---------------------------------------------------------------------------
 
 MAX_ATTACHMENT_BYTES: Final = 10 * 1024 * 1024
-# The first bytes of each accepted kind of file; the extension is never trusted.
-_SIGNATURES: Final = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The content type a file's first bytes prove (PDF, JPEG, PNG), or None."""
-    for signature, content_type in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
-
-
-def safe_filename(name: str) -> str:
-    """A display name without directories or control characters."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(c for c in base if c.isprintable() and c not in '"<>|:*?')
-    return cleaned.strip()[:200] or "attachment"

@@ -1,6 +1,7 @@
 """What grants hands the composition root (fristad.app): pages, API, menu, jobs, demo."""
 
 from accounts.policy import allows
+from beneficiaries import codes
 from beneficiaries import domain as person
 from fristad.i18n import N_
 from fristad.web import AppParts, NavItem, StartPage
@@ -22,7 +23,7 @@ PARTS = AppParts(
     start_pages=[StartPage("/grants/queue", allows("support_request.decide"))],
     template_globals={
         "grant_gender": lambda code: person.label(person.GENDERS, code),
-        "grant_language": person.language_name,
+        "grant_language": codes.language_name,
         "grant_state": domain.state_label,
         "grant_category": domain.category_label,
         "grant_ledger_kind": domain.ledger_kind_label,

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from beneficiaries.domain import EXPLOITATION_TYPES, language_name
+from beneficiaries.codes import language_name
+from beneficiaries.domain import EXPLOITATION_TYPES
 from beneficiaries.domain import label as vocabulary_label
 from fristad import i18n
 from fristad.i18n import date_, gettext

@@ -7,7 +7,7 @@ from litestar import Controller, get
 from litestar.response import Template
 
 from accounts.web import CurrentActor, permitted, signed_in
-from fristad.web import page
+from fristad.web import PROBLEMS, page
 from grants.services import SupportRequestRecord
 from matching.services.today import Today, today
 
@@ -115,6 +115,11 @@ class TodayApi(Controller):
     tags = ["matching"]
     security = [{"BearerToken": []}]
 
-    @get("/", operation_id="getToday", summary="What waits for the organisation today")
+    @get(
+        "/",
+        operation_id="getToday",
+        responses=PROBLEMS,
+        summary="What waits for the organisation today",
+    )
     async def today(self, actor: CurrentActor) -> TodayOut:
         return today_out(await today(actor))

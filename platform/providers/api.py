@@ -14,7 +14,7 @@ from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.web import CurrentActor, signed_in
-from fristad.web import Id
+from fristad.web import PROBLEMS, Id
 from providers import hsds, services
 from providers.schemas import (
     CapacityIn,
@@ -44,6 +44,8 @@ class ProvidersApi(Controller):
     @get(
         "/services",
         summary="The directory of services in HSDS 3.x shape (capacity for those who may see it)",
+        responses=PROBLEMS,
+        operation_id="listServices",
     )
     async def services(
         self,
@@ -58,7 +60,12 @@ class ProvidersApi(Controller):
         filters = services.DirectoryFilters(text[:200], kind[:30], region[:30], language[:3])
         return hsds.page_of(await services.directory(actor, filters), page, per_page)
 
-    @get("/services/{service_id:int}", summary="One service in HSDS 3.x shape")
+    @get(
+        "/services/{service_id:int}",
+        summary="One service in HSDS 3.x shape",
+        responses=PROBLEMS,
+        operation_id="getService",
+    )
     async def service(self, actor: CurrentActor, service_id: Id) -> hsds.HsdsService:
         return hsds.service_of(await services.get_service(actor, service_id))
 
@@ -66,6 +73,8 @@ class ProvidersApi(Controller):
         "/services",
         summary="Register a service of the token's provider organisation",
         status_code=HTTP_201_CREATED,
+        responses=PROBLEMS,
+        operation_id="registerService",
     )
     async def create_service(
         self, actor: CurrentActor, data: JSONBody[ServiceIn]
@@ -82,6 +91,8 @@ class ProvidersApi(Controller):
         summary="Set available and maximum capacity, confirmed now (the provider's own token)",
         description="409 when a given version is out of date, 422 when the numbers do not fit.",
         status_code=HTTP_200_OK,
+        responses=PROBLEMS,
+        operation_id="setServiceCapacity",
     )
     async def set_capacity(
         self, actor: CurrentActor, service_id: Id, data: JSONBody[CapacityIn]
@@ -99,18 +110,30 @@ class ProvidersApi(Controller):
         "/services/{service_id:int}/confirm",
         summary="The capacity is still correct",
         status_code=HTTP_200_OK,
+        responses=PROBLEMS,
+        operation_id="confirmServiceCapacity",
     )
     async def confirm(self, actor: CurrentActor, service_id: Id) -> ProviderServiceOut:
         return _out(await services.confirm_capacity(actor, service_id), ProviderServiceOut)
 
-    @get("/reservations", summary="The reservations the token's organisation made")
+    @get(
+        "/reservations",
+        summary="The reservations the token's organisation made",
+        responses=PROBLEMS,
+        operation_id="listReservations",
+    )
     async def reservations(self, actor: CurrentActor) -> list[ReservationOut]:
         return [
             _out(view, ReservationOut)
             for view in await services.reservations_of_organisation(actor)
         ]
 
-    @get("/provider/reservations", summary="The reservations of the token's provider")
+    @get(
+        "/provider/reservations",
+        summary="The reservations of the token's provider",
+        responses=PROBLEMS,
+        operation_id="listProviderReservations",
+    )
     async def provider_reservations(self, actor: CurrentActor) -> list[ReservationOut]:
         return [
             _out(view, ReservationOut) for view in await services.reservations_for_provider(actor)
@@ -120,6 +143,8 @@ class ProvidersApi(Controller):
         "/reservations",
         summary="Reserve a service for a case (201; 409 with the reason when none is left)",
         status_code=HTTP_201_CREATED,
+        responses=PROBLEMS,
+        operation_id="reserveService",
     )
     async def reserve(
         self, actor: CurrentActor, data: JSONBody[ReservationIn]
@@ -136,7 +161,12 @@ class ProvidersApi(Controller):
             _out(result.reservation, ReservationOut), status_code=201 if result.created else 200
         )
 
-    @get("/reservations/{reservation_id:int}", summary="One reservation")
+    @get(
+        "/reservations/{reservation_id:int}",
+        summary="One reservation",
+        responses=PROBLEMS,
+        operation_id="getReservation",
+    )
     async def reservation(self, actor: CurrentActor, reservation_id: Id) -> ReservationOut:
         return _out(await services.reservation_for_api(actor, reservation_id), ReservationOut)
 
@@ -144,6 +174,8 @@ class ProvidersApi(Controller):
         "/reservations/{reservation_id:int}/accept",
         summary="The provider accepts",
         status_code=HTTP_200_OK,
+        responses=PROBLEMS,
+        operation_id="acceptReservation",
     )
     async def accept(self, actor: CurrentActor, reservation_id: Id) -> ReservationOut:
         return _out(await services.accept_reservation(actor, reservation_id), ReservationOut)
@@ -152,6 +184,8 @@ class ProvidersApi(Controller):
         "/reservations/{reservation_id:int}/decline",
         summary="The provider declines, with a reason",
         status_code=HTTP_200_OK,
+        responses=PROBLEMS,
+        operation_id="declineReservation",
     )
     async def decline(
         self, actor: CurrentActor, reservation_id: Id, data: JSONBody[DeclineIn]
@@ -163,6 +197,8 @@ class ProvidersApi(Controller):
         "/reservations/{reservation_id:int}/release",
         summary="The reserving caseworker releases it",
         status_code=HTTP_200_OK,
+        responses=PROBLEMS,
+        operation_id="releaseReservation",
     )
     async def release(self, actor: CurrentActor, reservation_id: Id) -> ReservationOut:
         return _out(await services.release_reservation(actor, reservation_id), ReservationOut)

@@ -13,7 +13,7 @@ from typing import Final
 
 import msgspec
 
-from beneficiaries.domain import language_name
+from beneficiaries.codes import language_name
 from fristad.regions import POLICE_REGIONS
 from providers.domain import CAPACITY_UNITS, SERVICE_KINDS
 from providers.services.models import ServiceView

@@ -1,7 +1,8 @@
 """What providers hands the composition root (fristad.app): pages, API, menu, jobs, demo."""
 
 from accounts.policy import allows
-from beneficiaries.domain import GENDERS, label, language_name, options
+from beneficiaries.codes import language_name
+from beneficiaries.domain import GENDERS, label, options
 from fristad.i18n import N_
 from fristad.regions import POLICE_REGIONS
 from fristad.web import AppParts, NavItem, StartPage

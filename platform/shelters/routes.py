@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from accounts.policy import allows
-from beneficiaries.domain import GENDERS, SHELTER_REQUIREMENTS, language_name
+from beneficiaries.codes import language_name
+from beneficiaries.domain import GENDERS, SHELTER_REQUIREMENTS
 from beneficiaries.domain import label as vocabulary_label
 from fristad.i18n import N_
 from fristad.regions import municipality_name

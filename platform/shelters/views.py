@@ -20,7 +20,8 @@ from litestar.response.sse import ServerSentEventMessage
 from accounts.domain import Actor
 from accounts.policy import has_permission
 from accounts.web import CurrentActor, permitted, signed_in
-from beneficiaries.domain import EXPLOITATION_TYPES, language_code, language_name
+from beneficiaries.codes import language_code, language_name
+from beneficiaries.domain import EXPLOITATION_TYPES
 from fristad import i18n
 from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _

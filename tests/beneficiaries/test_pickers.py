@@ -10,7 +10,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from beneficiaries import domain
+from beneficiaries import codes as domain
 from beneficiaries.tables import Beneficiary
 from fristad import i18n
 from tests.accounts.helpers import post_form

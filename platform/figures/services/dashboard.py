@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from accounts.domain import Actor, Role
 from accounts.policy import require
+from beneficiaries import codes
 from beneficiaries import domain as person
 from figures import queries
 from figures.queries import Beds, Period, Split
@@ -208,8 +209,8 @@ async def _people_tables(period: Period, organisation_id: int | None = None) -> 
         queries.status_changes_by("closed", period, by="reason", organisation_id=organisation_id),
     )
     types = await queries.people_by_exploitation(period, organisation_id)
-    countries = {c: person.country_name(c) for c in sorted(citizenship.counts) if c}
-    return_countries = {c: person.country_name(c) for c in sorted(returns.counts) if c}
+    countries = {c: codes.country_name(c) for c in sorted(citizenship.counts) if c}
+    return_countries = {c: codes.country_name(c) for c in sorted(returns.counts) if c}
     return [
         _split_table(
             "people_by_gender",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from pathlib import Path
+from typing import Final
 
 from accounts import audit
 from accounts.domain import Actor
@@ -17,8 +18,6 @@ from fristad.settings import get_settings
 from grants.domain import (
     APPLICANT_ROLES,
     MAX_ATTACHMENT_BYTES,
-    safe_filename,
-    sniff_content_type,
     takes_attachments,
 )
 from grants.services._common import consent_withdrawn_message, now, support_request_in_reach
@@ -26,6 +25,29 @@ from grants.services.models import AttachmentRecord, attachment_of
 from grants.tables import Attachment
 
 ATTACHMENT_DIR = "attachments"
+
+
+# The first bytes of each accepted kind of file; the extension is never trusted.
+_SIGNATURES: Final = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type a file's first bytes prove (PDF, JPEG, PNG), or None."""
+    for signature, content_type in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+def safe_filename(name: str) -> str:
+    """A display name without directories or control characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c for c in base if c.isprintable() and c not in '"<>|:*?')
+    return cleaned.strip()[:200] or "attachment"
 
 
 def _attachment_dir() -> Path:

@@ -13,7 +13,8 @@ from accounts import audit
 from accounts.domain import Actor
 from accounts.policy import require
 from accounts.tables import Organisation
-from beneficiaries.domain import LANGUAGE_CODES, join_codes
+from beneficiaries.codes import LANGUAGE_CODES
+from beneficiaries.domain import join_codes
 from fristad.database import engine, write_transaction
 from fristad.errors import InvalidInput, NotFound
 from fristad.i18n import gettext as _
