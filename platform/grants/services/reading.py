@@ -241,7 +241,7 @@ async def review_queue(
         .order_by(SupportRequest.decide_by)
         .limit(limit)
     )
-    return await support_requests_of(rows)
+    return await as_officers_see(await support_requests_of(rows))
 
 
 async def reports_to_review(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
