@@ -38,6 +38,9 @@ from shelters.tables import BedCategory, Hold, Placement, Shelter
 from tests.accounts.helpers import TestUser, csrf, make_org, make_user, sign_in
 from tests.beneficiaries.helpers import actor_of
 
+# Every route, each with several callers, on a shared machine: more than the suite's 300 s.
+pytestmark = pytest.mark.timeout(900)
+
 # Anyone may call these without signing in (the home page greets and links to sign-in).
 PUBLIC = re.compile(
     r"^/($|healthz|readyz|metrics|schema|static/|sign-in|password/|invitations/|language$)"
