@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -57,14 +59,17 @@ class FiguresApi(Controller):
             headers={"Content-Disposition": content_disposition(name)},
         )
 
-    @get("/annual/{year:int}", summary="The annual report's figures for a calendar year")
-    async def annual(self, actor: CurrentActor, year: FromPath[Year]) -> services.Dashboard:
-        return await services.annual_report(actor, year or 0)
+    @get("/annual", summary="The annual report's figures for a calendar year (default: last)")
+    async def annual(self, actor: CurrentActor, year: FromQuery[Year] = None) -> services.Dashboard:
+        return await services.annual_report(actor, year or date.today().year - 1)
 
-    @get("/annual/{year:int}/xlsx", summary="The annual report as XLSX")
-    async def annual_xlsx(self, actor: CurrentActor, year: FromPath[Year]) -> Response[bytes]:
-        figures = await services.annual_report(actor, year or 0)
-        await services.record_annual_export(actor, year or 0)
+    @get("/annual/xlsx", summary="The annual report as XLSX")
+    async def annual_xlsx(
+        self, actor: CurrentActor, year: FromQuery[Year] = None
+    ) -> Response[bytes]:
+        year = year or date.today().year - 1
+        figures = await services.annual_report(actor, year)
+        await services.record_annual_export(actor, year)
         return Response(
             export.as_xlsx(export.sheets(figures)),
             media_type=MEDIA_TYPES["xlsx"],
