@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -83,23 +85,26 @@ class FiguresApi(Controller):
         )
 
     @get(
-        "/annual/{year:int}",
-        summary="The annual report's figures for a calendar year",
+        "/annual",
+        summary="The annual report's figures for a calendar year (default: last)",
         responses=PROBLEMS,
         operation_id="getAnnualReport",
     )
-    async def annual(self, actor: CurrentActor, year: FromPath[Year]) -> services.Dashboard:
-        return await services.annual_report(actor, year or 0)
+    async def annual(self, actor: CurrentActor, year: FromQuery[Year] = None) -> services.Dashboard:
+        return await services.annual_report(actor, year or date.today().year - 1)
 
     @get(
-        "/annual/{year:int}/xlsx",
+        "/annual/xlsx",
         summary="The annual report as XLSX",
         responses=PROBLEMS,
         operation_id="downloadAnnualReport",
     )
-    async def annual_xlsx(self, actor: CurrentActor, year: FromPath[Year]) -> Response[bytes]:
-        figures = await services.annual_report(actor, year or 0)
-        await services.record_annual_export(actor, year or 0)
+    async def annual_xlsx(
+        self, actor: CurrentActor, year: FromQuery[Year] = None
+    ) -> Response[bytes]:
+        year = year or date.today().year - 1
+        figures = await services.annual_report(actor, year)
+        await services.record_annual_export(actor, year)
         return Response(
             export.as_xlsx(export.sheets(figures)),
             media_type=MEDIA_TYPES["xlsx"],

@@ -166,17 +166,18 @@ async def beds(until: datetime, operator_id: int | None = None) -> BedCounts:
     """Each category's counts as last recorded before ``until`` (the availability history),
     summed per region and target groups of the category in SQL, per region and per target
     group here."""
-    operator = " AND s.operator = {}" if operator_id is not None else ""
+    operator = operator_id or 0  # 0: every operator's
     rows = await SupportRequest.raw(
-        "SELECT s.region AS region, c.target_groups AS target_groups, "  # noqa: S608 - the operator's id as a parameter
+        "SELECT s.region AS region, c.target_groups AS target_groups, "
         "SUM(a.capacity - a.out_of_service) AS in_service, "
         "SUM(a.occupied + a.external) AS occupied "
         "FROM availability_change a JOIN shelter s ON s.id = a.shelter "
         "JOIN bed_category c ON c.id = a.category "
-        "WHERE a.id IN (SELECT MAX(id) FROM availability_change WHERE at < {} GROUP BY category)"
-        f"{operator} GROUP BY s.region, c.target_groups",
+        "WHERE a.id IN (SELECT MAX(id) FROM availability_change WHERE at < {} GROUP BY category) "
+        "AND ({} = 0 OR s.operator = {}) GROUP BY s.region, c.target_groups",
         until,
-        *([operator_id] if operator_id is not None else []),
+        operator,
+        operator,
     )
     by_region: dict[str, Beds] = {}
     by_group: dict[str, Beds] = {}

@@ -120,10 +120,13 @@ class FiguresController(Controller):
         figures = await services.annual_report(actor, chosen)
         return page("figures/annual.html", figures=figures, year=chosen)
 
-    @get("/annual/{year:int}/xlsx", guards=[permitted("figures.network")])
-    async def annual_xlsx(self, actor: CurrentActor, year: FromPath[Year]) -> Response[bytes]:
-        figures = await services.annual_report(actor, year or 0)
-        await services.record_annual_export(actor, year or 0)
+    @get("/annual/xlsx", guards=[permitted("figures.network")])
+    async def annual_xlsx(
+        self, actor: CurrentActor, year: FromQuery[Year] = None
+    ) -> Response[bytes]:
+        year = year or date.today().year - 1
+        figures = await services.annual_report(actor, year)
+        await services.record_annual_export(actor, year)
         return Response(
             export.as_xlsx(export.sheets(figures)),
             media_type=MEDIA_TYPES["xlsx"],

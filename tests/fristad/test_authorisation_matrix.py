@@ -124,7 +124,6 @@ async def _objects_of_others() -> dict[str, str]:
         "token": "x" * 43,
         "export_id": str(await _an_export_of(lina["id"])),
         "kind": "xlsx",
-        "year": "2027",
         "file_name": "20260101T000000-x.eml",
         "answer": "accept",
         "action": "submit",

@@ -66,16 +66,15 @@ def _default_programme(
     return next(iter(running or programmes), None)
 
 
-async def dashboard(
+async def choose(
     actor: Actor,
-    programme_id: int | None = None,
-    start: date | None = None,
-    end: date | None = None,
+    programme_id: int | None,
+    start: date | None,
+    end: date | None,
     *,
     default_programme: bool = True,
-) -> Dashboard:
-    """The network's figures for a programme (the officer's authority's) and a period (default:
-    the programme year). Without a programme and ``default_programme``, none: no budget."""
+) -> tuple[tuple[ProgrammeChoice, ...], ProgrammeChoice | None, date, date]:
+    """The officer's programmes, the chosen one (out of reach: 404) and the period's days."""
     require(actor, "figures.network")
     programmes = await _programmes(actor)
     if programme_id is None and not default_programme:
@@ -89,6 +88,23 @@ async def dashboard(
     today = datetime.now(TIMEZONE).date()
     start = start or (programme.starts_on if programme else date(today.year, 1, 1))
     end = end or (programme.ends_on if programme else date(today.year, 12, 31))
+    period_of(start, end)  # a sane period, or the form's error
+    return programmes, programme, start, end
+
+
+async def dashboard(
+    actor: Actor,
+    programme_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    default_programme: bool = True,
+) -> Dashboard:
+    """The network's figures for a programme (the officer's authority's) and a period (default:
+    the programme year). Without a programme and ``default_programme``, none: no budget."""
+    programmes, programme, start, end = await choose(
+        actor, programme_id, start, end, default_programme=default_programme
+    )
     period = period_of(start, end)
     budget: tuple[BudgetRow, ...] = ()
     tables: list[FigureTable] = []
