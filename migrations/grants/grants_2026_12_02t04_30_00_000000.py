@@ -10,7 +10,6 @@ from piccolo.columns.base import OnDelete, OnUpdate
 from piccolo.columns.column_types import BigInt, ForeignKey, Integer, Text, Timestamptz, Varchar
 
 from accounts.tables import User
-from fristad.database import add_check, add_unique
 from grants.tables import SupportRequest
 
 ID = "2026-12-02T04:30:00:000000"
@@ -88,11 +87,4 @@ async def forwards() -> MigrationManager:
     _column(manager, "Programme", "programme", "reference_seq", Integer, null=False, default=0)
     _column(manager, "Programme", "programme", "appeal_info", Text, null=False, default="")
     _column(manager, "Decision", "grant_decision", "reference", Varchar, length=60)
-    add_unique(manager, "grant_decision", "grant_decision_unique_reference", ["reference"])
-    add_check(
-        manager,
-        "ledger_entry",
-        "ledger_entry_second_officer",
-        '"confirmed_by" IS NULL OR "confirmed_by" <> "created_by"',
-    )
     return manager

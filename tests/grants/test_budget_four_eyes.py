@@ -5,6 +5,7 @@ same through the pages and the API."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -183,3 +184,20 @@ async def test_the_api_twin_follows_the_same_rules(client: Client) -> None:
     ledger = await client.get(f"/api/v1/programmes/{world.programme_id}/ledger", headers=second)
     assert ledger.status_code == 200
     assert ledger.json()[0]["confirmed_by_name"] == world.second_officer.name
+
+
+async def test_the_database_refuses_an_adjustment_confirmed_by_its_maker() -> None:
+    world = await make_world()
+    budget = await _legal_aid(world)
+    with pytest.raises(Exception, match="ledger_entry_second_officer"):
+        await LedgerEntry.insert(
+            LedgerEntry(
+                budget=budget["id"],
+                kind="adjustment",
+                amount=KR,
+                key="adjustment:test",
+                created_by=world.officer.user_id,
+                confirmed_by=world.officer.user_id,
+                created_at=datetime.now(UTC),
+            )
+        )

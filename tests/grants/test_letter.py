@@ -95,3 +95,16 @@ async def test_a_reference_format_must_be_usable(bad: str) -> None:
             reference_format=bad,
         )
     assert "reference_format" in refused.value.errors
+
+
+async def test_the_database_refuses_a_reference_twice() -> None:
+    world = await make_world()
+    first, second = [await submitted_request(world) for _ in range(2)]
+    for request_id in (first, second):
+        await services.decide(world.officer, request_id, 15_000 * KR, "Beviljas")
+    taken = await Decision.select(Decision.reference).where(Decision.request == first).first()
+    assert taken is not None
+    with pytest.raises(Exception, match=r"(?i)unique"):
+        await Decision.update({Decision.reference: taken["reference"]}).where(
+            Decision.request == second
+        )
