@@ -29,7 +29,10 @@ async def test_focus_lands_on_the_identity_shown_and_on_the_new_cost_line(
     await show.focus()
     await page.keyboard.press("Enter")
     await expect(page.locator("#identity")).to_contain_text("Ana Exempel")
-    assert await page.evaluate("document.activeElement.closest('#identity') !== null")
+    # Focus moves once htmx has settled the swap (a moment after the text is in).
+    await page.wait_for_function(
+        "document.activeElement && document.activeElement.closest('#identity') !== null"
+    )
     assert await page.evaluate("document.activeElement.tagName") == "DL"
     await expect(page.locator("#announcer")).not_to_have_text("")
 
