@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from beneficiaries.domain import LANGUAGE_CODES
+from beneficiaries.codes import LANGUAGE_CODES
 from fristad import i18n
 from providers.domain import (
     PersonFacts,
