@@ -19,6 +19,7 @@ from grants import services as grants
 from grants.domain import CATEGORIES, state_label
 from matching.services.funding import settle
 from matching.tables import FundingLink
+from providers import services as providers
 from shelters import services as shelters
 
 
@@ -35,6 +36,19 @@ def _booking_item(booking: shelters.CaseBooking) -> OpenItem:
             "time": i18n.datetime_(booking.until, "short"),
         }
     return OpenItem(key=f"{booking.kind}:{booking.id}", kind=booking.kind, label=label)
+
+
+def reservation_label(reservation: providers.ReservationView) -> str:
+    return _("%(service)s reserved at %(provider)s until %(time)s") % {
+        "service": reservation.service_name,
+        "provider": reservation.provider_name,
+        "time": i18n.datetime_(reservation.expires_at, "short"),
+    }
+
+
+def _reservation_item(reservation: providers.ReservationView) -> OpenItem:
+    key = f"reservation:{reservation.id}"
+    return OpenItem(key=key, kind="reservation", label=reservation_label(reservation))
 
 
 async def _stay_funders(beneficiary_id: int, holds_of_stays: set[int]) -> set[int]:
@@ -55,6 +69,9 @@ class CaseEnding:
     async def open_items(self, beneficiary_id: int, to_status: str) -> list[OpenItem]:
         bookings = await shelters.bookings_of_case(beneficiary_id)
         items = [_booking_item(booking) for booking in bookings]
+        # Services reserved end as beds held do: nobody is coming for them.
+        reservations = await providers.pending_reservations_of_case(beneficiary_id)
+        items += [_reservation_item(reservation) for reservation in reservations]
         if to_status != "closed":
             return items
         funders = await _stay_funders(
@@ -87,6 +104,9 @@ class CaseEnding:
         why = "case_closed" if to_status == "closed" else "returned_home"
         bookings = await shelters.end_bookings_of_case(actor, beneficiary_id, why)
         ended = [listed[f"{b.kind}:{b.id}"] for b in bookings if f"{b.kind}:{b.id}" in listed]
+        for reservation in await providers.end_reservations_of_case(actor, beneficiary_id):
+            if (key := f"reservation:{reservation.id}") in listed:
+                ended.append(listed[key])
         if to_status == "closed":
             funders = await _stay_funders(
                 beneficiary_id, {b.hold_id for b in bookings if b.hold_id is not None}

@@ -8,6 +8,8 @@ from fristad import i18n
 from fristad.i18n import gettext as _
 from grants import services as grants
 from grants.domain import CATEGORIES, State, state_label
+from matching.services.case_end import reservation_label
+from providers import services as providers
 from shelters import services as shelters
 
 
@@ -48,8 +50,17 @@ def _request(support_request: grants.SupportRequestRecord) -> SituationItem:
 class CaseSituation:
     async def situation(self, beneficiary_id: int) -> list[SituationItem]:
         bookings = await shelters.bookings_of_case(beneficiary_id)
+        reservations = await providers.pending_reservations_of_case(beneficiary_id)
         requests = await grants.requests_of_case(beneficiary_id)
-        return [_booking(b) for b in bookings] + [_request(r) for r in requests]
+        waiting = _("waiting for the provider’s answer")
+        return (
+            [_booking(b) for b in bookings]
+            + [
+                SituationItem("reservation", f"{reservation_label(r)}: {waiting}")
+                for r in reservations
+            ]
+            + [_request(r) for r in requests]
+        )
 
 
 CASE_SITUATION = CaseSituation()

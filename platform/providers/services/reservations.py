@@ -352,6 +352,27 @@ async def expire_overdue() -> int:
     return sum([await expire_reservation(row["id"]) for row in due])
 
 
+# --- a case that closes or returns home ---------------------------------------------------
+
+
+async def pending_reservations_of_case(beneficiary_id: int) -> list[ReservationView]:
+    """The person's reservations still waiting for a provider (a case ending lists them)."""
+    rows = await Reservation.select(*RESERVATION_COLUMNS).where(
+        (Reservation.beneficiary == beneficiary_id) & (Reservation.status == "pending")
+    )
+    return [reservation_view(row, with_code=True) for row in rows]
+
+
+async def end_reservations_of_case(actor: Actor, beneficiary_id: int) -> list[ReservationView]:
+    """Release them inside the caller's transaction (the units go back, each audited)."""
+    ended = []
+    for pending in await pending_reservations_of_case(beneficiary_id):
+        released = await _end(pending.id, "released", actor=actor, with_code=True)
+        if released is not None:
+            ended.append(released)
+    return ended
+
+
 # --- lists ---------------------------------------------------------------------------------
 
 
