@@ -98,6 +98,7 @@ class FiguresApi(Controller):
         summary="The annual report as XLSX",
         responses=PROBLEMS,
         operation_id="downloadAnnualReport",
+        media_type=MEDIA_TYPES["xlsx"],
     )
     async def annual_xlsx(
         self, actor: CurrentActor, year: FromQuery[Year] = None

@@ -68,6 +68,14 @@ def _act_on_request(actor: Actor, _obj: Any) -> Decision:
     return deny(_("Your role cannot change support requests."))
 
 
+@rule("support_request.queue", scope="read")
+def _queue(actor: Actor, _obj: Any) -> Decision:
+    """What waits for officers (reports to review, their notices): a read of officers' work."""
+    if _officer(actor):
+        return ALLOW
+    return deny(_("Only officers decide support requests."))
+
+
 @rule("support_request.decide", scope="write")
 def _decide(actor: Actor, conflict_of_interest: bool) -> Decision:
     if not _officer(actor):

@@ -74,6 +74,22 @@ def _reserve(actor: Actor, _obj: Any) -> Decision:
     return deny(_("Only caseworkers and coordinators reserve services."))
 
 
+@rule("reservation.list", scope="read")
+def _list(actor: Actor, _obj: Any) -> Decision:
+    """The reservations one's own organisation made: the reservers'."""
+    if actor.has_role(*RESERVING_ROLES):
+        return ALLOW
+    return deny(_("Only caseworkers and coordinators reserve services."))
+
+
+@rule("reservation.read", scope="read")
+def _read(actor: Actor, _obj: Any) -> Decision:
+    """Reservers and a provider's people read reservations; services decide which (their own)."""
+    if actor.has_role(*RESERVING_ROLES, *PROVIDER_ROLES):
+        return ALLOW
+    return deny(_("Only caseworkers, coordinators and a provider's staff see reservations."))
+
+
 @rule("reservation.answer", scope="write")
 def _answer(actor: Actor, provider_id: int | None) -> Decision:
     if _provides(actor, provider_id):

@@ -277,7 +277,9 @@ async def test_mail_enqueued_twice_with_one_key_is_delivered_once(
     # A double-submitted form after the mail went out: the kept result still holds the key.
     assert not await queue.send_mail_later(SWEDISH_MAIL, key="invitation:42")
     await run_queued_jobs(smtp_settings)
-    assert len(mail_server.received) == 1
+    # Only this mail's deliveries count: the queue may still relay another test's mail.
+    to_asa = [mail for mail in mail_server.received if mail.recipients == ["asa@example.org"]]
+    assert len(to_asa) == 1
 
 
 async def test_mail_with_other_keys_are_all_delivered(

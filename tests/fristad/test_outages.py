@@ -25,6 +25,7 @@ from litestar.testing import AsyncTestClient
 from accounts.domain import Role
 from fristad.app import create_app
 from fristad.i18n import LOCALE_COOKIE
+from fristad.jobs import read_heartbeat
 from fristad.mail import list_outbox
 from fristad.settings import Settings
 from tests.accounts.helpers import csrf_from, make_org, make_user, sign_in
@@ -184,6 +185,12 @@ async def test_postgres_gone_is_a_503_and_a_friendly_page_and_back_without_a_res
             assert (await client.get("/readyz")).json()["checks"]["database"] == "ok"
             assert (await _sign_in_attempt(client)).status_code < 500
 
+            async def worker_started() -> bool:  # its own heartbeat: past its start-up
+                beat = await read_heartbeat(redis)
+                return beat is not None and beat.pid == worker.process.pid
+
+            # A worker still starting needs the database (a loaded machine starts it slowly).
+            await _wait_for(worker_started, 120, "the worker's first heartbeat")
             own_postgres.stop()
             ready = await client.get("/readyz")
             assert ready.status_code == 503

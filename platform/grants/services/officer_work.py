@@ -55,7 +55,7 @@ async def take_request(actor: Actor, support_request_id: int) -> SupportRequestR
 
 async def take_notices(actor: Actor) -> list[OfficerNotice]:
     """The officer's unread notices, newest first; shown once, so they are marked read."""
-    require(actor, "support_request.decide")
+    require(actor, "support_request.queue")
     rows = (
         await GrantNotice.select()
         .where((GrantNotice.user == actor.user_id) & GrantNotice.read_at.is_null())

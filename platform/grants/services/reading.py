@@ -246,7 +246,7 @@ async def review_queue(
 
 async def reports_to_review(actor: Actor, *, limit: int = 200) -> list[SupportRequestRecord]:
     """Reported requests no officer has reviewed yet, the oldest report first."""
-    require(actor, "support_request.decide")
+    require(actor, "support_request.queue")
     rows = (
         await support_request_query()
         .where(

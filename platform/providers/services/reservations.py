@@ -378,7 +378,7 @@ async def end_reservations_of_case(actor: Actor, beneficiary_id: int) -> list[Re
 
 async def reservations_of_organisation(actor: Actor) -> list[ReservationView]:
     """The reservations the actor's organisation made, newest first (with the cases' codes)."""
-    require(actor, "reservation.create")
+    require(actor, "reservation.list")
     rows = (
         await Reservation.select(*RESERVATION_COLUMNS)
         .where(Reservation.organisation == (actor.organisation_id or 0))
@@ -424,6 +424,7 @@ def _with_profile(view: ReservationView, profile: MinimalProfile) -> Reservation
 
 async def reservation_for_api(actor: Actor, reservation_id: int) -> ReservationView:
     """One reservation: for the reserving organisation (with the code) or the provider."""
+    require(actor, "reservation.read")
     row = await reservation_row(reservation_id)
     if row["organisation"] == actor.organisation_id:
         return reservation_view(row, with_code=True)
