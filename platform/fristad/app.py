@@ -45,6 +45,7 @@ import figures.routes
 import grants.routes
 import grants.services
 import matching.routes
+import pathways.routes
 import matching.services
 import providers.routes
 import shelters.routes
@@ -78,6 +79,7 @@ APPS: tuple[AppParts, ...] = (
     shelters.routes.PARTS,
     providers.routes.PARTS,
     matching.routes.PARTS,
+    pathways.routes.PARTS,
     figures.routes.PARTS,
 )
 

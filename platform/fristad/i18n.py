@@ -41,6 +41,7 @@ PACKAGES: Final = (
     "shelters",
     "providers",
     "matching",
+    "pathways",
     "figures",
 )
 TIMEZONE: Final = ZoneInfo("Europe/Stockholm")

@@ -28,6 +28,7 @@ APP_REGISTRY = AppRegistry(
         "shelters.piccolo_app",
         "providers.piccolo_app",
         "matching.piccolo_app",
+        "pathways.piccolo_app",
         "figures.piccolo_app",
     ]
 )

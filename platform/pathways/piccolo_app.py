@@ -1,0 +1,13 @@
+"""Piccolo app: pathways."""
+
+from piccolo.conf.apps import AppConfig
+
+from fristad.database import migrations_folder
+
+APP_CONFIG = AppConfig(
+    app_name="pathways",
+    migrations_folder_path=migrations_folder("pathways"),
+    table_classes=[],
+    migration_dependencies=["accounts.piccolo_app", "beneficiaries.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,3 @@
+"""Pathways tables."""
+
+from __future__ import annotations
