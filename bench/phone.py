@@ -5,10 +5,12 @@ timings; asserts nothing.
 
 Starts ``fristad serve --demo`` in a temporary folder, signs in (unthrottled) as the demo's shelter
 operator and caseworker, then loads each page with an empty cache in Chromium at 390 × 844 under
-a "slow 3G" profile emulated through the DevTools protocol: 400 ms round trip, 400 kbit/s down and
-up (Lighthouse's mobile preset of old; DevTools' own "Slow 3G" adds 2 s of latency to every
-request, which no page can beat). Prints first contentful paint, DOMContentLoaded and load, the
-median of five loads, with the bytes transferred.
+two "slow 3G" profiles emulated through the DevTools protocol: 400 ms round trip and 400 kbit/s
+down and up (Lighthouse's mobile preset of old, the one the 2 s target is read against), then
+DevTools' own "Slow 3G" preset, which adds 2 s of latency to every request (so no page can paint
+within 2 s under it: what counts there is how little comes after the first round trip). Prints
+first contentful paint, DOMContentLoaded and load, the median of five loads, with the bytes
+transferred.
 """
 
 from __future__ import annotations
@@ -30,11 +32,20 @@ from playwright.async_api import async_playwright  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "Fristad-demo-2026"  # noqa: S105 - the demo's published password
-SLOW_3G = {
-    "offline": False,
-    "latency": 400,
-    "downloadThroughput": 400 * 1000 / 8,
-    "uploadThroughput": 400 * 1000 / 8,
+PROFILES = {
+    "slow 3G (400 ms round trip, 400 kbit/s)": {
+        "offline": False,
+        "latency": 400,
+        "downloadThroughput": 400 * 1000 / 8,
+        "uploadThroughput": 400 * 1000 / 8,
+    },
+    # DevTools' "Slow 3G" preset: 2 s latency, 500 kbit/s × 0.8.
+    "DevTools Slow 3G (2 000 ms latency, 400 kbit/s)": {
+        "offline": False,
+        "latency": 2000,
+        "downloadThroughput": 500 * 1000 / 8 * 0.8,
+        "uploadThroughput": 500 * 1000 / 8 * 0.8,
+    },
 }
 PAGES = (("erik@fyrbaken.example", "/shelters/operate/"), ("lina@trygghamn.example", "/shelters/"))
 LOADS = 5
@@ -78,7 +89,7 @@ def start_demo() -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the demo server did not start")
 
 
-async def measure(url: str) -> None:
+async def measure(url: str, conditions: dict[str, object]) -> None:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM)
         for email, path in PAGES:
@@ -97,7 +108,7 @@ async def measure(url: str) -> None:
                 cdp = await context.new_cdp_session(fresh)
                 await cdp.send("Network.enable")
                 await cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-                await cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+                await cdp.send("Network.emulateNetworkConditions", conditions)
                 await fresh.goto(url + path, wait_until="load")
                 results.append(await fresh.evaluate(TIMINGS))
                 await fresh.close()
@@ -117,8 +128,9 @@ async def measure(url: str) -> None:
 def main() -> None:
     server, url = start_demo()
     try:
-        print(f"slow 3G: {SLOW_3G['latency']} ms round trip, 400 kbit/s; 390 x 844, touch")
-        asyncio.run(measure(url))
+        for name, conditions in PROFILES.items():
+            print(f"{name}; 390 x 844, touch")
+            asyncio.run(measure(url, conditions))
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -305,6 +305,17 @@ async def test_an_offline_change_meeting_a_change_made_meanwhile_offers_both_num
         await context.close()
 
 
+# The paths the service worker keeps, in every cache.
+KEPT = """async () => {
+    const urls = [];
+    for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        urls.push(...(await cache.keys()).map((entry) => new URL(entry.url).pathname));
+    }
+    return urls;
+}"""
+
+
 async def test_the_app_installs_and_its_service_worker_keeps_static_files_never_pages(
     browser: Any, live_server: ServerProcess
 ) -> None:
@@ -329,18 +340,31 @@ async def test_the_app_installs_and_its_service_worker_keeps_static_files_never_
         )
         await page.reload()  # now under the service worker
         await page.goto(live_server.url + f"/shelters/operate/{world.shelter_id}")
-        kept = await page.evaluate(
-            """async () => {
-                const urls = [];
-                for (const name of await caches.keys()) {
-                    const cache = await caches.open(name);
-                    urls.push(...(await cache.keys()).map((entry) => new URL(entry.url).pathname));
-                }
-                return urls;
-            }"""
-        )
+        kept = await page.evaluate(KEPT)
         assert kept, "the service worker keeps the static files"
         assert all(re.fullmatch(r"/static/.+\.[0-9a-f]{12}\.[a-z.]+", url) for url in kept), kept
+
+        # After a release the phone keeps the new version of a file, not both: plant an older
+        # version and have the current one asked for anew.
+        stylesheet = next(url for url in kept if url.endswith(".css"))
+        superseded = re.sub(r"\.[0-9a-f]{12}\.", ".000000000000.", stylesheet)
+        await page.evaluate(
+            """async ([superseded, stylesheet]) => {
+                const cache = await caches.open("fristad-static");
+                await cache.put(superseded, (await cache.match(stylesheet)).clone());
+                await cache.delete(stylesheet);
+            }""",
+            [superseded, stylesheet],
+        )
+        assert superseded in await page.evaluate(KEPT)
+        # The page asks for the new version (past the browser's memory cache), as after a release.
+        await page.evaluate("(url) => fetch(url, {cache: 'no-store'})", stylesheet)
+        for _ in range(50):  # the worker drops it after answering: wait up to 5 s
+            if superseded not in await page.evaluate(KEPT):
+                break
+            await page.wait_for_timeout(100)
+        assert superseded not in await page.evaluate(KEPT)
+        assert stylesheet in await page.evaluate(KEPT)
         assert errors == []
     finally:
         await context.close()
