@@ -102,7 +102,7 @@ class MemberOut(msgspec.Struct):
     active: bool
 
 
-class InvitationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class InvitationIn(msgspec.Struct, kw_only=True):
     email: Email
     role: Code
     region: Code | None = None  # a coordinator's police region
@@ -115,6 +115,6 @@ class InvitationOut(msgspec.Struct):
     expires_at: datetime
 
 
-class RoleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class RoleIn(msgspec.Struct, kw_only=True):
     role: Code
     region: Code | None = None

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from fristad.schemas import Code, Count, DbId, FreeText, Int32, Name
+from fristad.schemas import Code, Count, DbId, FreeText, Int32, Int32List, Name
 
 
 class BeneficiaryForm(msgspec.Struct, kw_only=True):
@@ -18,7 +18,7 @@ class BeneficiaryForm(msgspec.Struct, kw_only=True):
     citizenship: str = ""
     languages: list[str] = msgspec.field(default_factory=list)
     children_count: Int32 = 0
-    children_ages: list[Int32] = msgspec.field(default_factory=list)
+    children_ages: Int32List = msgspec.field(default_factory=list)
     exploitation_types: list[str] = msgspec.field(default_factory=list)
     trafficking_status: str = "presumed"
     identified_by: str = ""
@@ -69,7 +69,7 @@ class StatusForm(msgspec.Struct, kw_only=True):
     end: list[Code] = msgspec.field(default_factory=list)
 
 
-class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class StatusIn(msgspec.Struct, kw_only=True):
     """A status change through the API; ``end`` as for the form (the 409 lists the keys)."""
 
     status: Code
@@ -115,7 +115,7 @@ class BeneficiaryIn(BeneficiaryForm, kw_only=True):
 # --- the API's case actions (JSON bodies refuse unknown fields) ---------------------------------
 
 
-class ConsentIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ConsentIn(msgspec.Struct, kw_only=True):
     """A consent the person gave: ``organisation_id`` with the scope share_organisation."""
 
     scope: Code
@@ -133,16 +133,16 @@ class ConsentOut(msgspec.Struct, kw_only=True):
     organisation_name: str | None
 
 
-class NoteIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class NoteIn(msgspec.Struct, kw_only=True):
     text: FreeText
 
 
-class ShareIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ShareIn(msgspec.Struct, kw_only=True):
     organisation_id: DbId
     kind: Annotated[str, msgspec.Meta(pattern="^(share|transfer)$")] = "share"
 
 
-class ShareAnswerIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ShareAnswerIn(msgspec.Struct, kw_only=True):
     accept: bool
 
 

@@ -45,8 +45,8 @@ import figures.routes
 import grants.routes
 import grants.services
 import matching.routes
-import pathways.routes
 import matching.services
+import pathways.routes
 import providers.routes
 import shelters.routes
 import shelters.services
@@ -224,6 +224,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="Fristad API",
             version="1",
+            description=(
+                "The pages' twins for organisations' own systems, under /api/v1 (compatible "
+                "within version 1). Amounts are in öre. Errors are RFC 9457 problem details "
+                "with field errors; text never holds NUL (U+0000), which is a 400."
+            ),
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
             components=Components(

@@ -18,17 +18,33 @@ INT32_MAX: Final = 2_147_483_647
 MAX_AMOUNT: Final = 1_000_000_000 * 100
 MAX_QUANTITY: Final = 100_000
 
-DbId = Annotated[int, msgspec.Meta(ge=1, le=INT32_MAX, description="An object's id")]
-Int32 = Annotated[int, msgspec.Meta(ge=-INT32_MAX, le=INT32_MAX)]
-Count = Annotated[int, msgspec.Meta(ge=0, le=INT32_MAX)]
+# Each with an example, which the OpenAPI schema shows beside the bounds.
+DbId = Annotated[int, msgspec.Meta(ge=1, le=INT32_MAX, description="An object's id", examples=[42])]
+Int32 = Annotated[int, msgspec.Meta(ge=-INT32_MAX, le=INT32_MAX, examples=[-1])]
+Count = Annotated[int, msgspec.Meta(ge=0, le=INT32_MAX, examples=[3])]
 Amount = Annotated[
-    int, msgspec.Meta(ge=0, le=MAX_AMOUNT, description="Öre (1 kr = 100 öre), at most a billion kr")
+    int,
+    msgspec.Meta(
+        ge=0,
+        le=MAX_AMOUNT,
+        description="Öre (1 kr = 100 öre), at most a billion kr",
+        examples=[1_250_000],
+    ),
 ]
-Quantity = Annotated[int, msgspec.Meta(ge=1, le=MAX_QUANTITY)]
+Quantity = Annotated[int, msgspec.Meta(ge=1, le=MAX_QUANTITY, examples=[10])]
+# A list of Int32: Litestar leaves the items' bounds out of the schema, so they are given here.
+Int32List = Annotated[
+    list[Int32],
+    msgspec.Meta(
+        extra_json_schema={
+            "extra": {"items": {"type": "integer", "minimum": -INT32_MAX, "maximum": INT32_MAX}}
+        }
+    ),
+]
 
 # Text as long as its column (VARCHAR(n)); free text (TEXT columns) gets a generous limit.
 Code = Annotated[str, msgspec.Meta(max_length=30)]
-Email = Annotated[str, msgspec.Meta(max_length=320)]
+Email = Annotated[str, msgspec.Meta(max_length=320, examples=["lina@trygghamn.example"])]
 Name = Annotated[str, msgspec.Meta(max_length=200)]
 ShortName = Annotated[str, msgspec.Meta(max_length=100)]
 Password = Annotated[str, msgspec.Meta(max_length=1000)]

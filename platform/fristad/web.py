@@ -395,12 +395,14 @@ def safe_local_path(path: str | None) -> str:
     return "/"
 
 
+def _bare(hint: Any) -> Any:
+    """The type without its ``Annotated`` constraints."""
+    return typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
+
+
 def _numbers(list_type: Any) -> bool:
     """Is this a list of integers (``list[int]``, ``list[Annotated[int, ...]]``)?"""
-    element = (typing.get_args(list_type) or (None,))[0]
-    if typing.get_origin(element) is typing.Annotated:
-        element = typing.get_args(element)[0]
-    return element is int
+    return _bare((typing.get_args(_bare(list_type)) or (None,))[0]) is int
 
 
 async def parse_form(request: Request[Any, Any, Any], struct: type[T]) -> T:
@@ -411,7 +413,7 @@ async def parse_form(request: Request[Any, Any, Any], struct: type[T]) -> T:
     for field in msgspec.structs.fields(struct):
         if field.name not in form:
             continue
-        is_list = getattr(field.type, "__origin__", None) is list or str(field.type).startswith(
+        is_list = typing.get_origin(_bare(field.type)) is list or str(field.type).startswith(
             "list["
         )
         if is_list:
@@ -461,7 +463,7 @@ async def kept_input(request: Request[Any, Any, Any], struct: type[T]) -> T:
     for field in msgspec.structs.fields(struct):
         if field.name not in form:
             continue
-        is_list = getattr(field.type, "__origin__", None) is list
+        is_list = typing.get_origin(_bare(field.type)) is list
         raw: Any = (
             [part for value in form.getall(field.name) for part in str(value).split()]
             if is_list

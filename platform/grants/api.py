@@ -25,6 +25,7 @@ from grants.schemas import (
     NoticeOut,
     PaymentIn,
     PaymentOut,
+    ProgrammeIn,
     ProgrammeOut,
     ReportIn,
     ReportOut,
@@ -75,6 +76,28 @@ class GrantsApi(Controller):
     )
     async def programmes(self, actor: CurrentActor) -> list[ProgrammeOut]:
         return [_programme_out(programme) for programme in await services.list_programmes(actor)]
+
+    @post(
+        "/programmes",
+        responses=PROBLEMS,
+        operation_id="createProgramme",
+        summary="Create a programme with a budget per category (öre); officers of an authority",
+        status_code=201,
+    )
+    async def create_programme(
+        self, actor: CurrentActor, data: JSONBody[ProgrammeIn]
+    ) -> ProgrammeOut:
+        programme_id = await services.create_programme(
+            actor,
+            data.name,
+            data.starts_on,
+            data.ends_on,
+            data.four_eyes_threshold,
+            {budget.category: budget.amount for budget in data.budgets},
+            reference_format=data.reference_format,
+            appeal_info=data.appeal_info,
+        )
+        return _programme_out(await services.get_programme(actor, programme_id))
 
     @get(
         "/programmes/{programme_id:int}",

@@ -24,7 +24,7 @@ def _read_programme(actor: Actor, _obj: Any) -> Decision:
     return deny(_("Your role cannot see support programmes."))
 
 
-@rule("programme.manage", scope="admin")
+@rule("programme.manage", scope="write")
 def _manage_programme(actor: Actor, _obj: Any) -> Decision:
     if actor.is_admin or _officer(actor):
         return ALLOW

@@ -406,6 +406,24 @@ class LedgerLineOut(msgspec.Struct):
     created_at: datetime
 
 
+class AllocationIn(msgspec.Struct, kw_only=True):
+    category: Code
+    amount: Amount
+
+
+class ProgrammeIn(msgspec.Struct, kw_only=True):
+    """A new programme through the API: its period, the four-eyes threshold and the budget of
+    each category (öre; a category left out gets none)."""
+
+    name: Name
+    starts_on: date
+    ends_on: date
+    four_eyes_threshold: Amount = 0
+    budgets: list[AllocationIn] = msgspec.field(default_factory=list)
+    reference_format: Name = DEFAULT_REFERENCE_FORMAT
+    appeal_info: FreeText = ""
+
+
 class ProgrammeOut(msgspec.Struct):
     id: int
     name: str

@@ -1,3 +1,3 @@
-"""Who may do what with return plans and case plans (rules registered in accounts.policy's table)."""
+"""Who may do what with return plans and case plans (rules in accounts.policy's table)."""
 
 from __future__ import annotations

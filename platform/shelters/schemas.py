@@ -150,11 +150,11 @@ class DeclineIn(msgspec.Struct):
     reason: Code
 
 
-class DischargeIn(msgspec.Struct, forbid_unknown_fields=True):
+class DischargeIn(msgspec.Struct):
     reason: Code
 
 
-class ShelterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ShelterIn(msgspec.Struct, kw_only=True):
     """A shelter the token's operator organisation registers; the address is stored encrypted."""
 
     name: Name
@@ -169,7 +169,7 @@ class ShelterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     experience: list[Code] = msgspec.field(default_factory=list)
 
 
-class CategoryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class CategoryIn(msgspec.Struct, kw_only=True):
     name: ShortName
     capacity: Count
     target_groups: list[Code] = msgspec.field(default_factory=list)

@@ -53,6 +53,7 @@ TWINS: dict[str, tuple[str, ...]] = {
     "POST /organisation/members/{membership_id:int}/role": ("changeRole",),
     "POST /organisation/members/{membership_id:int}/deactivate": ("deactivateMember",),
     "POST /grants/requests/{support_request_id:int}/edit": ("changeSupportRequest",),
+    "POST /grants/programmes": ("createProgramme",),
     "POST /grants/budgets/{budget_id:int}/adjust": ("adjustBudget",),
     "POST /grants/budgets/{budget_id:int}/confirm": ("confirmBudgetAdjustment",),
     "POST /grants/budgets/{budget_id:int}/refuse": ("refuseBudgetAdjustment",),
@@ -92,8 +93,6 @@ EXEMPT: dict[str, str] = {
     "POST /admin/users/{user_id:int}/disable": "system administration (user.manage)",
     "POST /admin/users/{user_id:int}/enable": "system administration (user.manage)",
     "POST /grants/requests/totals": "the form's running totals while typing; changes nothing",
-    # TODO: a twin still missing.
-    "POST /grants/programmes": "TODO createProgramme",
 }
 
 
