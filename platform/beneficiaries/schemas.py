@@ -112,7 +112,7 @@ class BeneficiaryIn(BeneficiaryForm, kw_only=True):
     identity: IdentityForm | None = None
 
 
-# --- the API's case actions (JSON bodies refuse unknown fields) ---------------------------------
+# --- the API's case actions (unknown fields ignored, as everywhere in the API) ------------------
 
 
 class ConsentIn(msgspec.Struct, kw_only=True):

@@ -400,6 +400,10 @@ def _bare(hint: Any) -> Any:
     return typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
 
 
+def _is_list(hint: Any) -> bool:
+    return typing.get_origin(_bare(hint)) is list or str(hint).startswith("list[")
+
+
 def _numbers(list_type: Any) -> bool:
     """Is this a list of integers (``list[int]``, ``list[Annotated[int, ...]]``)?"""
     return _bare((typing.get_args(_bare(list_type)) or (None,))[0]) is int
@@ -413,10 +417,7 @@ async def parse_form(request: Request[Any, Any, Any], struct: type[T]) -> T:
     for field in msgspec.structs.fields(struct):
         if field.name not in form:
             continue
-        is_list = typing.get_origin(_bare(field.type)) is list or str(field.type).startswith(
-            "list["
-        )
-        if is_list:
+        if _is_list(field.type):
             # Ticked boxes, multiple selects and inputs sharing a name repeat the field; a text
             # field of numbers may list several separated by spaces ("3 7").
             values[field.name] = [
@@ -463,10 +464,9 @@ async def kept_input(request: Request[Any, Any, Any], struct: type[T]) -> T:
     for field in msgspec.structs.fields(struct):
         if field.name not in form:
             continue
-        is_list = typing.get_origin(_bare(field.type)) is list
         raw: Any = (
             [part for value in form.getall(field.name) for part in str(value).split()]
-            if is_list
+            if _is_list(field.type)
             else form.get(field.name)
         )
         try:
