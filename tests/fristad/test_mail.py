@@ -110,7 +110,9 @@ def outbox_settings(settings: Settings, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def open_queue(settings: Settings, redis: Redis) -> AsyncIterator[None]:
+async def open_queue(settings: Settings, db: None, redis: Redis) -> AsyncIterator[None]:
+    """An empty queue and an empty database: the worker also relays the job outbox's rows, so a
+    row an earlier test left there would be delivered to this test's mail server."""
     await queue.open_queue(settings, JOBS.names())
     yield
     await queue.close_queue()
@@ -252,7 +254,7 @@ def test_outbox_answers_none_for_a_well_formed_name_it_does_not_have(
 
 
 async def test_send_mail_job_run_by_the_worker_delivers_over_smtp(
-    settings: Settings, redis: Redis, mail_server: MailServer
+    settings: Settings, db: None, redis: Redis, mail_server: MailServer
 ) -> None:
     smtp_settings = msgspec.structs.replace(settings, smtp_url=mail_server.url)
     await queue.open_queue(smtp_settings, JOBS.names())
@@ -277,9 +279,7 @@ async def test_mail_enqueued_twice_with_one_key_is_delivered_once(
     # A double-submitted form after the mail went out: the kept result still holds the key.
     assert not await queue.send_mail_later(SWEDISH_MAIL, key="invitation:42")
     await run_queued_jobs(smtp_settings)
-    # Only this mail's deliveries count: the queue may still relay another test's mail.
-    to_asa = [mail for mail in mail_server.received if mail.recipients == ["asa@example.org"]]
-    assert len(to_asa) == 1
+    assert len(mail_server.received) == 1
 
 
 async def test_mail_with_other_keys_are_all_delivered(
