@@ -20,7 +20,8 @@ from accounts.demo import DEMO_PASSWORD
 from tests.browser import ServerProcess
 from tests.e2e.test_phone import OFFICER, OPERATOR, PHONE
 
-pytestmark = pytest.mark.browser
+# What axe checks is the page the browser draws, the same on either engine.
+pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 AXE = Path(
     os.environ.get("FRISTAD_AXE", Path(__file__).parents[2] / "node_modules/axe-core/axe.min.js")

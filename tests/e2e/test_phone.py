@@ -136,6 +136,7 @@ async def transferred_bytes(page: Any) -> int:
     )
 
 
+@pytest.mark.once  # layout and weight: the same on either engine
 async def test_every_page_of_the_main_journeys_fits_a_phone_screen_and_the_beds_are_light(
     browser: Any, demo_world: None, live_server: ServerProcess
 ) -> None:
@@ -176,6 +177,7 @@ async def test_every_page_of_the_main_journeys_fits_a_phone_screen_and_the_beds_
     assert board < 60_000
 
 
+@pytest.mark.once  # layout and weight: the same on either engine
 async def test_the_header_is_a_compact_bar_with_a_menu_that_works_without_javascript(
     browser: Any, live_server: ServerProcess
 ) -> None:
@@ -316,6 +318,7 @@ KEPT = """async () => {
 }"""
 
 
+@pytest.mark.once  # layout and weight: the same on either engine
 async def test_the_app_installs_and_its_service_worker_keeps_static_files_never_pages(
     browser: Any, live_server: ServerProcess
 ) -> None:
@@ -390,6 +393,7 @@ CONTRAST = """(element) => {
 }"""
 
 
+@pytest.mark.once  # contrast: the same on either engine
 @pytest.mark.parametrize("language", ["sv", "en"])
 async def test_the_not_confirmed_recently_badge_on_the_board_has_aa_contrast(
     browser: Any, live_server: ServerProcess, language: str

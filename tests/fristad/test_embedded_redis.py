@@ -28,7 +28,11 @@ from tests.accounts.helpers import csrf_from
 from tests.browser import ServerProcess, _wait_until_ready, free_port, stop_server
 from tests.fristad.redis_processes import redis_servers_under
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="reads /proc")
+# The embedded mode is SQLite whatever the suite runs on: these run once.
+pytestmark = [
+    pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="reads /proc"),
+    pytest.mark.once,
+]
 
 # Generous: two cores shared with other work, and the demo data takes a while to write.
 START_WAIT_SECONDS = 180
