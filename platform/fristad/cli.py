@@ -203,11 +203,16 @@ def migrate() -> None:
 
 
 @main.command()
-def demo() -> None:
-    """Fill an empty database with invented demo data and print the demo users."""
+@click.option("--scale", type=click.Choice(["small", "large"]), default="small")
+def demo(scale: str) -> None:
+    """Fill an empty database with invented demo data (large: the benchmark set too)."""
+    from fristad.large import build_with_progress
+
     with _embedded_redis(_settings(), shared=True):
         _run(_migrate())
-        _run(_demo())
+        click.echo("\n".join(_run(_demo_lines())))
+        if scale == "large":
+            _run(build_with_progress(_settings(), "large"))
 
 
 @main.command()
@@ -446,11 +451,6 @@ async def _migrate() -> str:
     from fristad import database
 
     return await database.migrate()
-
-
-async def _demo() -> None:
-    for line in await _demo_lines():
-        click.echo(line)
 
 
 async def _demo_lines() -> list[str]:
