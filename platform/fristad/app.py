@@ -217,7 +217,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["^/api/"],
         ),
         plugins=[HTMXPlugin()],
-        template_config=TemplateConfig(instance=create_template_engine(APPS)),
+        template_config=TemplateConfig(
+            instance=create_template_engine(APPS, auto_reload=settings.env == "development")
+        ),
         before_request=before_request,
         before_send=[security_headers(settings.https)],
         exception_handlers={**EXCEPTION_HANDLERS, **OUTAGE_HANDLERS},
