@@ -198,7 +198,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RotatingSessionConfig(
                 key=cookie_name(settings, "fristad_session"),
                 max_age=settings.session_idle_minutes * 60,
-                renew_on_access=True,
+                renew_on_access=False,  # fristad.sessions renews it, at most once a minute
                 secure=settings.https,
                 httponly=True,
                 samesite="lax",
