@@ -103,7 +103,8 @@ def sign_in(url: str) -> str:
         )
         assert "/sign-in" not in str(answer.url), "sign-in refused"
         board = client.get("/shelters/")
-        assert board.status_code == 200 and "<table" in board.text, board.status_code
+        assert board.status_code == 200, board.status_code
+        assert "<table" in board.text, "no board shown"
         return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
 
 
@@ -111,7 +112,8 @@ def check(url: str, headers: dict[str, str]) -> int:
     import httpx
 
     answer = httpx.get(url, headers=headers)
-    assert answer.status_code == 200 and "<table" in answer.text, (url, answer.status_code)
+    assert answer.status_code == 200, (url, answer.status_code)
+    assert "<table" in answer.text, (url, "no board shown")
     return len(answer.content)
 
 
@@ -122,9 +124,7 @@ def wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> di
     command += [script.name]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    out = subprocess.run(  # noqa: S603 - our own command line
-        [*command, url], capture_output=True, text=True, check=True
-    ).stdout
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     os.unlink(script.name)
     match = re.search(r"RESULT (\S+) (\S+) (\S+) (\d+) (\d+)", out)
     assert match, out
@@ -296,10 +296,19 @@ def run(seconds: int, connections: int) -> None:
         env["FRISTAD_VAR_DIR"] = tempfile.mkdtemp(prefix="fristad-bench-s1-")
     else:
         env.setdefault("FRISTAD_VAR_DIR", tempfile.mkdtemp(prefix="fristad-bench-s1-"))
-        subprocess.run([sys.executable, "-m", "fristad", "migrate"], env=env, check=True)  # noqa: S603
-        subprocess.run(  # noqa: S603
-            [sys.executable, "-c", "import asyncio; from fristad import database; "
-             "asyncio.run(database.truncate_all())"],
+        subprocess.run(
+            [sys.executable, "-m", "fristad", "migrate"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import asyncio; from fristad import database; "
+                "asyncio.run(database.truncate_all())",
+            ],
             env=env,
             check=True,
         )
@@ -308,19 +317,27 @@ def run(seconds: int, connections: int) -> None:
     servers = []
     try:
         servers.append(
-            start(["-m", "fristad", "serve", "--demo"], {**env, "FRISTAD_LOG_LEVEL": "WARNING"},
-                  app_port, "/readyz")
+            start(
+                ["-m", "fristad", "serve", "--demo"],
+                {**env, "FRISTAD_LOG_LEVEL": "WARNING"},
+                app_port,
+                "/readyz",
+            )
         )
         me = os.path.abspath(__file__)
         servers.append(start([me, "--serve", "insecure_app"], env, bare_port, "/healthz"))
         servers.append(start([me, "--serve", "ceiling_app"], env, ceiling_port, "/readyz"))
-        app, bare, ceiling = (f"http://127.0.0.1:{p}/shelters/" for p in
-                              (app_port, bare_port, ceiling_port))
+        app, bare, ceiling = (
+            f"http://127.0.0.1:{p}/shelters/" for p in (app_port, bare_port, ceiling_port)
+        )
         cookie = {"Cookie": sign_in(f"http://127.0.0.1:{app_port}")}
         htmx = {"HX-Request": "true"}
         shelters = check(app, cookie)
-        print(f"S1/S5 on {engine}: wrk, {connections} connections, {seconds} s each; "
-              f"board page {shelters / 1000:.0f} KB", flush=True)
+        print(
+            f"S1/S5 on {engine}: wrk, {connections} connections, {seconds} s each; "
+            f"board page {shelters / 1000:.0f} KB",
+            flush=True,
+        )
         for _ in range(2):  # warm every process up (templates, connections) before measuring
             for url, headers in ((app, cookie), (bare, {}), (ceiling, {})):
                 check(url, headers)
@@ -334,14 +351,20 @@ def run(seconds: int, connections: int) -> None:
         full = wrk(app, cookie, seconds, connections)
         report("S1 board page, signed in", full, ceiling_page["rps"])
         bare_fragment = wrk(bare, htmx, seconds, connections)
-        report("S5 board fragment without security middleware", bare_fragment,
-               ceiling_fragment["rps"])
+        report(
+            "S5 board fragment without security middleware", bare_fragment, ceiling_fragment["rps"]
+        )
         bare_page = wrk(bare, {}, seconds, connections)
         report("S5 board page without security middleware", bare_page, ceiling_page["rps"])
-        for label, with_, without in (("fragment", fragment, bare_fragment),
-                                      ("page", full, bare_page)):
-            print(f"  S5 security middleware's cost, {label}: "
-                  f"{1 - with_['rps'] / without['rps']:.0%} of throughput", flush=True)
+        for label, with_, without in (
+            ("fragment", fragment, bare_fragment),
+            ("page", full, bare_page),
+        ):
+            print(
+                f"  S5 security middleware's cost, {label}: "
+                f"{1 - with_['rps'] / without['rps']:.0%} of throughput",
+                flush=True,
+            )
     finally:
         for server in servers:
             server.terminate()

@@ -149,7 +149,7 @@ def _format_locale() -> Locale:
 
 @cache
 def _money_pattern(locale: Locale, whole: bool) -> str:
-    pattern = locale.currency_formats["standard"].pattern
+    pattern = str(locale.currency_formats["standard"].pattern)
     if whole:
         pattern = pattern.replace("0.00", "0")
     # CLDR's currency spacing: an alphabetic symbol (SEK) is kept apart from the digits.

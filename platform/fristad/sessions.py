@@ -66,15 +66,16 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     ) -> bool:
         """Nothing to write: the request left the session as it was, and its expiry was renewed
         less than a minute ago."""
-        loaded = connection.scope.get(_LOADED)
+        loaded: tuple[bytes, int | None, float] | None = connection.scope.get(_LOADED)  # type: ignore[assignment]
         if loaded is None or self.config.max_age is None or not isinstance(scope_session, dict):
             return False
         data, ttl, read_at = loaded
         if ttl is None:
             return False
         left = ttl - (time.monotonic() - read_at)
-        return left > self.config.max_age - RENEW_AFTER_SECONDS and (
-            self.serialize_data(scope_session, connection.scope) == data
+        return bool(
+            left > self.config.max_age - RENEW_AFTER_SECONDS
+            and self.serialize_data(scope_session, connection.scope) == data
         )
 
     async def store_in_message(

@@ -3,7 +3,6 @@ shown as with few (no query per row). Counted at the engine, whichever engine th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -39,12 +38,12 @@ class Statements:
 
 
 @pytest.fixture
-def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[Statements]:
+def statements(monkeypatch: pytest.MonkeyPatch) -> Statements:
     counter = Statements()
     engine_class = type(database.engine())  # its instances have no __dict__ to patch
     for method in ("run_querystring", "run_ddl"):
         monkeypatch.setattr(engine_class, method, counter.wrap(getattr(engine_class, method)))
-    yield counter
+    return counter
 
 
 async def _count(client: Client, statements: Statements, path: str, marker: str, rows: int) -> int:
