@@ -198,7 +198,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RotatingSessionConfig(
                 key=cookie_name(settings, "fristad_session"),
                 max_age=settings.session_idle_minutes * 60,
-                renew_on_access=True,
+                renew_on_access=False,  # fristad.sessions renews it, at most once a minute
                 secure=settings.https,
                 httponly=True,
                 samesite="lax",
@@ -217,7 +217,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["^/api/"],
         ),
         plugins=[HTMXPlugin()],
-        template_config=TemplateConfig(instance=create_template_engine(APPS)),
+        template_config=TemplateConfig(
+            instance=create_template_engine(APPS, auto_reload=settings.env == "development")
+        ),
         before_request=before_request,
         before_send=[security_headers(settings.https)],
         exception_handlers={**EXCEPTION_HANDLERS, **OUTAGE_HANDLERS},

@@ -119,9 +119,13 @@ async def start() -> None:
 
 
 async def stop() -> None:
+    from fristad.sqlite_engine import KeptConnectionsSQLiteEngine
+
     db = engine()
     if isinstance(db, PostgresEngine) and db.pool is not None:
         await db.close_connection_pool()
+    if isinstance(db, KeptConnectionsSQLiteEngine):
+        await db.close_kept_connections()
 
 
 async def truncate_all() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
@@ -122,7 +122,12 @@ def resolve_locale(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     saved = getattr(connection.scope.get("user"), "locale", None)
     if saved in LOCALES:
         return str(saved)
-    accept = connection.headers.get("accept-language", "")
+    return _negotiated(connection.headers.get("accept-language", ""))
+
+
+@lru_cache(maxsize=256)
+def _negotiated(accept: str) -> str:
+    """The language of an Accept-Language header (kept: browsers send a few distinct ones)."""
     preferred = [
         part.split(";", 1)[0].strip().replace("_", "-")
         for part in accept.split(",")
@@ -132,8 +137,23 @@ def resolve_locale(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return str(negotiated) if negotiated else DEFAULT_LOCALE
 
 
-def _format_locale() -> str:
-    return _FORMAT_LOCALES[_active.get()]
+@cache
+def _babel_locale(identifier: str) -> Locale:
+    """Babel's Locale, parsed once per process (Babel would parse the name for every value)."""
+    return Locale.parse(identifier)
+
+
+def _format_locale() -> Locale:
+    return _babel_locale(_FORMAT_LOCALES[_active.get()])
+
+
+@cache
+def _money_pattern(locale: Locale, whole: bool) -> str:
+    pattern = str(locale.currency_formats["standard"].pattern)
+    if whole:
+        pattern = pattern.replace("0.00", "0")
+    # CLDR's currency spacing: an alphabetic symbol (SEK) is kept apart from the digits.
+    return pattern.replace("¤#", "¤\xa0#")
 
 
 def money(ore: int | None) -> str:
@@ -143,12 +163,8 @@ def money(ore: int | None) -> str:
     """
     if ore is None:
         return ""
-    locale = Locale.parse(_format_locale())
-    pattern = locale.currency_formats["standard"].pattern
-    if ore % 100 == 0:
-        pattern = pattern.replace("0.00", "0")
-    # CLDR's currency spacing: an alphabetic symbol (SEK) is kept apart from the digits.
-    pattern = pattern.replace("¤#", "¤\xa0#")
+    locale = _format_locale()
+    pattern = _money_pattern(locale, ore % 100 == 0)
     return format_currency(
         Decimal(ore) / 100, "SEK", format=pattern, locale=locale, currency_digits=False
     )
@@ -180,6 +196,7 @@ def list_of(items: list[str], *, alternatives: bool = False) -> str:
     return format_list(items, style="or" if alternatives else "standard", locale=_format_locale())
 
 
+@lru_cache(maxsize=16)
 def locale_name(locale: str) -> str:
     """A language's own name for itself (``svenska``, ``English``), for the language switch."""
     return (Locale.parse(locale).get_display_name(locale) or locale).capitalize()

@@ -8,6 +8,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from fristad.settings import get_settings
+from fristad.sqlite_engine import KeptConnectionsSQLiteEngine
 
 _settings = get_settings()
 if _settings.uses_postgres:
@@ -17,7 +18,8 @@ if _settings.uses_postgres:
 else:
     _settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     # timeout: how long a writer waits for SQLite's write lock before giving up (seconds).
-    DB = SQLiteEngine(path=str(_settings.sqlite_path), timeout=30)
+    # Reads outside transactions reuse kept connections (fristad.sqlite_engine).
+    DB = KeptConnectionsSQLiteEngine(path=str(_settings.sqlite_path), timeout=30)
 
 APP_REGISTRY = AppRegistry(
     apps=[

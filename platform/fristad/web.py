@@ -38,7 +38,7 @@ from fristad.errors import (
 )
 from fristad.schemas import Problem
 from fristad.security import scrub
-from fristad.settings import Settings
+from fristad.settings import Settings, get_settings
 from fristad.static import HTMX_VERSION, static_url
 
 if TYPE_CHECKING:
@@ -129,10 +129,20 @@ def nav_items(nav: Sequence[NavItem], actor: Any) -> list[tuple[str, str]]:
     return [(i18n.gettext(item.label), item.href) for item in nav if item.visible(actor)]
 
 
-def create_template_engine(apps: Sequence[AppParts] = ()) -> JinjaTemplateEngine:
-    """The Jinja engine: fristad's templates and filters, then each app's templates and globals."""
+def create_template_engine(
+    apps: Sequence[AppParts] = (), *, auto_reload: bool | None = None
+) -> JinjaTemplateEngine:
+    """The Jinja engine: fristad's templates and filters, then each app's templates and globals.
+
+    Templates are compiled once and kept, except in development (``auto_reload`` None: the
+    settings' env), where each render checks its file on disk for changes.
+    """
+    if auto_reload is None:
+        auto_reload = get_settings().env == "development"
     nav = [item for app in apps for item in app.nav]
     environment = Environment(
+        auto_reload=auto_reload,
+        cache_size=-1,  # every template kept (a few hundred), none recompiled for want of room
         loader=FileSystemLoader(template_directories([app.name for app in apps])),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,

@@ -164,6 +164,28 @@ async def test_idle_session_expires_and_activity_keeps_it_alive(
     assert await _signed_in_as(client) is None
 
 
+async def test_an_unchanged_session_is_not_written_back_within_a_minute(
+    client: Client, redis: Redis, settings: Settings
+) -> None:
+    user = await make_user("lina@a.example")
+    await sign_in(client, user)
+    key = SESSION_PREFIX + str(session_cookie(client))
+    idle_limit = settings.session_idle_minutes * 60
+    # Renewed 30 s ago: reading pages neither rewrites the session nor sends its cookie again.
+    await redis.expire(key, idle_limit - 30)
+    stored = await redis.get(key)
+    page = await client.get("/account/", follow_redirects=False)
+    assert page.status_code == 200
+    assert not [v for k, v in page.headers.multi_items() if k == "set-cookie" and "session" in v]
+    assert await redis.ttl(key) <= idle_limit - 30
+    assert await redis.get(key) == stored
+    # Renewed 61 s ago: the next request renews it (and the cookie).
+    await redis.expire(key, idle_limit - 61)
+    page = await client.get("/account/", follow_redirects=False)
+    assert [v for k, v in page.headers.multi_items() if k == "set-cookie" and "session" in v]
+    assert await redis.ttl(key) > idle_limit - 10
+
+
 async def test_absolute_timeout_ends_an_active_session(
     client: Client, redis: Redis, settings: Settings
 ) -> None:

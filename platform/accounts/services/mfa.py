@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -35,7 +36,24 @@ async def mfa_required(user: User, settings: Settings) -> bool:
     roles = await Membership.select(Membership.role).where(
         (Membership.user == user.id) & (Membership.active == True)  # noqa: E712
     )
-    return any(row["role"] in MFA_ROLES for row in roles)
+    return mfa_required_for(
+        is_demo=user.is_demo,
+        is_admin=user.is_admin,
+        roles=[row["role"] for row in roles],
+        settings=settings,
+    )
+
+
+def mfa_required_for(
+    *, is_demo: bool, is_admin: bool, roles: Iterable[str], settings: Settings
+) -> bool:
+    """``mfa_required`` from what is known already: the user's flags and the roles of their
+    active memberships."""
+    if is_demo and settings.env != "production":
+        return False
+    if is_admin or settings.mfa_required_for_all:
+        return True
+    return any(role in MFA_ROLES for role in roles)
 
 
 @dataclass(frozen=True)
