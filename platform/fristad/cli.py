@@ -217,7 +217,16 @@ def demo() -> None:
 @click.option(
     "--role",
     type=click.Choice(
-        ["caseworker", "coordinator", "officer", "shelter_staff", "provider_staff", "org_admin"]
+        [
+            "caseworker",
+            "coordinator",
+            "officer",
+            "shelter_staff",
+            "provider_staff",
+            "org_admin",
+            "return_officer",
+            "partner_staff",
+        ]
     ),
     default=None,
 )
