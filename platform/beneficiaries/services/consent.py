@@ -3,6 +3,8 @@ IOM), recorded and withdrawn by the owning organisation. Sharing is gated by it 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from accounts import audit
 from accounts.domain import Actor
 from accounts.tables import Organisation
@@ -17,6 +19,18 @@ from fristad.i18n import gettext as _
 
 # Consents that name the organisation the person agreed to share with.
 NAMED_SCOPES = frozenset({"share_organisation", "share_provider"})
+
+# What higher apps do when a consent is withdrawn (pathways stops a return plan), called inside
+# the withdrawal's transaction with the person's id and the scope: the composition root hands
+# them over, since beneficiaries may not import those apps.
+ConsentWithdrawn = Callable[[Actor, int, str], Awaitable[None]]
+_on_withdrawn: list[ConsentWithdrawn] = []
+
+
+def on_consent_withdrawn(handler: ConsentWithdrawn) -> None:
+    """Run ``handler`` whenever a consent is withdrawn (registered once, by fristad.app)."""
+    if handler not in _on_withdrawn:
+        _on_withdrawn.append(handler)
 
 
 async def _is_provider(organisation_id: int) -> bool:
@@ -105,6 +119,8 @@ async def withdraw_consent(actor: Actor, beneficiary_id: int, consent_id: int) -
             object_id=beneficiary_id,
             detail={"scope": withdrawn[0]["scope"], "consent_id": consent_id},
         )
+        for handler in _on_withdrawn:
+            await handler(actor, beneficiary_id, withdrawn[0]["scope"])
 
 
 async def consents_of(actor: Actor, beneficiary_id: int) -> list[ConsentEntry]:

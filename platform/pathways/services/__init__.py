@@ -1,1 +1,41 @@
 """Pathways' services: every read and change of return plans and case plans, authorised here."""
+
+from pathways.services.return_plans import (
+    ReferralIn,
+    ReturnPlanRow,
+    ReturnPlanView,
+    ReturnTaskView,
+    authorities,
+    get_return_plan,
+    list_return_plans,
+    partners,
+    return_plan_of_case,
+    returns_by_country,
+)
+from pathways.services.returns import (
+    accept_referral,
+    decline_referral,
+    move_task,
+    record_departure,
+    refer_to_return,
+    stop_on_consent_withdrawn,
+)
+
+__all__ = [
+    "ReferralIn",
+    "ReturnPlanRow",
+    "ReturnPlanView",
+    "ReturnTaskView",
+    "accept_referral",
+    "authorities",
+    "decline_referral",
+    "get_return_plan",
+    "list_return_plans",
+    "move_task",
+    "partners",
+    "record_departure",
+    "refer_to_return",
+    "return_plan_of_case",
+    "returns_by_country",
+    "stop_on_consent_withdrawn",
+]
