@@ -12,8 +12,6 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
-from fristad.database import add_unique
-
 
 class Beneficiary(Table, tablename="beneficiary", schema=None):
     id = Serial(
@@ -644,7 +642,5 @@ async def forwards() -> MigrationManager:
         },
         schema=None,
     )
-
-    add_unique(manager, "return_task", "return_task_plan_kind", ["plan", "kind"])
 
     return manager

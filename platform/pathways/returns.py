@@ -35,8 +35,10 @@ PLAN_TRANSITIONS: Final = {
     # Done by the consent withdrawal, never by a button.
     "stop": (frozenset({"referred", "accepted", "departed"}), "stopped"),
 }
-# States in which the partner may see the plan (and in which it is still running).
+# States in which the plan is running (tasks move).
 RUNNING_STATES: Final = frozenset({"accepted", "departed"})
+# The partner keeps seeing a completed plan (its own follow-ups); never a stopped one.
+PARTNER_STATES: Final = RUNNING_STATES | {"completed"}
 FINAL_STATES: Final = frozenset({"completed", "declined", "stopped"})
 
 

@@ -26,7 +26,7 @@ from fristad.errors import NotFound
 from pathways.returns import (
     FOLLOW_UPS,
     OPEN_STAGES,
-    RUNNING_STATES,
+    PARTNER_STATES,
     task_actions,
 )
 from pathways.returns_policy import REFERRING_ROLES, is_partner_staff, is_return_officer
@@ -108,7 +108,7 @@ async def _organisation_name(organisation_id: int | None) -> str | None:
 
 
 async def _visible_to_partner(row: dict[str, Any]) -> bool:
-    return row["state"] in RUNNING_STATES and await beneficiaries.has_valid_consent(
+    return row["state"] in PARTNER_STATES and await beneficiaries.has_valid_consent(
         row["beneficiary"], "share_iom"
     )
 
@@ -219,7 +219,7 @@ async def list_return_plans(actor: Actor) -> list[ReturnPlanRow]:
     ).order_by(ReturnPlan.created_at, ascending=False)
     if is_partner_staff(actor):
         query = query.where(
-            (ReturnPlan.partner == organisation) & ReturnPlan.state.is_in(list(RUNNING_STATES))
+            (ReturnPlan.partner == organisation) & ReturnPlan.state.is_in(list(PARTNER_STATES))
         )
     elif is_return_officer(actor):
         query = query.where(ReturnPlan.authority == organisation)
