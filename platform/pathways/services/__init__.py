@@ -1,6 +1,8 @@
 """Pathways' services: every read and change of return plans and case plans, authorised here."""
 
+from pathways.services.return_costs import draft_return_cost
 from pathways.services.return_plans import (
+    PrintedSummary,
     ReferralIn,
     ReturnPlanRow,
     ReturnPlanView,
@@ -9,6 +11,7 @@ from pathways.services.return_plans import (
     get_return_plan,
     list_return_plans,
     partners,
+    printed_summary,
     return_plan_of_case,
     returns_by_country,
 )
@@ -22,6 +25,7 @@ from pathways.services.returns import (
 )
 
 __all__ = [
+    "PrintedSummary",
     "ReferralIn",
     "ReturnPlanRow",
     "ReturnPlanView",
@@ -29,10 +33,12 @@ __all__ = [
     "accept_referral",
     "authorities",
     "decline_referral",
+    "draft_return_cost",
     "get_return_plan",
     "list_return_plans",
     "move_task",
     "partners",
+    "printed_summary",
     "record_departure",
     "refer_to_return",
     "return_plan_of_case",

@@ -30,6 +30,7 @@ from pathways.returns import (
     task_actions,
 )
 from pathways.returns_policy import REFERRING_ROLES, is_partner_staff, is_return_officer
+from pathways.returns_texts import printed_texts
 from pathways.tables import ReturnPlan, ReturnTask
 
 
@@ -290,3 +291,63 @@ async def returns_by_country(first_day: dt.date, last_day: dt.date) -> dict[str,
     for row in rows:
         counts[row["country"]] = counts.get(row["country"], 0) + 1
     return dict(sorted(counts.items()))
+
+
+class PrintedTask(msgspec.Struct, frozen=True, kw_only=True):
+    stage: str
+    name: str
+    due_on: dt.date | None
+    state: str
+
+
+class PrintedSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """The consent text and the plan's summary in the person's language (English when there
+    is no translation: ``fallback`` says so, in English)."""
+
+    language: str
+    asked_for: str
+    fallback: bool
+    fallback_note: str
+    title: str
+    consent: str
+    country_label: str
+    country: str
+    interpreter_note: str
+    stage_names: dict[str, str]
+    due_label: str
+    tasks: list[PrintedTask]
+
+
+async def printed_summary(actor: Actor, plan_id: int, language: str) -> PrintedSummary:
+    """What is printed for the person: the consent text and the plan, in ``language``."""
+    row = await plan_in_reach(actor, plan_id, "return.read")
+    chosen, texts, names, fell_back = printed_texts(language)
+    tasks = (
+        await ReturnTask.select(
+            ReturnTask.kind, ReturnTask.stage, ReturnTask.due_on, ReturnTask.state
+        )
+        .where(ReturnTask.plan == plan_id)
+        .order_by(ReturnTask.id)
+    )
+    return PrintedSummary(
+        language=chosen,
+        asked_for=language.strip().lower()[:3],
+        fallback=fell_back,
+        fallback_note=texts["fallback"] if fell_back else "",
+        title=texts["title"],
+        consent=texts["consent"],
+        country_label=texts["country"],
+        country=row["country"],
+        interpreter_note=texts["interpreter"] if row["interpreter_present"] else "",
+        stage_names={stage: texts[stage] for stage in ("before", "travel", "after")},
+        due_label=texts["due"],
+        tasks=[
+            PrintedTask(
+                stage=task["stage"],
+                name=names.get(task["kind"], task["kind"]),
+                due_on=task["due_on"],
+                state=task["state"],
+            )
+            for task in tasks
+        ],
+    )
