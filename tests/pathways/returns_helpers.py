@@ -40,7 +40,10 @@ async def make_return_world(*, consent: bool = True, **case: Any) -> ReturnWorld
     )
     authority_id = await make_org("Länsstyrelsen Stockholm", "202100223", ngo=False, authority=True)
     return_officer = await make_user(
-        "sara@lansstyrelsen.example", organisation_id=authority_id, role=Role.RETURN_OFFICER
+        "sara@lansstyrelsen.example",
+        organisation_id=authority_id,
+        role=Role.RETURN_OFFICER,
+        mfa=True,
     )
     iom_id = await accounts.create_organisation(
         None,

@@ -39,8 +39,15 @@ async def draft_return_cost(actor: Actor, plan_id: int, data: CostIn) -> int:
     ]
     if not lines or any(amount < 0 for amount in (data.travel, data.escort, data.reintegration)):
         raise InvalidInput({"travel": _("Enter the cost of the travel, escort or grant.")})
-    start = now().date()
-    end = plan["travel_date"] if plan["travel_date"] and plan["travel_date"] > start else None
+    programme = next(
+        (item for item in await grants.open_programmes() if item.id == data.programme_id), None
+    )
+    if programme is None:
+        raise InvalidInput({"programme_id": _("Choose a programme that takes applications.")})
+    # Within the programme's period: from today (or its start) to the travel, or 60 days.
+    start = max(now().date(), programme.starts_on)
+    wanted = plan["travel_date"] if plan["travel_date"] and plan["travel_date"] > start else None
+    end = min(wanted or start + dt.timedelta(days=60), programme.ends_on)
     support_request_id = await grants.create_request(
         actor,
         RequestIn(
@@ -48,7 +55,7 @@ async def draft_return_cost(actor: Actor, plan_id: int, data: CostIn) -> int:
             beneficiary_id=plan["beneficiary"],
             category="return",
             period_start=start,
-            period_end=end or start + dt.timedelta(days=60),
+            period_end=end,
             justification=_(
                 "A voluntary return home through the return programme with IOM: travel, "
                 "escort and a reintegration grant, as in the return plan."
