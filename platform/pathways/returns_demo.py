@@ -99,6 +99,7 @@ async def populate() -> list[str]:
             migration_status="eu_citizen",
             gap="Ingen kommun tar ansvar för hemresan; socialtjänsten eskorterar.",
             needs=["shelter", "return_support", "interpreter"],
+            interpreter_language="ro",
             shelter_requirements=["women_only"],
         ),
     )
