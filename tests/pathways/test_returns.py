@@ -179,3 +179,24 @@ async def test_a_second_referral_of_the_same_person_is_refused() -> None:
     await services.refer_to_return(world.caseworker_actor, referral(world))
     with pytest.raises(Conflict, match="already"):
         await services.refer_to_return(world.caseworker_actor, referral(world))
+
+
+async def test_the_consent_records_the_language_used_and_the_interpreter() -> None:
+    from beneficiaries.schemas import ConsentForm
+
+    world = await make_return_world(consent=False)
+    await beneficiaries.record_consent(
+        world.caseworker_actor,
+        world.beneficiary_id,
+        ConsentForm(scope="share_iom", language="ro", interpreter_present=True),
+    )
+    [entry] = await beneficiaries.consents_of(world.caseworker_actor, world.beneficiary_id)
+    assert (entry.language, entry.interpreter_present) == ("ro", True)
+    with pytest.raises(InvalidInput):
+        await beneficiaries.record_consent(
+            world.caseworker_actor,
+            world.beneficiary_id,
+            ConsentForm(scope="share_iom", language="xx-nope"),
+        )
+    plan = await services.refer_to_return(world.caseworker_actor, referral(world))
+    assert (plan.language, plan.interpreter_present) == ("ro", True)
