@@ -6,7 +6,7 @@ from datetime import date
 
 import msgspec
 
-from fristad.schemas import Code, DbId, Name
+from fristad.schemas import Amount, Code, DbId, Name
 
 
 class ReferralForm(msgspec.Struct, kw_only=True):
@@ -56,9 +56,9 @@ class CostIn(msgspec.Struct, kw_only=True):
     """The return's cost in öre: travel, escort, reintegration grant."""
 
     programme_id: DbId
-    travel: int = msgspec.field(default=0)
-    escort: int = 0
-    reintegration: int = 0
+    travel: Amount = 0
+    escort: Amount = 0
+    reintegration: Amount = 0
 
 
 class CostRequestOut(msgspec.Struct, kw_only=True):

@@ -11,6 +11,7 @@ from accounts.domain import Actor
 from fristad.database import write_transaction
 from fristad.errors import Conflict, InvalidInput
 from fristad.i18n import gettext as _
+from fristad.schemas import MAX_AMOUNT
 from grants import services as grants
 from grants.schemas import CostLineIn, RequestIn
 from pathways.returns_schemas import CostIn
@@ -37,7 +38,8 @@ async def draft_return_cost(actor: Actor, plan_id: int, data: CostIn) -> int:
         )
         if amount > 0
     ]
-    if not lines or any(amount < 0 for amount in (data.travel, data.escort, data.reintegration)):
+    amounts = (data.travel, data.escort, data.reintegration)
+    if not lines or any(not 0 <= amount <= MAX_AMOUNT for amount in amounts):
         raise InvalidInput({"travel": _("Enter the cost of the travel, escort or grant.")})
     programme = next(
         (item for item in await grants.open_programmes() if item.id == data.programme_id), None
