@@ -34,6 +34,9 @@ class Role(StrEnum):
     SHELTER_STAFF = "shelter_staff"
     PROVIDER_STAFF = "provider_staff"
     ORG_ADMIN = "org_admin"
+    # Länsstyrelsen's return programme, and the staff of its partner (IOM): issue 14.
+    RETURN_OFFICER = "return_officer"
+    PARTNER_STAFF = "partner_staff"
 
 
 def role_label(role: str) -> str:
@@ -44,6 +47,8 @@ def role_label(role: str) -> str:
         Role.SHELTER_STAFF: _("Shelter staff"),
         Role.PROVIDER_STAFF: _("Service provider staff"),
         Role.ORG_ADMIN: _("Organisation administrator"),
+        Role.RETURN_OFFICER: _("Return officer (Länsstyrelsen)"),
+        Role.PARTNER_STAFF: _("Partner staff (IOM)"),
     }
     try:
         return labels[Role(role)]
@@ -60,7 +65,7 @@ def parse_role(value: str) -> Role:
 
 
 # Roles that must sign in with a second factor, whatever the configuration says.
-MFA_ROLES: Final = frozenset({Role.OFFICER})
+MFA_ROLES: Final = frozenset({Role.OFFICER, Role.RETURN_OFFICER})
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class MembershipRef:
     is_authority: bool = False
     is_shelter_operator: bool = False
     is_provider: bool = False
+    is_partner: bool = False
 
 
 def role_fits(
@@ -86,10 +92,11 @@ def role_fits(
     is_authority: bool,
     is_shelter_operator: bool,
     is_provider: bool = False,
+    is_partner: bool = False,
 ) -> bool:
     """Officers work for an authority, shelter staff for a shelter operator, provider staff for
-    a service provider, caseworkers and coordinators for a member organisation; any
-    organisation has administrators."""
+    a service provider, caseworkers and coordinators for a member organisation, return officers
+    for an authority, partner staff for a partner (IOM); any organisation has administrators."""
     return {
         Role.OFFICER: is_authority,
         Role.SHELTER_STAFF: is_shelter_operator,
@@ -97,6 +104,8 @@ def role_fits(
         Role.CASEWORKER: is_member_ngo,
         Role.COORDINATOR: is_member_ngo,
         Role.ORG_ADMIN: True,
+        Role.RETURN_OFFICER: is_authority,
+        Role.PARTNER_STAFF: is_partner,
     }[role]
 
 

@@ -25,6 +25,8 @@ class Organisation(Table):
     is_shelter_operator = Boolean(default=False)
     # Offers services (legal aid, rehabilitation, interpreting...): see the providers app.
     is_provider = Boolean(default=False)
+    # A partner of a programme (IOM in the return programme): see the pathways app.
+    is_partner = Boolean(default=False)
     # One of the seven police regions (fristad.regions); None for national bodies.
     region = Varchar(length=20, null=True, default=None)
     active = Boolean(default=True)
@@ -53,7 +55,16 @@ class User(Table, tablename="account_user"):
     password_changed_at = Timestamptz()
 
 
-ROLES = ("caseworker", "coordinator", "officer", "shelter_staff", "provider_staff", "org_admin")
+ROLES = (
+    "caseworker",
+    "coordinator",
+    "officer",
+    "shelter_staff",
+    "provider_staff",
+    "org_admin",
+    "return_officer",
+    "partner_staff",
+)
 
 
 class Membership(Table):

@@ -45,6 +45,8 @@ class ConsentForm(msgspec.Struct, kw_only=True):
     organisation_id: DbId | None = None
     given_at: date | None = None
     expires_at: date | None = None
+    language: Code = ""
+    interpreter_present: bool = False
 
 
 class NoteForm(msgspec.Struct, kw_only=True):
@@ -122,6 +124,9 @@ class ConsentIn(msgspec.Struct, kw_only=True):
     organisation_id: DbId | None = None
     given_at: date | None = None
     expires_at: date | None = None
+    # The language the consent was explained in (ISO 639) and whether an interpreter was there.
+    language: Code = ""
+    interpreter_present: bool = False
 
 
 class ConsentOut(msgspec.Struct, kw_only=True):

@@ -80,6 +80,9 @@ class Consent(Table):
     expires_at = Timestamptz(null=True, default=None)
     withdrawn_at = Timestamptz(null=True, default=None)
     recorded_by = ForeignKey(references=User, null=True)
+    # The language the consent was explained in (ISO 639) and whether an interpreter was there.
+    language = Varchar(length=3, null=True, default=None)
+    interpreter_present = Boolean(default=False)
 
 
 class Share(Table):

@@ -391,6 +391,7 @@ async def _record_page(
         organisations=await services.member_organisations(actor) if owner else [],
         providers=await services.provider_organisations() if owner else [],
         consent_scopes=domain.options(domain.CONSENT_SCOPES),
+        consent_languages=codes.common_languages(),
         transitions=sorted(domain.STATUS_TRANSITIONS.get(view.record.status, set())),
         errors=errors,
     )

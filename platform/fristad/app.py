@@ -47,6 +47,7 @@ import grants.services
 import matching.routes
 import matching.services
 import pathways.routes
+import pathways.services
 import providers.routes
 import shelters.routes
 import shelters.services
@@ -94,6 +95,9 @@ beneficiaries.services.funded_cases_with(grants.services.cases_funded_by)
 beneficiaries.services.end_open_items_with(matching.services.CASE_ENDING)
 # The person's page leads with where they are: their place, beds held, requests (the same way).
 beneficiaries.services.situation_with(matching.services.CASE_SITUATION)
+# Withdrawing the consent to share with IOM stops the person's return plan and the partner's
+# reach at once (beneficiaries may not import pathways).
+beneficiaries.services.on_consent_withdrawn(pathways.services.stop_on_consent_withdrawn)
 
 JOBS = Jobs(
     functions=[*fristad_jobs.FUNCTIONS, *(job for app in APPS for job in app.jobs)],

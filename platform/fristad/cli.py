@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from accounts.domain import Role
 from fristad.settings import Settings, SettingsError, get_settings, served_url
 
 T = TypeVar("T")
@@ -221,9 +222,7 @@ def demo(scale: str) -> None:
 @click.option("--org", "organisation", default=None, help="Organisation number (NNNNNN-NNNN).")
 @click.option(
     "--role",
-    type=click.Choice(
-        ["caseworker", "coordinator", "officer", "shelter_staff", "provider_staff", "org_admin"]
-    ),
+    type=click.Choice([role.value for role in Role]),
     default=None,
 )
 @click.option("--region", default=None, help="Police region of a coordinator.")

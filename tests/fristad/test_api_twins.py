@@ -65,6 +65,12 @@ TWINS: dict[str, tuple[str, ...]] = {
     "POST /providers/operate/reservations/{reservation_id:int}/accept": ("acceptReservation",),
     "POST /providers/operate/reservations/{reservation_id:int}/decline": ("declineReservation",),
     "POST /figures/exports": ("requestFiguresExport",),
+    "POST /pathways/returns": ("referToReturnProgramme",),
+    "POST /pathways/returns/{plan_id:int}/accept": ("acceptReturnReferral",),
+    "POST /pathways/returns/{plan_id:int}/decline": ("declineReturnReferral",),
+    "POST /pathways/returns/{plan_id:int}/depart": ("recordReturnDeparture",),
+    "POST /pathways/returns/{plan_id:int}/tasks/{task_id:int}": ("moveReturnTask",),
+    "POST /pathways/returns/{plan_id:int}/cost": ("draftReturnCost",),
 }
 # Why a page action has no twin. A person's own credentials and session are handled signed in,
 # never by a token (a token cannot create tokens or change passwords).

@@ -52,6 +52,7 @@ async def check_role_for(
             Organisation.is_authority,
             Organisation.is_shelter_operator,
             Organisation.is_provider,
+            Organisation.is_partner,
         )
         .where(Organisation.id == organisation_id)
         .first()

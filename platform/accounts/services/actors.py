@@ -30,6 +30,7 @@ async def memberships_of(user_id: int) -> tuple[MembershipRef, ...]:
             Membership.organisation.is_authority,
             Membership.organisation.is_shelter_operator,
             Membership.organisation.is_provider,
+            Membership.organisation.is_partner,
         )
         .where(
             (Membership.user == user_id)
@@ -50,6 +51,7 @@ async def memberships_of(user_id: int) -> tuple[MembershipRef, ...]:
             is_authority=row["organisation.is_authority"],
             is_shelter_operator=row["organisation.is_shelter_operator"],
             is_provider=row["organisation.is_provider"],
+            is_partner=row["organisation.is_partner"],
         )
         for row in rows
     )

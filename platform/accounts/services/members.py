@@ -26,6 +26,7 @@ class NewOrganisation:
     is_shelter_operator: bool = False
     is_provider: bool = False
     region: str | None = None
+    is_partner: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class OrganisationDetails:
     is_shelter_operator: bool
     is_provider: bool
     region: str | None
+    is_partner: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ _ORGANISATION_COLUMNS = (
     Organisation.is_shelter_operator,
     Organisation.is_provider,
     Organisation.region,
+    Organisation.is_partner,
 )
 
 
@@ -78,6 +81,7 @@ def _organisation(row: dict[str, Any]) -> OrganisationDetails:
         is_shelter_operator=row["is_shelter_operator"],
         is_provider=row["is_provider"],
         region=row["region"],
+        is_partner=row["is_partner"],
     )
 
 
@@ -91,7 +95,13 @@ async def create_organisation(actor: Actor | None, data: NewOrganisation) -> int
         errors["name"] = _("Enter the organisation's name.")
     if number is None:
         errors["org_number"] = _("Enter a valid Swedish organisation number (NNNNNN-NNNN).")
-    kinds = (data.is_member_ngo, data.is_authority, data.is_shelter_operator, data.is_provider)
+    kinds = (
+        data.is_member_ngo,
+        data.is_authority,
+        data.is_shelter_operator,
+        data.is_provider,
+        data.is_partner,
+    )
     if not any(kinds):
         errors["capabilities"] = _("Choose at least one kind of organisation.")
     if errors:
@@ -106,6 +116,7 @@ async def create_organisation(actor: Actor | None, data: NewOrganisation) -> int
             is_authority=data.is_authority,
             is_shelter_operator=data.is_shelter_operator,
             is_provider=data.is_provider,
+            is_partner=data.is_partner,
             region=data.region,
             created_at=now(),
         )

@@ -50,6 +50,7 @@ class AdminController(Controller):
                     is_authority="authority" in kinds,
                     is_shelter_operator="shelter_operator" in kinds,
                     is_provider="provider" in kinds,
+                    is_partner="partner" in kinds,
                     region=data.region or None,
                 ),
             )

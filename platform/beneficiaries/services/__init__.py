@@ -15,6 +15,7 @@ from beneficiaries.services.closing import (
 from beneficiaries.services.consent import (
     consents_of,
     member_organisations,
+    on_consent_withdrawn,
     provider_organisations,
     record_consent,
     withdraw_consent,
@@ -125,6 +126,7 @@ __all__ = [
     "matching_facts",
     "member_organisations",
     "minimal_profile",
+    "on_consent_withdrawn",
     "provider_organisations",
     "record_consent",
     "reveal_identity",

@@ -3,9 +3,12 @@ IOM), recorded and withdrawn by the owning organisation. Sharing is gated by it 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from accounts import audit
 from accounts.domain import Actor
 from accounts.tables import Organisation
+from beneficiaries.codes import language_code
 from beneficiaries.domain import CONSENT_SCOPES, start_of
 from beneficiaries.schemas import ConsentForm
 from beneficiaries.services.models import ConsentEntry
@@ -17,6 +20,18 @@ from fristad.i18n import gettext as _
 
 # Consents that name the organisation the person agreed to share with.
 NAMED_SCOPES = frozenset({"share_organisation", "share_provider"})
+
+# What higher apps do when a consent is withdrawn (pathways stops a return plan), called inside
+# the withdrawal's transaction with the person's id and the scope: the composition root hands
+# them over, since beneficiaries may not import those apps.
+ConsentWithdrawn = Callable[[Actor, int, str], Awaitable[None]]
+_on_withdrawn: list[ConsentWithdrawn] = []
+
+
+def on_consent_withdrawn(handler: ConsentWithdrawn) -> None:
+    """Run ``handler`` whenever a consent is withdrawn (registered once, by fristad.app)."""
+    if handler not in _on_withdrawn:
+        _on_withdrawn.append(handler)
 
 
 async def _is_provider(organisation_id: int) -> bool:
@@ -44,6 +59,9 @@ async def record_consent(actor: Actor, beneficiary_id: int, form: ConsentForm) -
         form.organisation_id and await _is_provider(form.organisation_id)
     ):
         errors["organisation_id"] = _("Choose the service provider.")
+    language = language_code(form.language) if form.language.strip() else None
+    if form.language.strip() and language is None:
+        errors["language"] = _("Choose a language from the list.")
     given = form.given_at or now().date()
     if given > now().date():
         errors["given_at"] = _("The date cannot be in the future.")
@@ -59,6 +77,8 @@ async def record_consent(actor: Actor, beneficiary_id: int, form: ConsentForm) -
             given_at=start_of(given),
             expires_at=start_of(form.expires_at) if form.expires_at else None,
             recorded_by=actor.user_id,
+            language=language,
+            interpreter_present=form.interpreter_present,
         )
         await consent.save()
         await audit.record(
@@ -105,6 +125,8 @@ async def withdraw_consent(actor: Actor, beneficiary_id: int, consent_id: int) -
             object_id=beneficiary_id,
             detail={"scope": withdrawn[0]["scope"], "consent_id": consent_id},
         )
+        for handler in _on_withdrawn:
+            await handler(actor, beneficiary_id, withdrawn[0]["scope"])
 
 
 async def consents_of(actor: Actor, beneficiary_id: int) -> list[ConsentEntry]:
@@ -119,6 +141,8 @@ async def consents_of(actor: Actor, beneficiary_id: int) -> list[ConsentEntry]:
             Consent.expires_at,
             Consent.withdrawn_at,
             Consent.organisation.name,
+            Consent.language,
+            Consent.interpreter_present,
         )
         .where(Consent.beneficiary == beneficiary_id)
         .order_by(Consent.given_at, ascending=False)
@@ -131,6 +155,8 @@ async def consents_of(actor: Actor, beneficiary_id: int) -> list[ConsentEntry]:
             expires_at=row["expires_at"],
             withdrawn_at=row["withdrawn_at"],
             organisation_name=row["organisation.name"],
+            language=row["language"],
+            interpreter_present=row["interpreter_present"],
         )
         for row in rows
     ]

@@ -190,6 +190,8 @@ class ConsentEntry(ReadModel):
     expires_at: datetime | None
     withdrawn_at: datetime | None
     organisation_name: str | None  # for share_organisation: with whom
+    language: str | None = None  # the language the consent was explained in
+    interpreter_present: bool = False
 
 
 @dataclass(frozen=True)
