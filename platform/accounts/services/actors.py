@@ -17,6 +17,9 @@ from fristad.settings import get_settings
 # How often a token's last use is written down: not on every request.
 TOKEN_USE_RESOLUTION = timedelta(minutes=5)
 
+# The organisation's capability flags a membership carries; both reads below take them all.
+CAPABILITIES = ("is_member_ngo", "is_authority", "is_shelter_operator", "is_provider", "is_partner")
+
 
 async def memberships_of(user_id: int) -> tuple[MembershipRef, ...]:
     rows = (
@@ -26,11 +29,7 @@ async def memberships_of(user_id: int) -> tuple[MembershipRef, ...]:
             Membership.organisation.name,
             Membership.role,
             Membership.region,
-            Membership.organisation.is_member_ngo,
-            Membership.organisation.is_authority,
-            Membership.organisation.is_shelter_operator,
-            Membership.organisation.is_provider,
-            Membership.organisation.is_partner,
+            *(getattr(Membership.organisation, flag) for flag in CAPABILITIES),
         )
         .where(
             (Membership.user == user_id)
@@ -47,11 +46,7 @@ async def memberships_of(user_id: int) -> tuple[MembershipRef, ...]:
             organisation_name=row["organisation.name"],
             role=Role(row["role"]),
             region=row["region"],
-            is_member_ngo=row["organisation.is_member_ngo"],
-            is_authority=row["organisation.is_authority"],
-            is_shelter_operator=row["organisation.is_shelter_operator"],
-            is_provider=row["organisation.is_provider"],
-            is_partner=row["organisation.is_partner"],
+            **{flag: bool(row[f"organisation.{flag}"]) for flag in CAPABILITIES},
         )
         for row in rows
     )
@@ -63,7 +58,7 @@ _ACTOR_SQL = f"""
 SELECT u.id, u.name, u.email, u.locale, u.is_admin, u.is_demo, u.active, u.session_epoch,
        m.id AS membership_id, m.role, m.region,
        o.id AS organisation_id, o.name AS organisation_name, o.active AS organisation_active,
-       o.is_member_ngo, o.is_authority, o.is_shelter_operator, o.is_provider
+       {", ".join(f"o.{flag}" for flag in CAPABILITIES)}
 FROM {User._meta.tablename} u
 LEFT JOIN {Membership._meta.tablename} m ON m."user" = u.id AND m.active = {{}}
 LEFT JOIN {Organisation._meta.tablename} o ON o.id = m.organisation
@@ -107,10 +102,7 @@ async def load_actor(
             organisation_name=row["organisation_name"],
             role=Role(row["role"]),
             region=row["region"],
-            is_member_ngo=bool(row["is_member_ngo"]),
-            is_authority=bool(row["is_authority"]),
-            is_shelter_operator=bool(row["is_shelter_operator"]),
-            is_provider=bool(row["is_provider"]),
+            **{flag: bool(row[flag]) for flag in CAPABILITIES},
         )
         for row in rows
         if row["membership_id"] is not None and row["organisation_active"]
