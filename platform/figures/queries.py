@@ -18,6 +18,7 @@ from piccolo.query.functions.aggregate import Count
 
 from beneficiaries.tables import Beneficiary, StatusChange
 from grants.tables import SupportRequest
+from matching.tables import UnmetDemand
 from shelters.tables import Placement
 
 
@@ -68,6 +69,12 @@ PERSON_COLUMNS: Final[Mapping[str, Column]] = {
     "age_band": Beneficiary.age_band,
     "citizenship": Beneficiary.citizenship,
     "region": Beneficiary.region,
+}
+UNMET_COLUMNS: Final[Mapping[str, Column]] = {
+    "kind": UnmetDemand.kind,
+    "help": UnmetDemand.help,
+    "region": UnmetDemand.region,
+    "target_group": UnmetDemand.target_group,
 }
 REQUEST_COLUMNS: Final[Mapping[str, Column]] = {
     "state": SupportRequest.state,
@@ -250,3 +257,27 @@ async def budget_by_category(programme_id: int, until: datetime) -> dict[str, Mo
         )
         for row in rows
     }
+
+
+async def unmet_demand_by(key: str, period: Period) -> Split:
+    """Unmet demand in the period (searches with no eligible offer, holds refused for lack of
+    a bed) by kind, the help looked for, the person's region or target group; rows of persons
+    with protected identity apart."""
+    column = UNMET_COLUMNS[key]
+    rows = (
+        await UnmetDemand.select(
+            column.as_alias("code"), UnmetDemand.protected, Count(alias="count")
+        )
+        .where((UnmetDemand.at >= period.start) & (UnmetDemand.at < period.end))
+        .group_by(column, UnmetDemand.protected)
+    )
+    counts: dict[str, int] = {}
+    protected = 0
+    for row in rows:
+        if row["protected"]:
+            protected += int(row["count"])
+        else:
+            counts[str(row["code"] or "")] = counts.get(str(row["code"] or ""), 0) + int(
+                row["count"]
+            )
+    return Split(counts, protected)

@@ -7,6 +7,7 @@ import asyncio
 import statistics
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from typing import Final
 
 from accounts.domain import Actor, Role
 from accounts.policy import require
@@ -28,6 +29,7 @@ from figures.services.models import (
 from figures.suppression import THRESHOLD, protect, shown
 from fristad.errors import InvalidInput, NotFound
 from fristad.i18n import TIMEZONE
+from fristad.i18n import N_
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS
 from grants import domain as grant
@@ -114,6 +116,7 @@ async def dashboard(
         tables += await _request_tables(programme.id, period)
         decision_times = await _decision_times(programme.id, period)
     tables += await _people_tables(period)
+    tables += await _unmet_tables(period)
     return Dashboard(
         programme,
         programmes,
@@ -283,6 +286,56 @@ async def _people_tables(period: Period, organisation_id: int | None = None) -> 
             _("Cases closed in the period, by the reason given."),
             closures,
             {**{c: _(label) for c, label in person.CLOSED_REASONS.items()}, "": _("Not known")},
+        ),
+    ]
+
+
+UNMET_KINDS: Final = {
+    "no_offer": N_("Searches with no eligible offer"),
+    "no_bed": N_("Holds refused for lack of a bed"),
+}
+
+
+async def _unmet_tables(period: Period) -> list[FigureTable]:
+    """Unmet demand by kind, help looked for, region and target group (each with its total)."""
+    kind, help, region, group = await asyncio.gather(
+        queries.unmet_demand_by("kind", period),
+        queries.unmet_demand_by("help", period),
+        queries.unmet_demand_by("region", period),
+        queries.unmet_demand_by("target_group", period),
+    )
+    described = _(
+        "Searches for help that found no eligible offer, and holds refused because no bed was "
+        "free, in the period."
+    )
+    return [
+        _split_table(
+            "unmet_by_kind",
+            _("Unmet demand by kind"),
+            described,
+            kind,
+            {c: _(label) for c, label in UNMET_KINDS.items()},
+        ),
+        _split_table(
+            "unmet_by_category",
+            _("Unmet demand by category of help"),
+            described,
+            help,
+            {c: grant.category_label(c) for c in grant.CATEGORIES},
+        ),
+        _split_table(
+            "unmet_by_region",
+            _("Unmet demand by region"),
+            _("Unmet demand in the period, by the region of the person looking for help."),
+            region,
+            {**dict(POLICE_REGIONS), "": _("Not known")},
+        ),
+        _split_table(
+            "unmet_by_target_group",
+            _("Unmet demand by target group"),
+            _("Unmet demand in the period, by the target group the person would be placed in."),
+            group,
+            {**{c: _(label) for c, label in TARGET_GROUPS.items()}, "": _("Not known")},
         ),
     ]
 
