@@ -89,6 +89,34 @@ def sheets(figures: Dashboard) -> list[Sheet]:
                 ),
             )
         )
+    if figures.answer_times:
+        found.append(
+            Sheet(
+                "answer_times",
+                _("Time to answer a hold"),
+                (_("Answer"), _("Holds"), _("Median (hours)"), _("90th percentile (hours)")),
+                tuple(
+                    (
+                        t.label,
+                        _cell(t.answers),
+                        "" if t.median_hours is None else round(t.median_hours, 1),
+                        "" if t.p90_hours is None else round(t.p90_hours, 1),
+                    )
+                    for t in figures.answer_times
+                ),
+            )
+        )
+    found.append(
+        Sheet(
+            "stale_shelters",
+            _("Shelters with stale numbers"),
+            (_("Shelter"), _("Region"), _("Last confirmed")),
+            tuple(
+                (s.name, s.region, s.confirmed_at.isoformat() if s.confirmed_at else _("Never"))
+                for s in figures.stale_shelters
+            ),
+        )
+    )
     found += [
         _occupancy_sheet(f"occupancy_{i}", o) for i, o in enumerate(figures.occupancy, start=1)
     ]

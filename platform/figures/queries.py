@@ -8,18 +8,21 @@ The SQL is the subset SQLite and PostgreSQL share (``||``, CASE, LIKE, sub-selec
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from piccolo.columns import Column
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count
 
 from beneficiaries.tables import Beneficiary, StatusChange
+from fristad.database import engine
 from grants.tables import SupportRequest
 from matching.tables import UnmetDemand
-from shelters.tables import Placement
+from shelters.tables import Hold, Placement, Shelter
 
 
 @dataclass(frozen=True)
@@ -213,22 +216,164 @@ async def requests_by(
     return {row[column._meta.name]: int(row["count"]) for row in rows}
 
 
-async def decision_hours(programme_id: int, period: Period) -> dict[str, list[float]]:
-    """Hours from submission to decision of the requests decided in the period, by urgency
-    (one number per decision: the two engines subtract timestamps differently)."""
+@dataclass(frozen=True)
+class Elapsed:
+    """How many intervals, and their median and 90th percentile in hours (None: none)."""
+
+    count: int
+    median: float | None
+    p90: float | None
+
+
+def elapsed_of(hours: Sequence[float]) -> Elapsed:
+    """The summary SQLite gets in Python: the same interpolation as percentile_cont."""
+    if not hours:
+        return Elapsed(0, None, None)
+    if len(hours) == 1:
+        return Elapsed(1, hours[0], hours[0])
+    p90 = statistics.quantiles(hours, n=10, method="inclusive")[8]
+    return Elapsed(len(hours), statistics.median(hours), p90)
+
+
+def _on_postgres() -> bool:
+    return isinstance(engine(), PostgresEngine)
+
+
+def _hours(since: str, until: str) -> str:
+    return f"CAST(EXTRACT(EPOCH FROM ({until} - {since})) AS DOUBLE PRECISION) / 3600"
+
+
+def _percentiles(since: str, until: str) -> str:
+    """PostgreSQL's count, median and 90th percentile of the hours from ``since`` to ``until``."""
+    hours = _hours(since, until)
+    return (
+        f"COUNT(*) AS count, percentile_cont(0.5) WITHIN GROUP (ORDER BY {hours}) AS median, "
+        f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {hours}) AS p90"
+    )
+
+
+def _summaries(rows: Sequence[dict[str, Any]]) -> dict[str, Elapsed]:
+    return {
+        str(row["code"]): Elapsed(
+            int(row["count"]),
+            None if row["median"] is None else float(row["median"]),
+            None if row["p90"] is None else float(row["p90"]),
+        )
+        for row in rows
+    }
+
+
+def _fold_hours(rows: Sequence[dict[str, Any]], since: str, until: str) -> dict[str, Elapsed]:
+    hours: dict[str, list[float]] = {}
+    for row in rows:
+        elapsed = (row[until] - row[since]).total_seconds() / 3600
+        hours.setdefault(str(row["code"]), []).append(elapsed)
+    return {code: elapsed_of(found) for code, found in hours.items()}
+
+
+async def decision_times(programme_id: int, period: Period) -> dict[str, Elapsed]:
+    """Hours from submission to decision of the requests decided in the period, by urgency:
+    percentile_cont on PostgreSQL; SQLite sends the two instants of each decision."""
+    if _on_postgres():
+        rows = await SupportRequest.raw(
+            # The columns are ours, not input; the values are bound.
+            f"SELECT urgency AS code, {_percentiles('submitted_at', 'decided_at')} "  # noqa: S608
+            "FROM support_request WHERE programme = {} AND submitted_at IS NOT NULL "
+            "AND decided_at >= {} AND decided_at < {} GROUP BY urgency",
+            programme_id,
+            period.start,
+            period.end,
+        )
+        return _summaries(rows)
     rows = await SupportRequest.select(
-        SupportRequest.urgency, SupportRequest.submitted_at, SupportRequest.decided_at
+        SupportRequest.urgency.as_alias("code"),
+        SupportRequest.submitted_at,
+        SupportRequest.decided_at,
     ).where(
         (SupportRequest.programme == programme_id)
         & SupportRequest.submitted_at.is_not_null()
         & (SupportRequest.decided_at >= period.start)
         & (SupportRequest.decided_at < period.end)
     )
-    hours: dict[str, list[float]] = {"normal": [], "acute": []}
-    for row in rows:
-        elapsed = (row["decided_at"] - row["submitted_at"]).total_seconds() / 3600
-        hours.setdefault(row["urgency"], []).append(elapsed)
-    return hours
+    return _fold_hours(rows, "submitted_at", "decided_at")
+
+
+ANSWERS: Final = ("accepted", "declined")
+
+
+async def answer_times(period: Period, operator_id: int | None = None) -> dict[str, Elapsed]:
+    """Hours from a hold asked to its answer (accepted or declined in the period), by answer;
+    ``expired``: the holds that ran out unanswered in the period (count only)."""
+    operator = operator_id or 0  # 0: every operator's
+    if _on_postgres():
+        rows = await Hold.raw(
+            f"SELECT h.status AS code, {_percentiles('h.created_at', 'h.answered_at')} "  # noqa: S608
+            "FROM hold h JOIN shelter s ON s.id = h.shelter "
+            "WHERE h.status IN ('accepted', 'declined') AND h.answered_at >= {} "
+            "AND h.answered_at < {} AND ({} = 0 OR s.operator = {}) GROUP BY h.status",
+            period.start,
+            period.end,
+            operator,
+            operator,
+        )
+        found = _summaries(rows)
+    else:
+        where = (
+            Hold.status.is_in(list(ANSWERS))
+            & (Hold.answered_at >= period.start)
+            & (Hold.answered_at < period.end)
+        )
+        if operator_id is not None:
+            where &= Hold.shelter.operator == operator_id
+        rows = await Hold.select(
+            Hold.status.as_alias("code"), Hold.created_at, Hold.answered_at
+        ).where(where)
+        found = _fold_hours(rows, "created_at", "answered_at")
+    expired = (Hold.status == "expired") & (Hold.expires_at >= period.start)
+    expired &= Hold.expires_at < period.end
+    if operator_id is not None:
+        expired &= Hold.shelter.operator == operator_id
+    found["expired"] = Elapsed(await Hold.count().where(expired), None, None)
+    return found
+
+
+@dataclass(frozen=True)
+class StaleShelter:
+    shelter_id: int
+    name: str
+    region: str
+    confirmed_at: datetime | None  # the oldest confirmation of its active categories
+
+
+async def stale_shelters(cutoff: datetime, operator_id: int | None = None) -> list[StaleShelter]:
+    """Active shelters with an active category not confirmed since ``cutoff``, or with no
+    active category at all (nothing to trust), oldest first."""
+    operator = operator_id or 0
+    rows = await Shelter.raw(
+        "SELECT s.id AS id, s.name AS name, s.region AS region, "
+        "MIN(c.confirmed_at) AS confirmed_at FROM shelter s "
+        "LEFT JOIN bed_category c ON c.shelter = s.id AND c.active = {} "
+        "WHERE s.active = {} AND ({} = 0 OR s.operator = {}) GROUP BY s.id, s.name, s.region "
+        "HAVING MIN(c.confirmed_at) IS NULL OR MIN(c.confirmed_at) < {} "
+        "ORDER BY CASE WHEN MIN(c.confirmed_at) IS NULL THEN 0 ELSE 1 END, MIN(c.confirmed_at), s.id",
+        True,
+        True,
+        operator,
+        operator,
+        cutoff,
+    )
+    return [
+        StaleShelter(int(row["id"]), row["name"], row["region"], _instant(row["confirmed_at"]))
+        for row in rows
+    ]
+
+
+def _instant(value: Any) -> datetime | None:
+    """A timestamp from a raw query: SQLite returns the stored text."""
+    if value is None or isinstance(value, datetime):
+        return value
+    found = datetime.fromisoformat(str(value))
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ suppressed before they leave this module (no unsuppressed count reaches a page o
 from __future__ import annotations
 
 import asyncio
-import statistics
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Final
@@ -16,6 +15,7 @@ from beneficiaries import domain as person
 from figures import queries
 from figures.queries import Beds, Period, Split
 from figures.services.models import (
+    AnswerTime,
     BudgetRow,
     Dashboard,
     DecisionTime,
@@ -24,17 +24,18 @@ from figures.services.models import (
     OccupancyRow,
     OrganisationFigures,
     ProgrammeChoice,
+    StaleShelterRow,
     figure_table,
 )
-from figures.suppression import THRESHOLD, protect, shown
+from figures.suppression import THRESHOLD, Cell, protect, shown
 from fristad.errors import InvalidInput, NotFound
-from fristad.i18n import TIMEZONE
-from fristad.i18n import N_
+from fristad.i18n import N_, TIMEZONE
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS
+from fristad.settings import get_settings
 from grants import domain as grant
 from grants import services as grants
-from shelters.domain import TARGET_GROUPS
+from shelters.domain import HOLD_STATUSES, TARGET_GROUPS
 
 AGE_BANDS = ("0-17", "18-24", "25-34", "35-49", "50+", "unknown")
 MAX_PERIOD_DAYS = 3660
@@ -126,6 +127,8 @@ async def dashboard(
         decision_times,
         await _occupancy(period),
         tuple(tables),
+        await _answer_times(period),
+        await _stale_shelters(),
     )
 
 
@@ -143,7 +146,13 @@ async def organisation_figures(
     organisation_id = actor.organisation_id
     if actor.role is Role.SHELTER_STAFF:
         return OrganisationFigures(
-            organisation_id, start, end, await _occupancy(period, organisation_id), ()
+            organisation_id,
+            start,
+            end,
+            await _occupancy(period, organisation_id),
+            (),
+            await _answer_times(period, organisation_id),
+            await _stale_shelters(organisation_id),
         )
     tables = await _request_tables(None, period, organisation_id)
     tables += await _people_tables(period, organisation_id)
@@ -181,19 +190,43 @@ async def _request_tables(
     ]
 
 
-def hours_summary(hours: list[float]) -> tuple[float | None, float | None]:
-    """Median and 90th percentile, from five decisions on."""
-    if len(hours) < THRESHOLD:
-        return None, None
-    return statistics.median(hours), statistics.quantiles(hours, n=10, method="inclusive")[8]
+def _hours(elapsed: queries.Elapsed | None) -> tuple[Cell, float | None, float | None]:
+    """The count (suppressed) and, from five on, the median and 90th percentile."""
+    if elapsed is None:
+        return shown(0), None, None
+    if elapsed.count < THRESHOLD:
+        return shown(elapsed.count), None, None
+    return shown(elapsed.count), elapsed.median, elapsed.p90
 
 
 async def _decision_times(programme_id: int, period: Period) -> tuple[DecisionTime, ...]:
-    hours = await queries.decision_hours(programme_id, period)
+    found = await queries.decision_times(programme_id, period)
     return tuple(
-        DecisionTime(code, _(grant.URGENCIES[code]), shown(len(hours[code])), *summary)
+        DecisionTime(code, _(grant.URGENCIES[code]), *_hours(found.get(code)))
         for code in ("acute", "normal")
-        for summary in [hours_summary(hours[code])]
+    )
+
+
+async def _answer_times(period: Period, operator_id: int | None = None) -> tuple[AnswerTime, ...]:
+    """Hold asked -> answered, by answer, and the holds left to expire unanswered."""
+    found = await queries.answer_times(period, operator_id)
+    labels = {code: _(HOLD_STATUSES[code]) for code in ("accepted", "declined", "expired")}
+    times = [AnswerTime(code, labels[code], *_hours(found.get(code))) for code in queries.ANSWERS]
+    expired = found.get("expired")
+    times.append(
+        AnswerTime("expired", labels["expired"], shown(expired.count if expired else 0), None, None)
+    )
+    return tuple(times)
+
+
+async def _stale_shelters(operator_id: int | None = None) -> tuple[StaleShelterRow, ...]:
+    """Shelters whose numbers are stale now (not confirmed within the stale hours)."""
+    cutoff = datetime.now(TIMEZONE) - timedelta(hours=get_settings().stale_hours)
+    return tuple(
+        StaleShelterRow(
+            row.shelter_id, row.name, POLICE_REGIONS.get(row.region, row.region), row.confirmed_at
+        )
+        for row in await queries.stale_shelters(cutoff, operator_id)
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from figures.suppression import Cell, protect
 
@@ -77,6 +77,28 @@ class DecisionTime:
 
 
 @dataclass(frozen=True)
+class AnswerTime:
+    """How long a shelter operator took to answer holds (asked -> accepted or declined); the
+    hours only from five answers on. ``expired``: holds that ran out unanswered (no hours)."""
+
+    answer: str
+    label: str
+    answers: Cell
+    median_hours: float | None
+    p90_hours: float | None
+
+
+@dataclass(frozen=True)
+class StaleShelterRow:
+    """A shelter whose numbers were not confirmed lately (shelters are not persons: named)."""
+
+    shelter_id: int
+    name: str
+    region: str
+    confirmed_at: datetime | None
+
+
+@dataclass(frozen=True)
 class OccupancyRow:
     code: str
     label: str
@@ -118,6 +140,8 @@ class Dashboard:
     decision_times: tuple[DecisionTime, ...]
     occupancy: tuple[Occupancy, ...]
     tables: tuple[FigureTable, ...]
+    answer_times: tuple[AnswerTime, ...] = ()
+    stale_shelters: tuple[StaleShelterRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,3 +153,5 @@ class OrganisationFigures:
     end: date
     occupancy: tuple[Occupancy, ...]
     tables: tuple[FigureTable, ...]
+    answer_times: tuple[AnswerTime, ...] = ()
+    stale_shelters: tuple[StaleShelterRow, ...] = ()
