@@ -89,6 +89,20 @@ def sheets(figures: Dashboard) -> list[Sheet]:
                 ),
             )
         )
+    if figures.budget_by_month:
+        found.append(
+            Sheet(
+                "budget_by_month",
+                _("Budget by month"),
+                (_("Month"), _("Budget"), _("Committed"), _("Paid")),
+                tuple(
+                    (m.label, _kronor(m.allocated), _kronor(m.committed), _kronor(m.paid))
+                    for m in figures.budget_by_month
+                ),
+            )
+        )
+    if figures.occupancy_by_month:
+        found.append(_occupancy_sheet("occupancy_by_month", figures.occupancy_by_month))
     if figures.answer_times:
         found.append(
             Sheet(

@@ -20,6 +20,7 @@ from piccolo.query.functions.aggregate import Count
 
 from beneficiaries.tables import Beneficiary, StatusChange
 from fristad.database import engine
+from fristad.i18n import TIMEZONE
 from grants.tables import SupportRequest
 from matching.tables import UnmetDemand
 from shelters.tables import Hold, Placement, Shelter
@@ -355,7 +356,8 @@ async def stale_shelters(cutoff: datetime, operator_id: int | None = None) -> li
         "LEFT JOIN bed_category c ON c.shelter = s.id AND c.active = {} "
         "WHERE s.active = {} AND ({} = 0 OR s.operator = {}) GROUP BY s.id, s.name, s.region "
         "HAVING MIN(c.confirmed_at) IS NULL OR MIN(c.confirmed_at) < {} "
-        "ORDER BY CASE WHEN MIN(c.confirmed_at) IS NULL THEN 0 ELSE 1 END, MIN(c.confirmed_at), s.id",
+        "ORDER BY CASE WHEN MIN(c.confirmed_at) IS NULL THEN 0 ELSE 1 END, "
+        "MIN(c.confirmed_at), s.id",
         True,
         True,
         operator,
@@ -426,3 +428,123 @@ async def unmet_demand_by(key: str, period: Period) -> Split:
                 row["count"]
             )
     return Split(counts, protected)
+
+
+# --- over time, by month (Swedish months) ---------------------------------------------------
+
+
+def _month_sql(column: str) -> str:
+    """The expression the database groups by: the Swedish month on PostgreSQL; on SQLite (no
+    time zones) the UTC hour, folded into Swedish months by ``_month_of``."""
+    if _on_postgres():
+        return f"to_char({column} AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM')"
+    return f"strftime('%Y-%m-%dT%H', {column})"
+
+
+def _month_of(bucket: str) -> str:
+    if len(bucket) == len("2027-01"):
+        return bucket
+    hour = datetime.strptime(bucket, "%Y-%m-%dT%H").replace(tzinfo=UTC).astimezone(TIMEZONE)
+    return f"{hour.year:04d}-{hour.month:02d}"
+
+
+@dataclass(frozen=True)
+class Monthly:
+    """Counts by month ('YYYY-MM'), of persons without a protected identity, and the
+    protected count apart."""
+
+    counts: dict[str, int]
+    protected: int
+
+
+def _fold_months(rows: Sequence[dict[str, Any]]) -> Monthly:
+    counts: dict[str, int] = {}
+    protected = 0
+    for row in rows:
+        if row["protected_identity"] != "none":
+            protected += int(row["count"])
+        else:
+            month = _month_of(str(row["bucket"]))
+            counts[month] = counts.get(month, 0) + int(row["count"])
+    return Monthly(counts, protected)
+
+
+async def placements_by_month(period: Period, organisation_id: int | None = None) -> Monthly:
+    """Admissions to a shelter in the period, by month."""
+    organisation = organisation_id or 0
+    rows = await Placement.raw(
+        f"SELECT {_month_sql('p.admitted_at')} AS bucket, "  # noqa: S608 (ours, not input)
+        "b.protected_identity AS protected_identity, COUNT(*) AS count "
+        "FROM placement p JOIN beneficiary b ON b.id = p.beneficiary "
+        "WHERE p.admitted_at >= {} AND p.admitted_at < {} "
+        "AND ({} = 0 OR p.organisation = {}) GROUP BY 1, 2",
+        period.start,
+        period.end,
+        organisation,
+        organisation,
+    )
+    return _fold_months(rows)
+
+
+async def status_changes_by_month(
+    to_status: str, period: Period, organisation_id: int | None = None
+) -> Monthly:
+    """Changes to ``to_status`` (closures, returns) in the period, by month."""
+    organisation = organisation_id or 0
+    rows = await StatusChange.raw(
+        f"SELECT {_month_sql('c.changed_at')} AS bucket, "  # noqa: S608 (ours, not input)
+        "b.protected_identity AS protected_identity, COUNT(*) AS count "
+        "FROM status_change c JOIN beneficiary b ON b.id = c.beneficiary "
+        "WHERE c.to_status = {} AND c.changed_at >= {} AND c.changed_at < {} "
+        "AND ({} = 0 OR b.organisation = {}) GROUP BY 1, 2",
+        to_status,
+        period.start,
+        period.end,
+        organisation,
+        organisation,
+    )
+    return _fold_months(rows)
+
+
+async def money_by_month(programme_id: int, period: Period) -> dict[str, Money]:
+    """The programme's ledger movements in the period, by month: allocations and adjustments,
+    commitments less releases, payments."""
+    rows = await SupportRequest.raw(
+        f"SELECT {_month_sql('l.created_at')} AS bucket, "  # noqa: S608 (ours, not input)
+        "SUM(CASE WHEN l.kind IN ('allocation', 'adjustment') THEN l.amount ELSE 0 END) "
+        "AS allocated, "
+        "SUM(CASE WHEN l.kind IN ('commitment', 'release') THEN l.amount ELSE 0 END) AS committed, "
+        "SUM(CASE WHEN l.kind = 'payment' THEN l.amount ELSE 0 END) AS paid "
+        "FROM ledger_entry l JOIN budget b ON b.id = l.budget "
+        "WHERE b.programme = {} AND l.created_at >= {} AND l.created_at < {} GROUP BY 1",
+        programme_id,
+        period.start,
+        period.end,
+    )
+    found: dict[str, Money] = {}
+    for row in rows:
+        month = _month_of(str(row["bucket"]))
+        before = found.get(month, Money(0, 0, 0))
+        found[month] = Money(
+            before.allocated + int(row["allocated"] or 0),
+            before.committed + int(row["committed"] or 0),
+            before.paid + int(row["paid"] or 0),
+        )
+    return found
+
+
+async def beds_total(until: datetime, operator_id: int | None = None) -> Beds:
+    """Every category's counts as last recorded before ``until``, summed (one row)."""
+    operator = operator_id or 0
+    rows = await SupportRequest.raw(
+        "SELECT SUM(a.capacity - a.out_of_service) AS in_service, "
+        "SUM(a.occupied + a.external) AS occupied "
+        "FROM availability_change a JOIN shelter s ON s.id = a.shelter "
+        "WHERE a.id IN (SELECT MAX(id) FROM availability_change WHERE at < {} GROUP BY category) "
+        "AND ({} = 0 OR s.operator = {})",
+        until,
+        operator,
+        operator,
+    )
+    row = rows[0] if rows else {}
+    return Beds(int(row.get("in_service") or 0), int(row.get("occupied") or 0))

@@ -66,6 +66,17 @@ class BudgetRow:
 
 
 @dataclass(frozen=True)
+class BudgetMonth:
+    """The ledger's movements in one month (öre): money, not persons, so not suppressed."""
+
+    month: str  # YYYY-MM
+    label: str
+    allocated: int
+    committed: int
+    paid: int
+
+
+@dataclass(frozen=True)
 class DecisionTime:
     """How long decisions took; the hours only from five decisions on (fewer: one is a case)."""
 
@@ -142,6 +153,9 @@ class Dashboard:
     tables: tuple[FigureTable, ...]
     answer_times: tuple[AnswerTime, ...] = ()
     stale_shelters: tuple[StaleShelterRow, ...] = ()
+    budget_by_month: tuple[BudgetMonth, ...] = ()
+    # Beds in service and occupied at each month's end (rows by month, no total).
+    occupancy_by_month: Occupancy | None = None
 
 
 @dataclass(frozen=True)
