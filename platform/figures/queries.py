@@ -533,18 +533,31 @@ async def money_by_month(programme_id: int, period: Period) -> dict[str, Money]:
     return found
 
 
-async def beds_total(until: datetime, operator_id: int | None = None) -> Beds:
-    """Every category's counts as last recorded before ``until``, summed (one row)."""
+async def beds_at(ends: Sequence[datetime], operator_id: int | None = None) -> list[Beds]:
+    """Every category's counts as last recorded before each instant of ``ends``, summed: one
+    pass over the history, each change valid until the category's next one (LEAD)."""
+    if not ends:
+        return []
     operator = operator_id or 0
+    sums = ", ".join(
+        f"SUM(CASE WHEN at < {{}} AND (until IS NULL OR until >= {{}}) "
+        f"THEN in_service ELSE 0 END) AS in_service_{i}, "
+        f"SUM(CASE WHEN at < {{}} AND (until IS NULL OR until >= {{}}) "
+        f"THEN occupied ELSE 0 END) AS occupied_{i}"
+        for i in range(len(ends))
+    )
     rows = await SupportRequest.raw(
-        "SELECT SUM(a.capacity - a.out_of_service) AS in_service, "
-        "SUM(a.occupied + a.external) AS occupied "
+        f"SELECT {sums} FROM (SELECT a.at AS at, "  # noqa: S608 (ours, not input; values bound)
+        "a.capacity - a.out_of_service AS in_service, a.occupied + a.external AS occupied, "
+        "LEAD(a.at) OVER (PARTITION BY a.category ORDER BY a.at, a.id) AS until "
         "FROM availability_change a JOIN shelter s ON s.id = a.shelter "
-        "WHERE a.id IN (SELECT MAX(id) FROM availability_change WHERE at < {} GROUP BY category) "
-        "AND ({} = 0 OR s.operator = {})",
-        until,
+        "WHERE ({} = 0 OR s.operator = {})) history",
+        *[end for end in ends for _ in range(4)],
         operator,
         operator,
     )
     row = rows[0] if rows else {}
-    return Beds(int(row.get("in_service") or 0), int(row.get("occupied") or 0))
+    return [
+        Beds(int(row.get(f"in_service_{i}") or 0), int(row.get(f"occupied_{i}") or 0))
+        for i in range(len(ends))
+    ]

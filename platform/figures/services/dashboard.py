@@ -110,29 +110,57 @@ async def dashboard(
         actor, programme_id, start, end, default_programme=default_programme
     )
     period = period_of(start, end)
-    budget: tuple[BudgetRow, ...] = ()
-    tables: list[FigureTable] = []
-    decision_times: tuple[DecisionTime, ...] = ()
-    if programme is not None:
-        budget = await _budget(programme.id, period)
-        tables += await _request_tables(programme.id, period)
-        decision_times = await _decision_times(programme.id, period)
-    tables += await _people_tables(period)
-    tables += await _unmet_tables(period)
-    tables += await _monthly_tables(period)
+    # Independent reads: at once (each on a connection of its own on PostgreSQL).
+    network = asyncio.gather(
+        asyncio.gather(_people_tables(period), _unmet_tables(period), _monthly_tables(period)),
+        asyncio.gather(
+            _occupancy(period),
+            _answer_times(period),
+            _stale_shelters(),
+            _occupancy_by_month(period),
+        ),
+    )
+    if programme is None:
+        (people, unmet, monthly), (occupancy, answers, stale, by_month) = await network
+        return Dashboard(
+            None,
+            programmes,
+            start,
+            end,
+            (),
+            (),
+            occupancy,
+            tuple(people + unmet + monthly),
+            answers,
+            stale,
+            (),
+            by_month,
+        )
+    (
+        (budget, requests, decisions, money),
+        ((people, unmet, monthly), (occupancy, answers, stale, by_month)),
+    ) = await asyncio.gather(
+        asyncio.gather(
+            _budget(programme.id, period),
+            _request_tables(programme.id, period),
+            _decision_times(programme.id, period),
+            _budget_by_month(programme.id, period),
+        ),
+        network,
+    )
     return Dashboard(
         programme,
         programmes,
         start,
         end,
         budget,
-        decision_times,
-        await _occupancy(period),
-        tuple(tables),
-        await _answer_times(period),
-        await _stale_shelters(),
-        await _budget_by_month(programme.id, period) if programme else (),
-        await _occupancy_by_month(period),
+        decisions,
+        occupancy,
+        tuple(requests + people + unmet + monthly),
+        answers,
+        stale,
+        money,
+        by_month,
     )
 
 
@@ -478,7 +506,7 @@ async def _budget_by_month(programme_id: int, period: Period) -> tuple[BudgetMon
 async def _occupancy_by_month(period: Period, operator_id: int | None = None) -> Occupancy:
     """Beds in service and occupied as the history stood at each month's end (or now)."""
     months = months_of(period)
-    beds = await asyncio.gather(*(queries.beds_total(end, operator_id) for _c, _l, end in months))
+    beds = await queries.beds_at([end for _c, _l, end in months], operator_id)
     # Each month stands alone (no total): a small count is shown as <5.
     cells = protect([b.occupied for b in beds]).cells
     rows = tuple(
