@@ -8,8 +8,9 @@ nothing.
 Inserts 500 shelters with 20 bed categories each and 5 availability changes per category,
 10 000 cases (varied gender, age band, citizenship, region, exploitation, a twentieth with a
 protected identity), 4 000 status changes, 3 000 placements, 5 000 support requests with
-decisions and a programme's ledger, 5 000 rows of unmet demand and 3 000 answered holds. Then, as an officer, 15 times: figures.services.dashboard
-(every query and the suppression) and rendering figures/dashboard.html with what it returned.
+decisions and a programme's ledger, 5 000 rows of unmet demand and 3 000 holds. Then, as an
+officer, 15 times: figures.services.dashboard (every query and the suppression) and rendering
+figures/dashboard.html with what it returned. Prints the published totals too.
 """
 
 from __future__ import annotations
@@ -279,7 +280,8 @@ async def populate(generator: random.Random) -> Any:
     print(
         f"inserted {SHELTERS} shelters, {len(categories)} categories, {len(changes)} availability "
         f"changes, {CASES} cases, {STATUS_CHANGES} status changes, {PLACEMENTS} placements, "
-        f"{REQUESTS} support requests and ledger entries, {UNMET} unmet demand, {HOLDS} holds in {time.perf_counter() - started:.1f} s"
+        f"{REQUESTS} support requests and ledger entries, {UNMET} unmet demand, {HOLDS} holds"
+        f" in {time.perf_counter() - started:.1f} s"
     )
     return officer
 
