@@ -8,10 +8,8 @@ The SQL is the subset SQLite and PostgreSQL share (``||``, CASE, LIKE, sub-selec
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
 from piccolo.columns import Column
@@ -19,43 +17,27 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count
 
 from beneficiaries.tables import Beneficiary, StatusChange
+from figures.folding import (
+    BedCounts,
+    Beds,
+    Elapsed,
+    Money,
+    Monthly,
+    Period,
+    Split,
+    StaleShelter,
+    _add,
+    _fold_hours,
+    _fold_months,
+    _instant,
+    _month_of,
+    _split,
+    _summaries,
+)
 from fristad.database import engine
-from fristad.i18n import TIMEZONE
 from grants.tables import SupportRequest
 from matching.tables import UnmetDemand
 from shelters.tables import Hold, Placement, Shelter
-
-
-@dataclass(frozen=True)
-class Period:
-    """From ``start`` (inclusive) to ``end`` (exclusive), as instants."""
-
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True)
-class Split:
-    """Counts by code, of persons without a protected identity, and the protected count apart."""
-
-    counts: dict[str, int]
-    protected: int
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values()) + self.protected
-
-
-def _split(rows: Sequence[dict[str, Any]], code: str) -> Split:
-    counts: dict[str, int] = {}
-    protected = 0
-    for row in rows:
-        if row["protected_identity"] != "none":
-            protected += int(row["count"])
-        else:
-            key = str(row[code] or "")
-            counts[key] = counts.get(key, 0) + int(row["count"])
-    return Split(counts, protected)
 
 
 def _helped(period: Period, organisation_id: int | None) -> Any:
@@ -155,24 +137,6 @@ async def placements_by_region(period: Period, organisation_id: int | None = Non
     return _split(rows, "code")
 
 
-@dataclass(frozen=True)
-class Beds:
-    in_service: int  # capacity less out of service
-    occupied: int  # placed through Fristad and residents from outside
-
-
-@dataclass(frozen=True)
-class BedCounts:
-    by_region: dict[str, Beds]
-    # A category may serve several target groups: it counts under each.
-    by_target_group: dict[str, Beds]
-
-
-def _add(found: dict[str, Beds], code: str, in_service: int, occupied: int) -> None:
-    before = found.get(code, Beds(0, 0))
-    found[code] = Beds(before.in_service + in_service, before.occupied + occupied)
-
-
 async def beds(until: datetime, operator_id: int | None = None) -> BedCounts:
     """Each category's counts as last recorded before ``until`` (the availability history),
     summed per region and target groups of the category in SQL, per region and per target
@@ -217,25 +181,6 @@ async def requests_by(
     return {row[column._meta.name]: int(row["count"]) for row in rows}
 
 
-@dataclass(frozen=True)
-class Elapsed:
-    """How many intervals, and their median and 90th percentile in hours (None: none)."""
-
-    count: int
-    median: float | None
-    p90: float | None
-
-
-def elapsed_of(hours: Sequence[float]) -> Elapsed:
-    """The summary SQLite gets in Python: the same interpolation as percentile_cont."""
-    if not hours:
-        return Elapsed(0, None, None)
-    if len(hours) == 1:
-        return Elapsed(1, hours[0], hours[0])
-    p90 = statistics.quantiles(hours, n=10, method="inclusive")[8]
-    return Elapsed(len(hours), statistics.median(hours), p90)
-
-
 def _on_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
 
@@ -251,25 +196,6 @@ def _percentiles(since: str, until: str) -> str:
         f"COUNT(*) AS count, percentile_cont(0.5) WITHIN GROUP (ORDER BY {hours}) AS median, "
         f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {hours}) AS p90"
     )
-
-
-def _summaries(rows: Sequence[dict[str, Any]]) -> dict[str, Elapsed]:
-    return {
-        str(row["code"]): Elapsed(
-            int(row["count"]),
-            None if row["median"] is None else float(row["median"]),
-            None if row["p90"] is None else float(row["p90"]),
-        )
-        for row in rows
-    }
-
-
-def _fold_hours(rows: Sequence[dict[str, Any]], since: str, until: str) -> dict[str, Elapsed]:
-    hours: dict[str, list[float]] = {}
-    for row in rows:
-        elapsed = (row[until] - row[since]).total_seconds() / 3600
-        hours.setdefault(str(row["code"]), []).append(elapsed)
-    return {code: elapsed_of(found) for code, found in hours.items()}
 
 
 async def decision_times(programme_id: int, period: Period) -> dict[str, Elapsed]:
@@ -338,14 +264,6 @@ async def answer_times(period: Period, operator_id: int | None = None) -> dict[s
     return found
 
 
-@dataclass(frozen=True)
-class StaleShelter:
-    shelter_id: int
-    name: str
-    region: str
-    confirmed_at: datetime | None  # the oldest confirmation of its active categories
-
-
 async def stale_shelters(cutoff: datetime, operator_id: int | None = None) -> list[StaleShelter]:
     """Active shelters with an active category not confirmed since ``cutoff``, or with no
     active category at all (nothing to trust), oldest first."""
@@ -368,21 +286,6 @@ async def stale_shelters(cutoff: datetime, operator_id: int | None = None) -> li
         StaleShelter(int(row["id"]), row["name"], row["region"], _instant(row["confirmed_at"]))
         for row in rows
     ]
-
-
-def _instant(value: Any) -> datetime | None:
-    """A timestamp from a raw query: SQLite returns the stored text."""
-    if value is None or isinstance(value, datetime):
-        return value
-    found = datetime.fromisoformat(str(value))
-    return found if found.tzinfo else found.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Money:
-    allocated: int
-    committed: int
-    paid: int
 
 
 async def budget_by_category(programme_id: int, until: datetime) -> dict[str, Money]:
@@ -439,34 +342,6 @@ def _month_sql(column: str) -> str:
     if _on_postgres():
         return f"to_char({column} AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM')"
     return f"strftime('%Y-%m-%dT%H', {column})"
-
-
-def _month_of(bucket: str) -> str:
-    if len(bucket) == len("2027-01"):
-        return bucket
-    hour = datetime.strptime(bucket, "%Y-%m-%dT%H").replace(tzinfo=UTC).astimezone(TIMEZONE)
-    return f"{hour.year:04d}-{hour.month:02d}"
-
-
-@dataclass(frozen=True)
-class Monthly:
-    """Counts by month ('YYYY-MM'), of persons without a protected identity, and the
-    protected count apart."""
-
-    counts: dict[str, int]
-    protected: int
-
-
-def _fold_months(rows: Sequence[dict[str, Any]]) -> Monthly:
-    counts: dict[str, int] = {}
-    protected = 0
-    for row in rows:
-        if row["protected_identity"] != "none":
-            protected += int(row["count"])
-        else:
-            month = _month_of(str(row["bucket"]))
-            counts[month] = counts.get(month, 0) + int(row["count"])
-    return Monthly(counts, protected)
 
 
 async def placements_by_month(period: Period, organisation_id: int | None = None) -> Monthly:

@@ -13,10 +13,9 @@ from accounts.policy import require
 from beneficiaries import codes
 from beneficiaries import domain as person
 from figures import queries
-from figures.queries import Beds, Period, Split
+from figures.folding import Beds, Elapsed, Period, Split
 from figures.services.models import (
     AnswerTime,
-    BudgetMonth,
     BudgetRow,
     Dashboard,
     DecisionTime,
@@ -28,9 +27,14 @@ from figures.services.models import (
     StaleShelterRow,
     figure_table,
 )
+from figures.services.over_time import (
+    budget_by_month,
+    monthly_tables,
+    occupancy_by_month,
+)
 from figures.suppression import THRESHOLD, Cell, protect, shown
 from fristad.errors import InvalidInput, NotFound
-from fristad.i18n import N_, TIMEZONE, date_
+from fristad.i18n import N_, TIMEZONE
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS
 from fristad.settings import get_settings
@@ -112,12 +116,12 @@ async def dashboard(
     period = period_of(start, end)
     # Independent reads: at once (each on a connection of its own on PostgreSQL).
     network = asyncio.gather(
-        asyncio.gather(_people_tables(period), _unmet_tables(period), _monthly_tables(period)),
+        asyncio.gather(_people_tables(period), _unmet_tables(period), monthly_tables(period)),
         asyncio.gather(
             _occupancy(period),
             _answer_times(period),
             _stale_shelters(),
-            _occupancy_by_month(period),
+            occupancy_by_month(period),
         ),
     )
     if programme is None:
@@ -144,7 +148,7 @@ async def dashboard(
             _budget(programme.id, period),
             _request_tables(programme.id, period),
             _decision_times(programme.id, period),
-            _budget_by_month(programme.id, period),
+            budget_by_month(programme.id, period),
         ),
         network,
     )
@@ -222,7 +226,7 @@ async def _request_tables(
     ]
 
 
-def _hours(elapsed: queries.Elapsed | None) -> tuple[Cell, float | None, float | None]:
+def _hours(elapsed: Elapsed | None) -> tuple[Cell, float | None, float | None]:
     """The count (suppressed) and, from five on, the median and 90th percentile."""
     if elapsed is None:
         return shown(0), None, None
@@ -444,73 +448,3 @@ async def annual_report(actor: Actor, year: int) -> Dashboard:
     running = [p for p in await _programmes(actor) if p.starts_on <= last and p.ends_on >= first]
     programme_id = running[0].id if running else None
     return await dashboard(actor, programme_id, first, last, default_programme=False)
-
-
-# --- over time ------------------------------------------------------------------------------
-
-
-def months_of(period: Period) -> list[tuple[str, str, datetime]]:
-    """The period's Swedish months: (YYYY-MM, label, the instant it ends, or the period's
-    end when sooner)."""
-    found: list[tuple[str, str, datetime]] = []
-    first = period.start.astimezone(TIMEZONE)
-    year, month = first.year, first.month
-    while True:
-        start = datetime(year, month, 1, tzinfo=TIMEZONE)
-        if start >= period.end:
-            return found
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        end = min(datetime(year, month, 1, tzinfo=TIMEZONE), period.end)
-        found.append((f"{start.year:04d}-{start.month:02d}", date_(start.date(), "MMM y"), end))
-
-
-def _monthly_table(
-    key: str, title: str, description: str, monthly: queries.Monthly, period: Period
-) -> FigureTable:
-    rows = [(code, label, monthly.counts.get(code, 0)) for code, label, _end in months_of(period)]
-    return figure_table(key, title, description, rows, hidden=monthly.protected)
-
-
-async def _monthly_tables(period: Period, organisation_id: int | None = None) -> list[FigureTable]:
-    placements, closures = await asyncio.gather(
-        queries.placements_by_month(period, organisation_id),
-        queries.status_changes_by_month("closed", period, organisation_id),
-    )
-    return [
-        _monthly_table(
-            "placements_by_month",
-            _("Placements by month"),
-            _("Admissions to a shelter, month by month."),
-            placements,
-            period,
-        ),
-        _monthly_table(
-            "closures_by_month",
-            _("Closures by month"),
-            _("Cases closed, month by month."),
-            closures,
-            period,
-        ),
-    ]
-
-
-async def _budget_by_month(programme_id: int, period: Period) -> tuple[BudgetMonth, ...]:
-    money = await queries.money_by_month(programme_id, period)
-    return tuple(
-        BudgetMonth(code, label, m.allocated, m.committed, m.paid)
-        for code, label, _end in months_of(period)
-        for m in [money.get(code, queries.Money(0, 0, 0))]
-    )
-
-
-async def _occupancy_by_month(period: Period, operator_id: int | None = None) -> Occupancy:
-    """Beds in service and occupied as the history stood at each month's end (or now)."""
-    months = months_of(period)
-    beds = await queries.beds_at([end for _c, _l, end in months], operator_id)
-    # Each month stands alone (no total): a small count is shown as <5.
-    cells = protect([b.occupied for b in beds]).cells
-    rows = tuple(
-        OccupancyRow(code, label, b.in_service, cell)
-        for (code, label, _end), b, cell in zip(months, beds, cells, strict=True)
-    )
-    return Occupancy(_("Occupancy by month"), rows, 0, None)
