@@ -2,17 +2,20 @@
 nothing.
 
     uv run python bench/figures.py            # embedded SQLite in a temporary folder
+    uv run python bench/figures.py --scale 0.1   # a tenth of every count below
     FRISTAD_DATABASE_URL=postgresql://… uv run python bench/figures.py   # empties that database!
 
 Inserts 500 shelters with 20 bed categories each and 5 availability changes per category,
 10 000 cases (varied gender, age band, citizenship, region, exploitation, a twentieth with a
 protected identity), 4 000 status changes, 3 000 placements, 5 000 support requests with
-decisions and a programme's ledger. Then, as an officer, 15 times: figures.services.dashboard
-(every query and the suppression) and rendering figures/dashboard.html with what it returned.
+decisions and a programme's ledger, 5 000 rows of unmet demand and 3 000 holds. Then, as an
+officer, 15 times: figures.services.dashboard (every query and the suppression) and rendering
+figures/dashboard.html with what it returned. Prints the published totals too.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import random
@@ -31,8 +34,19 @@ CASES = 10_000
 STATUS_CHANGES = 4_000
 PLACEMENTS = 3_000
 REQUESTS = 5_000
+UNMET = 5_000
+HOLDS = 3_000
 REPEATS = 15
 BATCH = 500
+
+
+def scale(factor: float) -> None:
+    """Multiply every count (shelters, cases, …) by ``factor``."""
+    global SHELTERS, CASES, STATUS_CHANGES, PLACEMENTS, REQUESTS, UNMET, HOLDS
+    SHELTERS, CASES = max(1, round(SHELTERS * factor)), max(10, round(CASES * factor))
+    STATUS_CHANGES, PLACEMENTS = round(STATUS_CHANGES * factor), round(PLACEMENTS * factor)
+    REQUESTS, UNMET, HOLDS = round(REQUESTS * factor), round(UNMET * factor), round(HOLDS * factor)
+
 
 # This file's folder comes first on sys.path, and its name would hide the figures package.
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -57,7 +71,8 @@ async def populate(generator: random.Random) -> Any:
     from fristad.regions import POLICE_REGIONS
     from grants import services as grants
     from grants.tables import Budget, LedgerEntry, SupportRequest
-    from shelters.tables import AvailabilityChange, BedCategory, Placement, Shelter
+    from matching.tables import UnmetDemand
+    from shelters.tables import AvailabilityChange, BedCategory, Hold, Placement, Shelter
 
     async def organisation(name: str, prefix: str, kind: str) -> int:
         number = prefix + luhn.calc_check_digit(prefix)
@@ -228,10 +243,45 @@ async def populate(generator: random.Random) -> Any:
             for n in range(REQUESTS)
         ],
     )
+    await insert_all(
+        UnmetDemand,
+        [
+            UnmetDemand(
+                at=moment(),
+                kind=generator.choice(["no_offer", "no_bed"]),
+                help=generator.choice(["shelter", "legal_aid"]),
+                region=generator.choice(regions),
+                target_group=generator.choice(["women", "men", "families", "minors", ""]),
+                protected=generator.random() < 0.05,
+            )
+            for _ in range(UNMET)
+        ],
+    )
+    holds = []
+    for _ in range(HOLDS):
+        category = generator.choice(categories)
+        asked = moment()
+        status = generator.choice(["accepted", "accepted", "declined", "expired"])
+        holds.append(
+            Hold(
+                category=category["id"],
+                shelter=category["shelter"],
+                beneficiary=generator.choice(people),
+                organisation=ngo,
+                created_at=asked,
+                expires_at=asked + timedelta(hours=48),
+                status=status,
+                answered_at=None
+                if status == "expired"
+                else asked + timedelta(minutes=generator.randint(5, 47 * 60)),
+            )
+        )
+    await insert_all(Hold, holds)
     print(
         f"inserted {SHELTERS} shelters, {len(categories)} categories, {len(changes)} availability "
         f"changes, {CASES} cases, {STATUS_CHANGES} status changes, {PLACEMENTS} placements, "
-        f"{REQUESTS} support requests and ledger entries in {time.perf_counter() - started:.1f} s"
+        f"{REQUESTS} support requests and ledger entries, {UNMET} unmet demand, {HOLDS} holds"
+        f" in {time.perf_counter() - started:.1f} s"
     )
     return officer
 
@@ -276,6 +326,13 @@ async def main() -> None:
         service_times.append((middle - begin) * 1000)
         render_times.append((end - middle) * 1000)
         total_times.append((end - begin) * 1000)
+    print("\nthe figures (totals as published):")
+    for table in figures.tables:
+        total = table.total.value if table.total and table.total.value is not None else "-"
+        print(f"  {table.key:<28} total {total}")
+    for t in figures.decision_times + figures.answer_times:  # type: ignore[operator]
+        print(f"  {t.label:<28} median {t.median_hours} h  p90 {t.p90_hours} h")
+    print(f"  stale shelters               {len(figures.stale_shelters)}")
     print(f"\nthe dashboard, {REPEATS} times, {len(html) // 1024} KB of HTML")
     print(line("figures.services.dashboard (SQL, suppression)", service_times))
     print(line("render figures/dashboard.html", render_times))
@@ -284,4 +341,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every count (1: large)")
+    scale(parser.parse_args().scale)
     asyncio.run(main())

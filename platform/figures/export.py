@@ -89,6 +89,48 @@ def sheets(figures: Dashboard) -> list[Sheet]:
                 ),
             )
         )
+    if figures.budget_by_month:
+        found.append(
+            Sheet(
+                "budget_by_month",
+                _("Budget by month"),
+                (_("Month"), _("Budget"), _("Committed"), _("Paid")),
+                tuple(
+                    (m.label, _kronor(m.allocated), _kronor(m.committed), _kronor(m.paid))
+                    for m in figures.budget_by_month
+                ),
+            )
+        )
+    if figures.occupancy_by_month:
+        found.append(_occupancy_sheet("occupancy_by_month", figures.occupancy_by_month))
+    if figures.answer_times:
+        found.append(
+            Sheet(
+                "answer_times",
+                _("Time to answer a hold"),
+                (_("Answer"), _("Holds"), _("Median (hours)"), _("90th percentile (hours)")),
+                tuple(
+                    (
+                        t.label,
+                        _cell(t.answers),
+                        "" if t.median_hours is None else round(t.median_hours, 1),
+                        "" if t.p90_hours is None else round(t.p90_hours, 1),
+                    )
+                    for t in figures.answer_times
+                ),
+            )
+        )
+    found.append(
+        Sheet(
+            "stale_shelters",
+            _("Shelters with stale numbers"),
+            (_("Shelter"), _("Region"), _("Last confirmed")),
+            tuple(
+                (s.name, s.region, s.confirmed_at.isoformat() if s.confirmed_at else _("Never"))
+                for s in figures.stale_shelters
+            ),
+        )
+    )
     found += [
         _occupancy_sheet(f"occupancy_{i}", o) for i, o in enumerate(figures.occupancy, start=1)
     ]

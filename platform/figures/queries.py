@@ -9,48 +9,35 @@ The SQL is the subset SQLite and PostgreSQL share (``||``, CASE, LIKE, sub-selec
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
 from piccolo.columns import Column
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Count
 
 from beneficiaries.tables import Beneficiary, StatusChange
+from figures.folding import (
+    BedCounts,
+    Beds,
+    Elapsed,
+    Money,
+    Monthly,
+    Period,
+    Split,
+    StaleShelter,
+    _add,
+    _fold_hours,
+    _fold_months,
+    _instant,
+    _month_of,
+    _split,
+    _summaries,
+)
+from fristad.database import engine
 from grants.tables import SupportRequest
-from shelters.tables import Placement
-
-
-@dataclass(frozen=True)
-class Period:
-    """From ``start`` (inclusive) to ``end`` (exclusive), as instants."""
-
-    start: datetime
-    end: datetime
-
-
-@dataclass(frozen=True)
-class Split:
-    """Counts by code, of persons without a protected identity, and the protected count apart."""
-
-    counts: dict[str, int]
-    protected: int
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values()) + self.protected
-
-
-def _split(rows: Sequence[dict[str, Any]], code: str) -> Split:
-    counts: dict[str, int] = {}
-    protected = 0
-    for row in rows:
-        if row["protected_identity"] != "none":
-            protected += int(row["count"])
-        else:
-            key = str(row[code] or "")
-            counts[key] = counts.get(key, 0) + int(row["count"])
-    return Split(counts, protected)
+from matching.tables import UnmetDemand
+from shelters.tables import Hold, Placement, Shelter
 
 
 def _helped(period: Period, organisation_id: int | None) -> Any:
@@ -68,6 +55,12 @@ PERSON_COLUMNS: Final[Mapping[str, Column]] = {
     "age_band": Beneficiary.age_band,
     "citizenship": Beneficiary.citizenship,
     "region": Beneficiary.region,
+}
+UNMET_COLUMNS: Final[Mapping[str, Column]] = {
+    "kind": UnmetDemand.kind,
+    "help": UnmetDemand.help,
+    "region": UnmetDemand.region,
+    "target_group": UnmetDemand.target_group,
 }
 REQUEST_COLUMNS: Final[Mapping[str, Column]] = {
     "state": SupportRequest.state,
@@ -144,24 +137,6 @@ async def placements_by_region(period: Period, organisation_id: int | None = Non
     return _split(rows, "code")
 
 
-@dataclass(frozen=True)
-class Beds:
-    in_service: int  # capacity less out of service
-    occupied: int  # placed through Fristad and residents from outside
-
-
-@dataclass(frozen=True)
-class BedCounts:
-    by_region: dict[str, Beds]
-    # A category may serve several target groups: it counts under each.
-    by_target_group: dict[str, Beds]
-
-
-def _add(found: dict[str, Beds], code: str, in_service: int, occupied: int) -> None:
-    before = found.get(code, Beds(0, 0))
-    found[code] = Beds(before.in_service + in_service, before.occupied + occupied)
-
-
 async def beds(until: datetime, operator_id: int | None = None) -> BedCounts:
     """Each category's counts as last recorded before ``until`` (the availability history),
     summed per region and target groups of the category in SQL, per region and per target
@@ -206,29 +181,111 @@ async def requests_by(
     return {row[column._meta.name]: int(row["count"]) for row in rows}
 
 
-async def decision_hours(programme_id: int, period: Period) -> dict[str, list[float]]:
-    """Hours from submission to decision of the requests decided in the period, by urgency
-    (one number per decision: the two engines subtract timestamps differently)."""
+def _on_postgres() -> bool:
+    return isinstance(engine(), PostgresEngine)
+
+
+def _hours(since: str, until: str) -> str:
+    return f"CAST(EXTRACT(EPOCH FROM ({until} - {since})) AS DOUBLE PRECISION) / 3600"
+
+
+def _percentiles(since: str, until: str) -> str:
+    """PostgreSQL's count, median and 90th percentile of the hours from ``since`` to ``until``."""
+    hours = _hours(since, until)
+    return (
+        f"COUNT(*) AS count, percentile_cont(0.5) WITHIN GROUP (ORDER BY {hours}) AS median, "
+        f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {hours}) AS p90"
+    )
+
+
+async def decision_times(programme_id: int, period: Period) -> dict[str, Elapsed]:
+    """Hours from submission to decision of the requests decided in the period, by urgency:
+    percentile_cont on PostgreSQL; SQLite sends the two instants of each decision."""
+    if _on_postgres():
+        rows = await SupportRequest.raw(
+            # The columns are ours, not input; the values are bound.
+            f"SELECT urgency AS code, {_percentiles('submitted_at', 'decided_at')} "  # noqa: S608
+            "FROM support_request WHERE programme = {} AND submitted_at IS NOT NULL "
+            "AND decided_at >= {} AND decided_at < {} GROUP BY urgency",
+            programme_id,
+            period.start,
+            period.end,
+        )
+        return _summaries(rows)
     rows = await SupportRequest.select(
-        SupportRequest.urgency, SupportRequest.submitted_at, SupportRequest.decided_at
+        SupportRequest.urgency.as_alias("code"),
+        SupportRequest.submitted_at,
+        SupportRequest.decided_at,
     ).where(
         (SupportRequest.programme == programme_id)
         & SupportRequest.submitted_at.is_not_null()
         & (SupportRequest.decided_at >= period.start)
         & (SupportRequest.decided_at < period.end)
     )
-    hours: dict[str, list[float]] = {"normal": [], "acute": []}
-    for row in rows:
-        elapsed = (row["decided_at"] - row["submitted_at"]).total_seconds() / 3600
-        hours.setdefault(row["urgency"], []).append(elapsed)
-    return hours
+    return _fold_hours(rows, "submitted_at", "decided_at")
 
 
-@dataclass(frozen=True)
-class Money:
-    allocated: int
-    committed: int
-    paid: int
+ANSWERS: Final = ("accepted", "declined")
+
+
+async def answer_times(period: Period, operator_id: int | None = None) -> dict[str, Elapsed]:
+    """Hours from a hold asked to its answer (accepted or declined in the period), by answer;
+    ``expired``: the holds that ran out unanswered in the period (count only)."""
+    operator = operator_id or 0  # 0: every operator's
+    if _on_postgres():
+        rows = await Hold.raw(
+            f"SELECT h.status AS code, {_percentiles('h.created_at', 'h.answered_at')} "  # noqa: S608
+            "FROM hold h JOIN shelter s ON s.id = h.shelter "
+            "WHERE h.status IN ('accepted', 'declined') AND h.answered_at >= {} "
+            "AND h.answered_at < {} AND ({} = 0 OR s.operator = {}) GROUP BY h.status",
+            period.start,
+            period.end,
+            operator,
+            operator,
+        )
+        found = _summaries(rows)
+    else:
+        where = (
+            Hold.status.is_in(list(ANSWERS))
+            & (Hold.answered_at >= period.start)
+            & (Hold.answered_at < period.end)
+        )
+        if operator_id is not None:
+            where &= Hold.shelter.operator == operator_id
+        rows = await Hold.select(
+            Hold.status.as_alias("code"), Hold.created_at, Hold.answered_at
+        ).where(where)
+        found = _fold_hours(rows, "created_at", "answered_at")
+    expired = (Hold.status == "expired") & (Hold.expires_at >= period.start)
+    expired &= Hold.expires_at < period.end
+    if operator_id is not None:
+        expired &= Hold.shelter.operator == operator_id
+    found["expired"] = Elapsed(await Hold.count().where(expired), None, None)
+    return found
+
+
+async def stale_shelters(cutoff: datetime, operator_id: int | None = None) -> list[StaleShelter]:
+    """Active shelters with an active category not confirmed since ``cutoff``, or with no
+    active category at all (nothing to trust), oldest first."""
+    operator = operator_id or 0
+    rows = await Shelter.raw(
+        "SELECT s.id AS id, s.name AS name, s.region AS region, "
+        "MIN(c.confirmed_at) AS confirmed_at FROM shelter s "
+        "LEFT JOIN bed_category c ON c.shelter = s.id AND c.active = {} "
+        "WHERE s.active = {} AND ({} = 0 OR s.operator = {}) GROUP BY s.id, s.name, s.region "
+        "HAVING MIN(c.confirmed_at) IS NULL OR MIN(c.confirmed_at) < {} "
+        "ORDER BY CASE WHEN MIN(c.confirmed_at) IS NULL THEN 0 ELSE 1 END, "
+        "MIN(c.confirmed_at), s.id",
+        True,
+        True,
+        operator,
+        operator,
+        cutoff,
+    )
+    return [
+        StaleShelter(int(row["id"]), row["name"], row["region"], _instant(row["confirmed_at"]))
+        for row in rows
+    ]
 
 
 async def budget_by_category(programme_id: int, until: datetime) -> dict[str, Money]:
@@ -250,3 +307,132 @@ async def budget_by_category(programme_id: int, until: datetime) -> dict[str, Mo
         )
         for row in rows
     }
+
+
+async def unmet_demand_by(key: str, period: Period) -> Split:
+    """Unmet demand in the period (searches with no eligible offer, holds refused for lack of
+    a bed) by kind, the help looked for, the person's region or target group; rows of persons
+    with protected identity apart."""
+    column = UNMET_COLUMNS[key]
+    rows = (
+        await UnmetDemand.select(
+            column.as_alias("code"), UnmetDemand.protected, Count(alias="count")
+        )
+        .where((UnmetDemand.at >= period.start) & (UnmetDemand.at < period.end))
+        .group_by(column, UnmetDemand.protected)
+    )
+    counts: dict[str, int] = {}
+    protected = 0
+    for row in rows:
+        if row["protected"]:
+            protected += int(row["count"])
+        else:
+            counts[str(row["code"] or "")] = counts.get(str(row["code"] or ""), 0) + int(
+                row["count"]
+            )
+    return Split(counts, protected)
+
+
+# --- over time, by month (Swedish months) ---------------------------------------------------
+
+
+def _month_sql(column: str) -> str:
+    """The expression the database groups by: the Swedish month on PostgreSQL; on SQLite (no
+    time zones) the UTC hour, folded into Swedish months by ``_month_of``."""
+    if _on_postgres():
+        return f"to_char({column} AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM')"
+    return f"strftime('%Y-%m-%dT%H', {column})"
+
+
+async def placements_by_month(period: Period, organisation_id: int | None = None) -> Monthly:
+    """Admissions to a shelter in the period, by month."""
+    organisation = organisation_id or 0
+    rows = await Placement.raw(
+        f"SELECT {_month_sql('p.admitted_at')} AS bucket, "  # noqa: S608 (ours, not input)
+        "b.protected_identity AS protected_identity, COUNT(*) AS count "
+        "FROM placement p JOIN beneficiary b ON b.id = p.beneficiary "
+        "WHERE p.admitted_at >= {} AND p.admitted_at < {} "
+        "AND ({} = 0 OR p.organisation = {}) GROUP BY 1, 2",
+        period.start,
+        period.end,
+        organisation,
+        organisation,
+    )
+    return _fold_months(rows)
+
+
+async def status_changes_by_month(
+    to_status: str, period: Period, organisation_id: int | None = None
+) -> Monthly:
+    """Changes to ``to_status`` (closures, returns) in the period, by month."""
+    organisation = organisation_id or 0
+    rows = await StatusChange.raw(
+        f"SELECT {_month_sql('c.changed_at')} AS bucket, "  # noqa: S608 (ours, not input)
+        "b.protected_identity AS protected_identity, COUNT(*) AS count "
+        "FROM status_change c JOIN beneficiary b ON b.id = c.beneficiary "
+        "WHERE c.to_status = {} AND c.changed_at >= {} AND c.changed_at < {} "
+        "AND ({} = 0 OR b.organisation = {}) GROUP BY 1, 2",
+        to_status,
+        period.start,
+        period.end,
+        organisation,
+        organisation,
+    )
+    return _fold_months(rows)
+
+
+async def money_by_month(programme_id: int, period: Period) -> dict[str, Money]:
+    """The programme's ledger movements in the period, by month: allocations and adjustments,
+    commitments less releases, payments."""
+    rows = await SupportRequest.raw(
+        f"SELECT {_month_sql('l.created_at')} AS bucket, "  # noqa: S608 (ours, not input)
+        "SUM(CASE WHEN l.kind IN ('allocation', 'adjustment') THEN l.amount ELSE 0 END) "
+        "AS allocated, "
+        "SUM(CASE WHEN l.kind IN ('commitment', 'release') THEN l.amount ELSE 0 END) AS committed, "
+        "SUM(CASE WHEN l.kind = 'payment' THEN l.amount ELSE 0 END) AS paid "
+        "FROM ledger_entry l JOIN budget b ON b.id = l.budget "
+        "WHERE b.programme = {} AND l.created_at >= {} AND l.created_at < {} GROUP BY 1",
+        programme_id,
+        period.start,
+        period.end,
+    )
+    found: dict[str, Money] = {}
+    for row in rows:
+        month = _month_of(str(row["bucket"]))
+        before = found.get(month, Money(0, 0, 0))
+        found[month] = Money(
+            before.allocated + int(row["allocated"] or 0),
+            before.committed + int(row["committed"] or 0),
+            before.paid + int(row["paid"] or 0),
+        )
+    return found
+
+
+async def beds_at(ends: Sequence[datetime], operator_id: int | None = None) -> list[Beds]:
+    """Every category's counts as last recorded before each instant of ``ends``, summed: one
+    pass over the history, each change valid until the category's next one (LEAD)."""
+    if not ends:
+        return []
+    operator = operator_id or 0
+    sums = ", ".join(
+        f"SUM(CASE WHEN at < {{}} AND (until IS NULL OR until >= {{}}) "
+        f"THEN in_service ELSE 0 END) AS in_service_{i}, "
+        f"SUM(CASE WHEN at < {{}} AND (until IS NULL OR until >= {{}}) "
+        f"THEN occupied ELSE 0 END) AS occupied_{i}"
+        for i in range(len(ends))
+    )
+    rows = await SupportRequest.raw(
+        f"SELECT {sums} FROM (SELECT a.at AS at, "  # noqa: S608 (ours, not input; values bound)
+        "a.capacity - a.out_of_service AS in_service, a.occupied + a.external AS occupied, "
+        "LEAD(a.at) OVER (PARTITION BY a.category ORDER BY a.at, a.id) AS until "
+        "FROM availability_change a JOIN shelter s ON s.id = a.shelter "
+        "WHERE ({} = 0 OR s.operator = {})) history",
+        *[end for end in ends for _ in range(4)],
+        operator,
+        operator,
+    )
+    row = rows[0] if rows else {}
+    return [
+        Beds(int(row.get(f"in_service_{i}") or 0), int(row.get(f"occupied_{i}") or 0))
+        for i in range(len(ends))
+    ]

@@ -7,7 +7,7 @@ found nothing (no identity: for statistics), and which caseworker was told of wh
 
 from __future__ import annotations
 
-from piccolo.columns import ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.table import Table
 
 from accounts.tables import User
@@ -54,6 +54,8 @@ class UnmetDemand(Table, tablename="unmet_demand"):
     age_band = Varchar(length=10, default="unknown")
     gender = Varchar(length=20, default="unknown")
     target_group = Varchar(length=20, default="")
+    # A person with protected identity: statistics count the row in totals only.
+    protected = Boolean(default=False)
 
 
 class BedAlert(Table, tablename="bed_alert"):

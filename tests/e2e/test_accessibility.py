@@ -58,9 +58,16 @@ MAIN_PAGES = {
         "/grants/requests/new",
         r"~^/grants/requests/\d+$",
         "/account",
+        "/figures/own",
     ],
-    OPERATOR: ["/shelters/operate/", r"~^/shelters/operate/\d+$"],
-    OFFICER: ["/grants/queue", r"~^/grants/requests/\d+$", "/grants/programmes"],
+    OPERATOR: ["/shelters/operate/", r"~^/shelters/operate/\d+$", "/figures/own"],
+    OFFICER: [
+        "/grants/queue",
+        r"~^/grants/requests/\d+$",
+        "/grants/programmes",
+        "/figures/",
+        "/figures/annual",
+    ],
     ORG_ADMIN: ["/organisation/members", "/account"],
     ADMIN: ["/admin/organisations", r"~^/admin/organisations/\d+$", "/admin/audit"],
 }

@@ -93,7 +93,22 @@ async def test_a_search_with_nothing_eligible_is_unmet_demand_without_identity(
         "age_band",
         "gender",
         "target_group",
+        "protected",
     }
+    assert not rows[0]["protected"]
+
+
+async def test_unmet_demand_marks_a_person_with_protected_identity(
+    jobs: Redis, settings: Settings
+) -> None:
+    world = await make_world()
+    girl = await person_for(
+        world, replace(WOMAN, is_minor=True, protected_identity="confidentiality_marking")
+    )
+    await category_for(world, OFFER)
+    await services.help_now(world.caseworker, girl, services.MatchFilters(), settings)
+    rows = await UnmetDemand.select(UnmetDemand.kind, UnmetDemand.protected)
+    assert [(row["kind"], bool(row["protected"])) for row in rows] == [("no_offer", True)]
 
 
 async def test_holding_from_a_match_and_approving_gives_one_placement_one_commitment_and_a_link(

@@ -16,6 +16,7 @@ from figures.services.exports import (
     request_export,
 )
 from figures.services.models import (
+    AnswerTime,
     BudgetRow,
     Dashboard,
     DecisionTime,
@@ -24,9 +25,11 @@ from figures.services.models import (
     Occupancy,
     OccupancyRow,
     OrganisationFigures,
+    StaleShelterRow,
 )
 
 __all__ = [
+    "AnswerTime",
     "BudgetRow",
     "Dashboard",
     "DecisionTime",
@@ -36,6 +39,7 @@ __all__ = [
     "Occupancy",
     "OccupancyRow",
     "OrganisationFigures",
+    "StaleShelterRow",
     "annual_report",
     "build_export",
     "dashboard",

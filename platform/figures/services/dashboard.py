@@ -4,17 +4,18 @@ suppressed before they leave this module (no unsuppressed count reaches a page o
 from __future__ import annotations
 
 import asyncio
-import statistics
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from typing import Final
 
 from accounts.domain import Actor, Role
 from accounts.policy import require
 from beneficiaries import codes
 from beneficiaries import domain as person
 from figures import queries
-from figures.queries import Beds, Period, Split
+from figures.folding import Beds, Elapsed, Period, Split
 from figures.services.models import (
+    AnswerTime,
     BudgetRow,
     Dashboard,
     DecisionTime,
@@ -23,16 +24,23 @@ from figures.services.models import (
     OccupancyRow,
     OrganisationFigures,
     ProgrammeChoice,
+    StaleShelterRow,
     figure_table,
 )
-from figures.suppression import THRESHOLD, protect, shown
+from figures.services.over_time import (
+    budget_by_month,
+    monthly_tables,
+    occupancy_by_month,
+)
+from figures.suppression import THRESHOLD, Cell, protect, shown
 from fristad.errors import InvalidInput, NotFound
-from fristad.i18n import TIMEZONE
+from fristad.i18n import N_, TIMEZONE
 from fristad.i18n import gettext as _
 from fristad.regions import POLICE_REGIONS
+from fristad.settings import get_settings
 from grants import domain as grant
 from grants import services as grants
-from shelters.domain import TARGET_GROUPS
+from shelters.domain import HOLD_STATUSES, TARGET_GROUPS
 
 AGE_BANDS = ("0-17", "18-24", "25-34", "35-49", "50+", "unknown")
 MAX_PERIOD_DAYS = 3660
@@ -106,23 +114,57 @@ async def dashboard(
         actor, programme_id, start, end, default_programme=default_programme
     )
     period = period_of(start, end)
-    budget: tuple[BudgetRow, ...] = ()
-    tables: list[FigureTable] = []
-    decision_times: tuple[DecisionTime, ...] = ()
-    if programme is not None:
-        budget = await _budget(programme.id, period)
-        tables += await _request_tables(programme.id, period)
-        decision_times = await _decision_times(programme.id, period)
-    tables += await _people_tables(period)
+    # Independent reads: at once (each on a connection of its own on PostgreSQL).
+    network = asyncio.gather(
+        asyncio.gather(_people_tables(period), _unmet_tables(period), monthly_tables(period)),
+        asyncio.gather(
+            _occupancy(period),
+            _answer_times(period),
+            _stale_shelters(),
+            occupancy_by_month(period),
+        ),
+    )
+    if programme is None:
+        (people, unmet, monthly), (occupancy, answers, stale, by_month) = await network
+        return Dashboard(
+            None,
+            programmes,
+            start,
+            end,
+            (),
+            (),
+            occupancy,
+            tuple(people + unmet + monthly),
+            answers,
+            stale,
+            (),
+            by_month,
+        )
+    (
+        (budget, requests, decisions, money),
+        ((people, unmet, monthly), (occupancy, answers, stale, by_month)),
+    ) = await asyncio.gather(
+        asyncio.gather(
+            _budget(programme.id, period),
+            _request_tables(programme.id, period),
+            _decision_times(programme.id, period),
+            budget_by_month(programme.id, period),
+        ),
+        network,
+    )
     return Dashboard(
         programme,
         programmes,
         start,
         end,
         budget,
-        decision_times,
-        await _occupancy(period),
-        tuple(tables),
+        decisions,
+        occupancy,
+        tuple(requests + people + unmet + monthly),
+        answers,
+        stale,
+        money,
+        by_month,
     )
 
 
@@ -140,7 +182,13 @@ async def organisation_figures(
     organisation_id = actor.organisation_id
     if actor.role is Role.SHELTER_STAFF:
         return OrganisationFigures(
-            organisation_id, start, end, await _occupancy(period, organisation_id), ()
+            organisation_id,
+            start,
+            end,
+            await _occupancy(period, organisation_id),
+            (),
+            await _answer_times(period, organisation_id),
+            await _stale_shelters(organisation_id),
         )
     tables = await _request_tables(None, period, organisation_id)
     tables += await _people_tables(period, organisation_id)
@@ -178,19 +226,43 @@ async def _request_tables(
     ]
 
 
-def hours_summary(hours: list[float]) -> tuple[float | None, float | None]:
-    """Median and 90th percentile, from five decisions on."""
-    if len(hours) < THRESHOLD:
-        return None, None
-    return statistics.median(hours), statistics.quantiles(hours, n=10, method="inclusive")[8]
+def _hours(elapsed: Elapsed | None) -> tuple[Cell, float | None, float | None]:
+    """The count (suppressed) and, from five on, the median and 90th percentile."""
+    if elapsed is None:
+        return shown(0), None, None
+    if elapsed.count < THRESHOLD:
+        return shown(elapsed.count), None, None
+    return shown(elapsed.count), elapsed.median, elapsed.p90
 
 
 async def _decision_times(programme_id: int, period: Period) -> tuple[DecisionTime, ...]:
-    hours = await queries.decision_hours(programme_id, period)
+    found = await queries.decision_times(programme_id, period)
     return tuple(
-        DecisionTime(code, _(grant.URGENCIES[code]), shown(len(hours[code])), *summary)
+        DecisionTime(code, _(grant.URGENCIES[code]), *_hours(found.get(code)))
         for code in ("acute", "normal")
-        for summary in [hours_summary(hours[code])]
+    )
+
+
+async def _answer_times(period: Period, operator_id: int | None = None) -> tuple[AnswerTime, ...]:
+    """Hold asked -> answered, by answer, and the holds left to expire unanswered."""
+    found = await queries.answer_times(period, operator_id)
+    labels = {code: _(HOLD_STATUSES[code]) for code in ("accepted", "declined", "expired")}
+    times = [AnswerTime(code, labels[code], *_hours(found.get(code))) for code in queries.ANSWERS]
+    expired = found.get("expired")
+    times.append(
+        AnswerTime("expired", labels["expired"], shown(expired.count if expired else 0), None, None)
+    )
+    return tuple(times)
+
+
+async def _stale_shelters(operator_id: int | None = None) -> tuple[StaleShelterRow, ...]:
+    """Shelters whose numbers are stale now (not confirmed within the stale hours)."""
+    cutoff = datetime.now(TIMEZONE) - timedelta(hours=get_settings().stale_hours)
+    return tuple(
+        StaleShelterRow(
+            row.shelter_id, row.name, POLICE_REGIONS.get(row.region, row.region), row.confirmed_at
+        )
+        for row in await queries.stale_shelters(cutoff, operator_id)
     )
 
 
@@ -283,6 +355,56 @@ async def _people_tables(period: Period, organisation_id: int | None = None) -> 
             _("Cases closed in the period, by the reason given."),
             closures,
             {**{c: _(label) for c, label in person.CLOSED_REASONS.items()}, "": _("Not known")},
+        ),
+    ]
+
+
+UNMET_KINDS: Final = {
+    "no_offer": N_("Searches with no eligible offer"),
+    "no_bed": N_("Holds refused for lack of a bed"),
+}
+
+
+async def _unmet_tables(period: Period) -> list[FigureTable]:
+    """Unmet demand by kind, help looked for, region and target group (each with its total)."""
+    kind, help, region, group = await asyncio.gather(
+        queries.unmet_demand_by("kind", period),
+        queries.unmet_demand_by("help", period),
+        queries.unmet_demand_by("region", period),
+        queries.unmet_demand_by("target_group", period),
+    )
+    described = _(
+        "Searches for help that found no eligible offer, and holds refused because no bed was "
+        "free, in the period."
+    )
+    return [
+        _split_table(
+            "unmet_by_kind",
+            _("Unmet demand by kind"),
+            described,
+            kind,
+            {c: _(label) for c, label in UNMET_KINDS.items()},
+        ),
+        _split_table(
+            "unmet_by_category",
+            _("Unmet demand by category of help"),
+            described,
+            help,
+            {c: grant.category_label(c) for c in grant.CATEGORIES},
+        ),
+        _split_table(
+            "unmet_by_region",
+            _("Unmet demand by region"),
+            _("Unmet demand in the period, by the region of the person looking for help."),
+            region,
+            {**dict(POLICE_REGIONS), "": _("Not known")},
+        ),
+        _split_table(
+            "unmet_by_target_group",
+            _("Unmet demand by target group"),
+            _("Unmet demand in the period, by the target group the person would be placed in."),
+            group,
+            {**{c: _(label) for c, label in TARGET_GROUPS.items()}, "": _("Not known")},
         ),
     ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from figures.suppression import Cell, protect
 
@@ -66,6 +66,17 @@ class BudgetRow:
 
 
 @dataclass(frozen=True)
+class BudgetMonth:
+    """The ledger's movements in one month (öre): money, not persons, so not suppressed."""
+
+    month: str  # YYYY-MM
+    label: str
+    allocated: int
+    committed: int
+    paid: int
+
+
+@dataclass(frozen=True)
 class DecisionTime:
     """How long decisions took; the hours only from five decisions on (fewer: one is a case)."""
 
@@ -74,6 +85,28 @@ class DecisionTime:
     decisions: Cell
     median_hours: float | None
     p90_hours: float | None
+
+
+@dataclass(frozen=True)
+class AnswerTime:
+    """How long a shelter operator took to answer holds (asked -> accepted or declined); the
+    hours only from five answers on. ``expired``: holds that ran out unanswered (no hours)."""
+
+    answer: str
+    label: str
+    answers: Cell
+    median_hours: float | None
+    p90_hours: float | None
+
+
+@dataclass(frozen=True)
+class StaleShelterRow:
+    """A shelter whose numbers were not confirmed lately (shelters are not persons: named)."""
+
+    shelter_id: int
+    name: str
+    region: str
+    confirmed_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -118,6 +151,11 @@ class Dashboard:
     decision_times: tuple[DecisionTime, ...]
     occupancy: tuple[Occupancy, ...]
     tables: tuple[FigureTable, ...]
+    answer_times: tuple[AnswerTime, ...] = ()
+    stale_shelters: tuple[StaleShelterRow, ...] = ()
+    budget_by_month: tuple[BudgetMonth, ...] = ()
+    # Beds in service and occupied at each month's end (rows by month, no total).
+    occupancy_by_month: Occupancy | None = None
 
 
 @dataclass(frozen=True)
@@ -129,3 +167,5 @@ class OrganisationFigures:
     end: date
     occupancy: tuple[Occupancy, ...]
     tables: tuple[FigureTable, ...]
+    answer_times: tuple[AnswerTime, ...] = ()
+    stale_shelters: tuple[StaleShelterRow, ...] = ()

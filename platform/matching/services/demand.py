@@ -27,5 +27,6 @@ async def record_unmet(case: CaseFacts, kind: str, help: str = "shelter") -> Non
             age_band=case.age_band,
             gender=case.gender,
             target_group=target_group_of(case),
+            protected=case.protected_identity != "none",
         )
     )

@@ -1,0 +1,86 @@
+"""Figures over time: month by month, suppressed like the rest (see figures.services.dashboard)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from figures import queries
+from figures.folding import Money, Monthly, Period
+from figures.services.models import (
+    BudgetMonth,
+    FigureTable,
+    Occupancy,
+    OccupancyRow,
+    figure_table,
+)
+from figures.suppression import protect
+from fristad.i18n import TIMEZONE, date_
+from fristad.i18n import gettext as _
+
+
+def months_of(period: Period) -> list[tuple[str, str, datetime]]:
+    """The period's Swedish months: (YYYY-MM, label, the instant it ends, or the period's
+    end when sooner)."""
+    found: list[tuple[str, str, datetime]] = []
+    first = period.start.astimezone(TIMEZONE)
+    year, month = first.year, first.month
+    while True:
+        start = datetime(year, month, 1, tzinfo=TIMEZONE)
+        if start >= period.end:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        end = min(datetime(year, month, 1, tzinfo=TIMEZONE), period.end)
+        found.append((f"{start.year:04d}-{start.month:02d}", date_(start.date(), "MMM y"), end))
+
+
+def monthly_table(
+    key: str, title: str, description: str, monthly: Monthly, period: Period
+) -> FigureTable:
+    rows = [(code, label, monthly.counts.get(code, 0)) for code, label, _end in months_of(period)]
+    return figure_table(key, title, description, rows, hidden=monthly.protected)
+
+
+async def monthly_tables(period: Period, organisation_id: int | None = None) -> list[FigureTable]:
+    placements, closures = await asyncio.gather(
+        queries.placements_by_month(period, organisation_id),
+        queries.status_changes_by_month("closed", period, organisation_id),
+    )
+    return [
+        monthly_table(
+            "placements_by_month",
+            _("Placements by month"),
+            _("Admissions to a shelter, month by month."),
+            placements,
+            period,
+        ),
+        monthly_table(
+            "closures_by_month",
+            _("Closures by month"),
+            _("Cases closed, month by month."),
+            closures,
+            period,
+        ),
+    ]
+
+
+async def budget_by_month(programme_id: int, period: Period) -> tuple[BudgetMonth, ...]:
+    money = await queries.money_by_month(programme_id, period)
+    return tuple(
+        BudgetMonth(code, label, m.allocated, m.committed, m.paid)
+        for code, label, _end in months_of(period)
+        for m in [money.get(code, Money(0, 0, 0))]
+    )
+
+
+async def occupancy_by_month(period: Period, operator_id: int | None = None) -> Occupancy:
+    """Beds in service and occupied as the history stood at each month's end (or now)."""
+    months = months_of(period)
+    beds = await queries.beds_at([end for _c, _l, end in months], operator_id)
+    # Each month stands alone (no total): a small count is shown as <5.
+    cells = protect([b.occupied for b in beds]).cells
+    rows = tuple(
+        OccupancyRow(code, label, b.in_service, cell)
+        for (code, label, _end), b, cell in zip(months, beds, cells, strict=True)
+    )
+    return Occupancy(_("Occupancy by month"), rows, 0, None)
