@@ -1,4 +1,4 @@
-"""Matching's own tables: the funding link, unmet demand, and the bed alerts of reverse matching.
+"""Matching's own tables: the funding links, unmet demand, and the alerts of reverse matching.
 
 Matches themselves are computed, never stored. What is stored is what matching must remember:
 which support request pays for a hold made from a match (and what came of it), the searches that
@@ -13,6 +13,7 @@ from piccolo.table import Table
 from accounts.tables import User
 from beneficiaries.tables import Beneficiary
 from grants.tables import SupportRequest
+from providers.tables import Reservation, Service
 from shelters.tables import BedCategory, Hold
 
 
@@ -40,6 +41,30 @@ class FundingLink(Table, tablename="funding_link"):
     # In the migration: UNIQUE (hold), UNIQUE (support_request).
 
 
+class ServiceFundingLink(Table, tablename="service_funding_link"):
+    """A service reservation made from a match and the support request opened for it.
+
+    The bed link's twin: the provider's acceptance is the reservation's, the decision and
+    payments are the request's. ``outcome``: open while it runs; confirmed once the provider has
+    accepted and the request is approved; released when the request was refused and the units
+    given back; lapsed when the reservation was declined, released or expired unused.
+    """
+
+    id: Serial
+    reservation = ForeignKey(references=Reservation)
+    support_request = ForeignKey(references=SupportRequest)
+    beneficiary = ForeignKey(references=Beneficiary, index=True)
+    units = Integer()
+    unit_price = Integer()  # öre per price_unit, the provider's price when it was reserved
+    price_unit = Varchar(length=10)  # hour | place | case
+    expected_cost = Integer()  # öre: hours × rate, or the price per place or case
+    created_by = ForeignKey(references=User, null=True)
+    created_at = Timestamptz()
+    outcome = Varchar(length=10, default="open", index=True)
+    closed_at = Timestamptz(null=True, default=None)
+    # In the migration: UNIQUE (reservation), UNIQUE (support_request).
+
+
 class UnmetDemand(Table, tablename="unmet_demand"):
     """A search for help with no eligible offer, or a hold refused for lack of a bed.
 
@@ -62,6 +87,19 @@ class BedAlert(Table, tablename="bed_alert"):
     id: Serial
     event = Integer(index=True)  # shelters' AvailabilityChange id of the freed bed
     category = ForeignKey(references=BedCategory, index=True)
+    beneficiary = ForeignKey(references=Beneficiary, index=True)
+    user = ForeignKey(references=User)
+    created_at = Timestamptz(index=True)
+    # In the migration: UNIQUE (event, beneficiary).
+
+
+class ServiceAlert(Table, tablename="service_alert"):
+    """A caseworker told that freed capacity of a service fits one of their cases (once per
+    freeing and case)."""
+
+    id: Serial
+    event = Varchar(length=40, index=True)  # the service and the version its capacity rose at
+    service = ForeignKey(references=Service, index=True)
     beneficiary = ForeignKey(references=Beneficiary, index=True)
     user = ForeignKey(references=User)
     created_at = Timestamptz(index=True)
