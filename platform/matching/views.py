@@ -145,7 +145,15 @@ class FundingController(Controller):
     @get("/requests/{request_id:int}", guards=[permitted("funding.read")])
     async def of_request(self, actor: CurrentActor, request_id: Id) -> Template:
         funding = await services.funding_of_request(actor, request_id)
-        return page("matching/partials/funding.html", funding=funding, side="request")
+        service_funding = (
+            None if funding else await services.service_funding_of_request(actor, request_id)
+        )
+        return page(
+            "matching/partials/funding.html",
+            funding=funding,
+            service_funding=service_funding,
+            side="request",
+        )
 
     @get("/placements/{placement_id:int}", guards=[permitted("funding.read")])
     async def of_placement(self, actor: CurrentActor, placement_id: Id) -> Template:
