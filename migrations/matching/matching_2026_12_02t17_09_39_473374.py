@@ -37,19 +37,6 @@ class Reservation(Table, tablename="service_reservation", schema=None):
     )
 
 
-class Service(Table, tablename="provider_service", schema=None):
-    id = Serial(
-        null=False,
-        primary_key=True,
-        unique=False,
-        index=False,
-        index_method=IndexMethod.btree,
-        choices=None,
-        db_column_name="id",
-        secret=False,
-    )
-
-
 class SupportRequest(Table, tablename="support_request", schema=None):
     id = Serial(
         null=False,
@@ -78,139 +65,17 @@ class User(Table, tablename="account_user", schema=None):
 
 ID = "2026-12-02T17:09:39:473374"
 VERSION = "1.38.0"
-DESCRIPTION = "service funding links and service alerts"
+DESCRIPTION = "service funding links"
 
 
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="matching", description=DESCRIPTION)
 
     manager.add_table(
-        class_name="ServiceAlert",
-        tablename="service_alert",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
         class_name="ServiceFundingLink",
         tablename="service_funding_link",
         schema=None,
         columns=None,
-    )
-
-    manager.add_column(
-        table_class_name="ServiceAlert",
-        tablename="service_alert",
-        column_name="event",
-        db_column_name="event",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ServiceAlert",
-        tablename="service_alert",
-        column_name="service",
-        db_column_name="service",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Service,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ServiceAlert",
-        tablename="service_alert",
-        column_name="beneficiary",
-        db_column_name="beneficiary",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Beneficiary,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ServiceAlert",
-        tablename="service_alert",
-        column_name="user",
-        db_column_name="user",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ServiceAlert",
-        tablename="service_alert",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
     )
 
     manager.add_column(

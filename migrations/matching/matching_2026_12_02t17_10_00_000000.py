@@ -1,5 +1,5 @@
 """Constraints of the service funding links and service alerts: one link per reservation and per
-support request, known outcomes, one alert per freeing and case."""
+support request, known outcomes, sane amounts."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
@@ -32,8 +32,5 @@ async def forwards() -> MigrationManager:
         "service_funding_link",
         "service_funding_link_amounts",
         '"units" > 0 AND "unit_price" >= 0 AND "expected_cost" >= 0',
-    )
-    add_unique(
-        manager, "service_alert", "service_alert_once_per_event_and_case", ["event", "beneficiary"]
     )
     return manager

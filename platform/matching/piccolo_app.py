@@ -7,7 +7,6 @@ from matching.tables import (
     BedAlert,
     FundingLink,
     MatchingCursor,
-    ServiceAlert,
     ServiceFundingLink,
     UnmetDemand,
 )
@@ -20,7 +19,6 @@ APP_CONFIG = AppConfig(
         ServiceFundingLink,
         UnmetDemand,
         BedAlert,
-        ServiceAlert,
         MatchingCursor,
     ],
     migration_dependencies=[

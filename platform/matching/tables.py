@@ -13,7 +13,7 @@ from piccolo.table import Table
 from accounts.tables import User
 from beneficiaries.tables import Beneficiary
 from grants.tables import SupportRequest
-from providers.tables import Reservation, Service
+from providers.tables import Reservation
 from shelters.tables import BedCategory, Hold
 
 
@@ -87,19 +87,6 @@ class BedAlert(Table, tablename="bed_alert"):
     id: Serial
     event = Integer(index=True)  # shelters' AvailabilityChange id of the freed bed
     category = ForeignKey(references=BedCategory, index=True)
-    beneficiary = ForeignKey(references=Beneficiary, index=True)
-    user = ForeignKey(references=User)
-    created_at = Timestamptz(index=True)
-    # In the migration: UNIQUE (event, beneficiary).
-
-
-class ServiceAlert(Table, tablename="service_alert"):
-    """A caseworker told that freed capacity of a service fits one of their cases (once per
-    freeing and case)."""
-
-    id: Serial
-    event = Varchar(length=40, index=True)  # the service and the version its capacity rose at
-    service = ForeignKey(references=Service, index=True)
     beneficiary = ForeignKey(references=Beneficiary, index=True)
     user = ForeignKey(references=User)
     created_at = Timestamptz(index=True)
