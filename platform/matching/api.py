@@ -1,4 +1,5 @@
-"""Matching's JSON API: help now for a person, and holding a matched bed with its request."""
+"""Matching's JSON API: help now for a person, and holding a matched bed or reserving a matched
+service with its support request."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from matching.schemas import (
     ExcludedGroupOut,
     ExcludedOut,
     FundedHoldOut,
+    FundedReservationOut,
     HoldForm,
     MatchesOut,
     MatchOut,
     PointOut,
+    ReserveServiceForm,
 )
 
 
@@ -124,3 +127,33 @@ class MatchingApi(Controller):
             actor, beneficiary_id, data.category_id, data.nights, settings
         )
         return FundedHoldOut(held.hold_id, held.support_request_id, held.nights, held.expected_cost)
+
+    @post(
+        "/reserve",
+        responses=PROBLEMS,
+        operation_id="reserveServiceMatch",
+        summary="Reserve a matched service and open its pre-filled support request",
+        status_code=201,
+    )
+    async def reserve(
+        self,
+        actor: CurrentActor,
+        settings: AppSettings,
+        beneficiary_id: Id,
+        data: Annotated[ReserveServiceForm, Body()],
+    ) -> FundedReservationOut:
+        reserved = await services.reserve_and_apply(
+            actor,
+            beneficiary_id,
+            data.service_id,
+            settings,
+            units=data.units,
+            matter=data.matter or None,
+            idempotency_key=data.idempotency_key or None,
+        )
+        return FundedReservationOut(
+            reserved.reservation_id,
+            reserved.support_request_id,
+            reserved.units,
+            reserved.expected_cost,
+        )

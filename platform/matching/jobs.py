@@ -12,8 +12,12 @@ from matching import services
 
 
 async def settle_funding(ctx: dict[str, Any]) -> dict[str, int]:
-    """Pay stays by the nights stayed, give back beds whose funding was refused, end lapses."""
-    return await services.settle_all()
+    """Pay stays by the nights stayed, give back beds and services whose funding was refused,
+    confirm funded reservations, end lapses."""
+    counts = await services.settle_all()
+    for outcome, count in (await services.settle_services()).items():
+        counts[f"service_{outcome}"] = count
+    return counts
 
 
 async def match_freed_beds(ctx: dict[str, Any]) -> int:

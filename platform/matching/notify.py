@@ -1,6 +1,7 @@
-"""Matching's e-mails, in the recipient's language and without personal data: a freed bed that
-fits one of a caseworker's cases, a bed given back because its funding was refused, a hold that
-lapsed while its support request waits. In the app, the person's page shows the same."""
+"""Matching's e-mails, in the recipient's language and without personal data: a freed bed or
+service capacity that fits one of a caseworker's cases, a bed or reserved service given back
+because its funding was refused, a hold or reservation that lapsed while its request waits. In
+the app, the person's page shows the same."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ async def tell_of_free_bed(user_id: int, *, key: str) -> None:
 
 
 async def tell_caseworker(beneficiary_id: int, link_id: int, what: str) -> None:
-    """The person's caseworker, of a bed held from a match: released, or the hold lapsed."""
+    """The person's caseworker, of a bed held or a service reserved from a match: given back
+    because its funding was refused, or the hold or reservation lapsed."""
     user_id = await beneficiaries.caseworker_of(beneficiary_id)
     if user_id is None:
         return
@@ -58,5 +60,18 @@ async def tell_caseworker(beneficiary_id: int, link_id: int, what: str) -> None:
             N_("A bed you held from a match was declined or has expired."),
             N_("Its support request is still open: withdraw it, or hold another bed for it."),
         ),
+        "service_released": (
+            N_("The support request for a service you reserved was refused or withdrawn."),
+            N_("The reservation has been released."),
+        ),
+        "reservation_lapsed": (
+            N_("A service you reserved from a match was declined, released or has expired."),
+            N_("Its support request is still open: withdraw it, or reserve another service."),
+        ),
     }
-    await _mail(user_id, f"funding-{what}:{link_id}", N_("Your bed hold"), texts[what])
+    subject = (
+        N_("Your bed hold")
+        if what in ("bed_released", "hold_lapsed")
+        else N_("Your service reservation")
+    )
+    await _mail(user_id, f"funding-{what}:{link_id}", subject, texts[what])

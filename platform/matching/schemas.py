@@ -19,6 +19,18 @@ class HoldForm(msgspec.Struct, kw_only=True):
     nights: Nights = DEFAULT_NIGHTS
 
 
+class ReserveServiceForm(msgspec.Struct, kw_only=True):
+    """Reserve a matched service and open its support request (page form and API body)."""
+
+    service_id: DbId
+    # Hours for a service counted in hours (default: what matching estimated); else one.
+    units: Annotated[int, msgspec.Meta(ge=1, le=200)] | None = None
+    # Legal aid: the matter (providers' LEGAL_MATTERS code); empty for none.
+    matter: Annotated[str, msgspec.Meta(max_length=30)] = ""
+    # Sent again with the same key, the request reserves nothing more.
+    idempotency_key: Annotated[str, msgspec.Meta(max_length=80)] = ""
+
+
 class PointOut(msgspec.Struct, frozen=True):
     code: str
     text: str
@@ -79,4 +91,11 @@ class FundedHoldOut(msgspec.Struct, frozen=True):
     hold_id: int
     support_request_id: int
     nights: int
+    expected_cost: int
+
+
+class FundedReservationOut(msgspec.Struct, frozen=True):
+    reservation_id: int
+    support_request_id: int
+    units: int
     expected_cost: int

@@ -1,4 +1,4 @@
-"""Matching's own tables: the funding link, unmet demand, and the bed alerts of reverse matching.
+"""Matching's own tables: the funding links, unmet demand, and the alerts of reverse matching.
 
 Matches themselves are computed, never stored. What is stored is what matching must remember:
 which support request pays for a hold made from a match (and what came of it), the searches that
@@ -13,6 +13,7 @@ from piccolo.table import Table
 from accounts.tables import User
 from beneficiaries.tables import Beneficiary
 from grants.tables import SupportRequest
+from providers.tables import Reservation
 from shelters.tables import BedCategory, Hold
 
 
@@ -38,6 +39,30 @@ class FundingLink(Table, tablename="funding_link"):
     released_amount = Integer(default=0)  # öre given back to the budget, at settlement
     closed_at = Timestamptz(null=True, default=None)
     # In the migration: UNIQUE (hold), UNIQUE (support_request).
+
+
+class ServiceFundingLink(Table, tablename="service_funding_link"):
+    """A service reservation made from a match and the support request opened for it.
+
+    The bed link's twin: the provider's acceptance is the reservation's, the decision and
+    payments are the request's. ``outcome``: open while it runs; confirmed once the provider has
+    accepted and the request is approved; released when the request was refused and the units
+    given back; lapsed when the reservation was declined, released or expired unused.
+    """
+
+    id: Serial
+    reservation = ForeignKey(references=Reservation)
+    support_request = ForeignKey(references=SupportRequest)
+    beneficiary = ForeignKey(references=Beneficiary, index=True)
+    units = Integer()
+    unit_price = Integer()  # öre per price_unit, the provider's price when it was reserved
+    price_unit = Varchar(length=10)  # hour | place | case
+    expected_cost = Integer()  # öre: hours × rate, or the price per place or case
+    created_by = ForeignKey(references=User, null=True)
+    created_at = Timestamptz()
+    outcome = Varchar(length=10, default="open", index=True)
+    closed_at = Timestamptz(null=True, default=None)
+    # In the migration: UNIQUE (reservation), UNIQUE (support_request).
 
 
 class UnmetDemand(Table, tablename="unmet_demand"):

@@ -3,6 +3,7 @@ bed with its support request, and the funding link shown beside a request and a 
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -17,7 +18,7 @@ from fristad.regions import POLICE_REGIONS
 from fristad.settings import Settings
 from fristad.web import AppSettings, Id, flash, form_errors, page, parse_form, see_other
 from matching import services
-from matching.schemas import HoldForm
+from matching.schemas import HoldForm, ReserveServiceForm
 
 
 def _filters(region: str, stale: str, nights: int) -> services.MatchFilters:
@@ -40,6 +41,10 @@ async def _panel(
         "matching/help_now.html",
         found=found,
         funding_links=await services.funding_of_case(actor, beneficiary_id),
+        service_links=await services.service_funding_of_case(actor, beneficiary_id),
+        # One key per rendering (with the service's id in the form): a double-submitted form
+        # finds the first reservation instead of refusing the second.
+        reserve_key=secrets.token_urlsafe(12),
         alerts=await services.alerts_of_case(actor, beneficiary_id),
         service_needs=await services.services_now(actor, beneficiary_id, settings),
         regions=POLICE_REGIONS,
@@ -96,6 +101,40 @@ class HelpNowController(Controller):
         )
         return see_other(request, f"/grants/requests/{held.support_request_id}/edit")
 
+    @post("/reserve", guards=[permitted("match.act")])
+    async def reserve(
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        settings: AppSettings,
+        beneficiary_id: Id,
+    ) -> Template | Response[Any]:
+        """Reserve the service and open the pre-filled support request, then go to the draft."""
+        try:
+            form = await parse_form(request, ReserveServiceForm)
+            reserved = await services.reserve_and_apply(
+                actor,
+                beneficiary_id,
+                form.service_id,
+                settings,
+                units=form.units,
+                matter=form.matter or None,
+                idempotency_key=form.idempotency_key or None,
+            )
+        except (InvalidInput, Conflict, PermissionDenied) as error:
+            return await _panel(
+                actor,
+                settings,
+                beneficiary_id,
+                services.MatchFilters(),
+                errors=form_errors(error),
+            )
+        flash(
+            request,
+            _("The service is reserved. Check the support request for it and submit it."),
+        )
+        return see_other(request, f"/grants/requests/{reserved.support_request_id}/edit")
+
 
 class FundingController(Controller):
     """The funding link beside a support request and a placement (htmx fragments)."""
@@ -106,7 +145,15 @@ class FundingController(Controller):
     @get("/requests/{request_id:int}", guards=[permitted("funding.read")])
     async def of_request(self, actor: CurrentActor, request_id: Id) -> Template:
         funding = await services.funding_of_request(actor, request_id)
-        return page("matching/partials/funding.html", funding=funding, side="request")
+        service_funding = (
+            None if funding else await services.service_funding_of_request(actor, request_id)
+        )
+        return page(
+            "matching/partials/funding.html",
+            funding=funding,
+            service_funding=service_funding,
+            side="request",
+        )
 
     @get("/placements/{placement_id:int}", guards=[permitted("funding.read")])
     async def of_placement(self, actor: CurrentActor, placement_id: Id) -> Template:

@@ -20,6 +20,7 @@ TWINS: dict[str, tuple[str, ...]] = {
     "POST /beneficiaries/{beneficiary_id:int}/shares": ("shareCase",),
     "POST /beneficiaries/shares/{share_id:int}/{answer:str}": ("answerShare",),
     "POST /beneficiaries/{beneficiary_id:int}/help-now/hold": ("holdMatch",),
+    "POST /beneficiaries/{beneficiary_id:int}/help-now/reserve": ("reserveServiceMatch",),
     "POST /shelters/categories/{category_id:int}/hold": ("createHold",),
     "POST /shelters/holds/{hold_id:int}/release": ("releaseHold",),
     "POST /shelters/{shelter_id:int}/address": ("revealShelterAddress",),

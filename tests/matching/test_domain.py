@@ -21,6 +21,9 @@ from matching.domain import (
     hard_refusal,
     rank,
 )
+from matching.service_rules import rank_services
+from providers.domain import PersonFacts, exclusions
+from providers.services.models import Capacity, ServiceView
 
 NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 CONTEXT = Context(now=NOW, stale_hours=24)
@@ -323,3 +326,123 @@ def test_ranking_is_deterministic_whatever_the_order_of_the_offers(
     assert key == [(m.offer.category_id, m.score) for m in backwards.eligible]
     scores = [m.score for m in forwards.eligible]
     assert scores == sorted(scores, reverse=True)
+
+
+# --- services, matched with the same rules ------------------------------------------------
+
+service_people = st.builds(
+    PersonFacts,
+    region=st.sampled_from(["stockholm", "syd"]),
+    languages=st.lists(st.sampled_from(["sv", "ro", "th"]), min_size=1, max_size=2, unique=True),
+    is_minor=st.booleans(),
+    age_known=st.booleans(),
+    gender=st.sampled_from(["woman", "man"]),
+    children_count=st.integers(0, 2),
+    interpreter_language=st.sampled_from([None, "ro"]),
+).map(lambda person: replace(person, age_known=person.age_known or person.is_minor))
+
+
+@st.composite
+def service_views(draw: st.DrawFn) -> ServiceView:
+    service_id = draw(st.integers(1, 10_000))
+    unit = draw(st.sampled_from(["hours", "places", "cases"]))
+    maximum = draw(st.integers(0, 40))
+    return ServiceView(
+        id=service_id,
+        provider_id=draw(st.integers(1, 3)),
+        provider_name="Byrån",
+        name=f"Tjänst {service_id}",
+        kind=draw(st.sampled_from(["legal_aid", "rehabilitation", "interpreting"])),
+        description="",
+        matters=["migration_appeal"],
+        residential=False,
+        length_months=None,
+        intake="",
+        regions=draw(st.lists(st.sampled_from(["stockholm", "syd"]), max_size=2, unique=True)),
+        remote=draw(st.booleans()),
+        languages=draw(st.lists(st.sampled_from(["sv", "ro", "th"]), min_size=1, unique=True)),
+        target_groups=draw(st.lists(st.sampled_from(["women", "men"]), max_size=2, unique=True)),
+        takes_minors=draw(st.booleans()),
+        price=draw(st.integers(0, 5_000_000)),
+        price_unit={"hours": "hour", "places": "place", "cases": "case"}[unit],
+        referral_contact="intag@byran.example",
+        capacity_unit=unit,
+        active=True,
+        capacity=Capacity(
+            unit=unit,
+            available=draw(st.integers(0, maximum)),
+            maximum=maximum,
+            reserved=0,
+            version=1,
+            confirmed_at=draw(st.sampled_from([NOW, NOW - timedelta(days=3)])),
+            stale=False,
+        ),
+    )
+
+
+unique_services = st.lists(service_views(), max_size=12, unique_by=lambda view: view.id)
+NEEDS = ["legal_aid", "rehabilitation", "interpreter", "shelter"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    person=service_people,
+    service_list=unique_services,
+    consented=st.frozensets(st.integers(1, 3)),
+    budget=st.one_of(st.none(), st.integers(0, 10_000_000)),
+)
+def test_no_excluded_service_is_ever_returned_as_a_match(
+    person: PersonFacts,
+    service_list: list[ServiceView],
+    consented: frozenset[int],
+    budget: int | None,
+) -> None:
+    answer = rank_services(
+        NEEDS,
+        service_list,
+        person,
+        consented_providers=consented,
+        now=NOW,
+        stale_hours=24,
+        budget_left={"legal_aid": budget, "rehabilitation": budget, "other": budget},
+    )
+    assert [need.need for need in answer] == ["legal_aid", "rehabilitation", "interpreter"]
+    for need in answer:
+        for match in need.eligible:
+            assert exclusions(match.service.facts, person) == []
+            assert match.service.provider_id in consented
+            assert match.service.capacity is not None
+            assert match.service.capacity.available >= match.units >= 1
+            assert match.service.kind == need.kind
+            if not match.service.takes_minors:
+                assert person.age_known
+                assert not person.is_minor
+            assert match.service.remote or person.region in match.service.regions
+        for match in need.excluded:
+            assert match.excluded_by is not None
+        of_kind = [service for service in service_list if service.kind == need.kind]
+        assert len(need.eligible) + len(need.excluded) == len(of_kind)
+
+
+@settings(max_examples=200, deadline=None)
+@given(person=service_people, service_list=unique_services)
+def test_service_ranking_is_deterministic_whatever_the_order_of_the_services(
+    person: PersonFacts, service_list: list[ServiceView]
+) -> None:
+    def ranked(services: list[ServiceView]) -> list[list[tuple[int, int]]]:
+        answer = rank_services(
+            NEEDS,
+            services,
+            person,
+            consented_providers=frozenset({1, 2, 3}),
+            now=NOW,
+            stale_hours=24,
+            budget_left={},
+        )
+        return [[(m.service.id, m.score) for m in need.eligible] for need in answer]
+
+    forwards = ranked(service_list)
+    assert forwards == ranked(list(reversed(service_list)))
+    for need in forwards:
+        scores = [score for _, score in need]
+        assert scores == sorted(scores, reverse=True)

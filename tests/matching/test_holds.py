@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,13 +16,17 @@ from redis.asyncio import Redis
 from beneficiaries.tables import Beneficiary
 from fristad import i18n
 from fristad.errors import Conflict, PermissionDenied
+from matching import services as matching
 from matching.domain import BedOffer, Context, Person, hard_refusal
 from matching.tables import UnmetDemand
+from providers import services as providers
 from shelters import services as shelters
 from shelters.tables import BedCategory, Hold, Shelter
 from tests.accounts.helpers import post_form, sign_in
 from tests.matching.helpers import CASES_AT_THE_HOLD, category_for, make_world, person_for
 from tests.matching.test_domain import NOW, OFFER, WOMAN
+from tests.providers.helpers import make_case
+from tests.providers.helpers import make_world as provider_world
 
 
 @pytest.mark.parametrize(("person_change", "offer_change", "rule"), CASES_AT_THE_HOLD)
@@ -157,3 +162,62 @@ async def test_hold_bed_refuses_exactly_the_offers_the_rules_exclude(
         held = False
     assert held is not excluded
     assert await Shelter.count() == 1
+
+
+service_cases = st.fixed_dictionaries(
+    {
+        "gender": st.sampled_from(["woman", "man"]),
+        "birth_year": st.sampled_from([None, 1996, date.today().year - 16]),
+        "languages": st.lists(st.sampled_from(["sv", "ro", "th"]), min_size=1, unique=True),
+        "region": st.sampled_from(["stockholm", "syd"]),
+        "interpreter_language": st.sampled_from(["", "ro"]),
+    }
+).map(lambda case: {**case, "municipality": {"stockholm": "0180", "syd": "1280"}[case["region"]]})
+service_data = st.fixed_dictionaries(
+    {
+        "regions": st.lists(st.sampled_from(["stockholm", "syd"]), min_size=1, unique=True),
+        "remote": st.booleans(),
+        "languages": st.lists(st.sampled_from(["sv", "ro", "th"]), min_size=1, unique=True),
+        "takes_minors": st.booleans(),
+        "target_groups": st.lists(st.sampled_from(["women", "men"]), unique=True),
+    }
+)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    case=service_cases,
+    service=service_data,
+    available=st.sampled_from([0, 40]),
+    consent=st.booleans(),
+)
+async def test_reserve_service_refuses_exactly_the_services_matching_excludes(
+    jobs: Redis,
+    case: dict[str, Any],
+    service: dict[str, Any],
+    available: int,
+    consent: bool,
+) -> None:
+    """The services' twin of the bed property above: what help now lists as eligible for the
+    person can be reserved, and whatever it excludes is refused."""
+    from fristad import database
+    from fristad.settings import get_settings
+
+    await database.truncate_all()
+    world = await provider_world(available=available, **service)
+    beneficiary_id = await make_case(world, consent=consent, needs=["legal_aid"], **case)
+    [need] = await matching.services_now(world.caseworker_actor, beneficiary_id, get_settings())
+    [match] = [*need.eligible, *need.excluded]
+    try:
+        await providers.reserve_service(
+            world.caseworker_actor, world.service_id, beneficiary_id, units=match.units
+        )
+        reserved = True
+    except (Conflict, PermissionDenied):
+        reserved = False
+    assert reserved is match.eligible
+    assert await providers.broken_invariants() == []

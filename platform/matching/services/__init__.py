@@ -20,6 +20,15 @@ from matching.services.reverse import (
     fitting_cases,
     match_freed_beds,
 )
+from matching.services.service_funding import (
+    FundedReservation,
+    ServiceFunding,
+    reserve_and_apply,
+    service_funding_of_case,
+    service_funding_of_request,
+    settle_service,
+    settle_services,
+)
 from matching.services.services_now import services_now
 from matching.services.situation import CASE_SITUATION
 
@@ -31,9 +40,11 @@ __all__ = [
     "MAX_NIGHTS",
     "Alert",
     "FundedHold",
+    "FundedReservation",
     "Funding",
     "HelpNow",
     "MatchFilters",
+    "ServiceFunding",
     "alert_for_event",
     "alerts_of_case",
     "fitting_cases",
@@ -45,7 +56,12 @@ __all__ = [
     "match_freed_beds",
     "nights_stayed",
     "record_unmet",
+    "reserve_and_apply",
+    "service_funding_of_case",
+    "service_funding_of_request",
     "services_now",
     "settle",
     "settle_all",
+    "settle_service",
+    "settle_services",
 ]

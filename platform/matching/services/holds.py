@@ -10,17 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from accounts import audit
 from accounts.domain import Actor
 from accounts.policy import require
 from beneficiaries import services as beneficiaries
-from fristad.database import write_transaction
 from fristad.errors import Conflict, InvalidInput, NotFound
 from fristad.i18n import gettext as _
 from fristad.settings import Settings, get_settings
-from grants import services as grants
 from grants.schemas import CostLineIn, RequestIn
 from matching.domain import hard_refusal
+from matching.services.applying import budget_for, open_linked_request, period_problem
 from matching.services.demand import record_unmet
 from matching.services.facts import context_for, now, offer_of, person_of
 from matching.services.help_now import MAX_NIGHTS
@@ -76,22 +74,11 @@ async def hold_and_apply(
     offer = offers[0]
     if not offer.price_per_night:
         raise Conflict(_("The shelter has not stated a price per night: apply by hand."))
-    budget = await grants.budget_left("shelter")
-    if budget is None:
-        raise Conflict(_("No open programme has a shelter budget."))
+    budget = await budget_for("shelter")
     start = now().date()
-    if start + timedelta(days=nights) > budget.ends_on:
-        # The request's period must lie within the programme's; say so before holding a bed.
-        raise InvalidInput(
-            {
-                "nights": _("%(programme)s ends on %(date)s: at most %(nights)s nights.")
-                % {
-                    "programme": budget.programme_name,
-                    "date": budget.ends_on.isoformat(),
-                    "nights": max((budget.ends_on - start).days, 0),
-                }
-            }
-        )
+    if problem := period_problem(budget, start, nights):
+        # Say so before holding a bed.
+        raise InvalidInput({"nights": problem})
     held = await shelters.hold_bed(actor, category_id, beneficiary_id, settings=settings)
     draft = RequestIn(
         programme_id=budget.programme_id,
@@ -110,31 +97,24 @@ async def hold_and_apply(
             )
         ],
     )
-    try:
-        async with write_transaction():
-            request_id = await grants.create_request(actor, draft)
-            link = FundingLink(
-                hold=held.hold.id,
-                support_request=request_id,
-                beneficiary=beneficiary_id,
-                nights=nights,
-                price_per_night=offer.price_per_night,
-                created_by=actor.user_id,
-                created_at=now(),
-            )
-            await link.save()
-            await audit.record(
-                "match.held_and_applied",
-                actor=actor,
-                object_type="beneficiary",
-                object_id=beneficiary_id,
-                detail={"hold": held.hold.id, "support_request": request_id},
-            )
-    except Exception:
-        await shelters.release_hold(actor, held.hold.id)
-        raise
+    request_id, link_id = await open_linked_request(
+        actor,
+        draft,
+        lambda request_id: FundingLink(
+            hold=held.hold.id,
+            support_request=request_id,
+            beneficiary=beneficiary_id,
+            nights=nights,
+            price_per_night=offer.price_per_night,
+            created_by=actor.user_id,
+            created_at=now(),
+        ),
+        event="match.held_and_applied",
+        detail={"hold": held.hold.id},
+        undo=lambda: shelters.release_hold(actor, held.hold.id),
+    )
     return FundedHold(
-        link_id=int(link.id),
+        link_id=link_id,
         hold_id=held.hold.id,
         support_request_id=request_id,
         nights=nights,

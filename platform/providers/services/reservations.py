@@ -344,6 +344,17 @@ async def expire_reservation(reservation_id: int) -> bool:
     return await _end(reservation_id, "expired", actor=None, only_if_due=True) is not None
 
 
+async def release_unfunded_reservation(reservation_id: int) -> bool:
+    """Give a pending reservation's units back because its funding was refused (matching's
+    sweep, for the system); False when it was no longer pending."""
+    return await _end(reservation_id, "released", actor=None) is not None
+
+
+async def reservation_facts(reservation_id: int) -> ReservationView:
+    """A reservation without the person's code, for the funding link (the system's read)."""
+    return reservation_view(await reservation_row(reservation_id), with_code=False)
+
+
 async def expire_overdue() -> int:
     """The sweep: expire every pending reservation past its time (a lost job's backstop)."""
     due = await Reservation.select(Reservation.id).where(
