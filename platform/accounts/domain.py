@@ -60,7 +60,7 @@ def parse_role(value: str) -> Role:
 
 
 # Roles that must sign in with a second factor, whatever the configuration says.
-MFA_ROLES: Final = frozenset({Role.OFFICER})
+MFA_ROLES: Final = frozenset({Role.OFFICER, Role.COORDINATOR})
 
 
 @dataclass(frozen=True)

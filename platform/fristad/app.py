@@ -47,6 +47,7 @@ import grants.services
 import matching.routes
 import matching.services
 import pathways.routes
+import pathways.services
 import providers.routes
 import shelters.routes
 import shelters.services
@@ -94,6 +95,10 @@ beneficiaries.services.funded_cases_with(grants.services.cases_funded_by)
 beneficiaries.services.end_open_items_with(matching.services.CASE_ENDING)
 # The person's page leads with where they are: their place, beds held, requests (the same way).
 beneficiaries.services.situation_with(matching.services.CASE_SITUATION)
+# Registering a person who may be a child starts the minors' path (pathways' case plan), in the
+# registration's transaction; the region view shows beds and services (matching's).
+beneficiaries.services.on_registration(pathways.services.start_minor_path)
+pathways.services.region_supply_with(matching.services.REGION_SUPPLY)
 
 JOBS = Jobs(
     functions=[*fristad_jobs.FUNCTIONS, *(job for app in APPS for job in app.jobs)],
@@ -183,7 +188,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             {
                 "settings": settings,
                 "redis": redis,
-                "start_pages": [start for app in APPS for start in app.start_pages],
+                # Stable: a page of a lower rank comes first (the coordinators' region view).
+                "start_pages": sorted(
+                    (start for app in APPS for start in app.start_pages), key=lambda s: s.rank
+                ),
             }
         ),
         dependencies={

@@ -1,10 +1,27 @@
 """What pathways hands the composition root (fristad.app): pages, API, menu, jobs."""
 
-from fristad.web import AppParts
-from pathways import policy
+from accounts.policy import allows
+from beneficiaries.domain import label, options
+from fristad.i18n import N_
+from fristad.regions import municipalities_in
+from fristad.web import AppParts, NavItem, StartPage
+from pathways import plan_jobs, plans, policy
+from pathways.plans_api import CasePlanApi
+from pathways.plans_views import CasePlanController, PlanActionController
 
 PARTS = AppParts(
     name="pathways",
     policy=policy,
-    route_handlers=[],
+    route_handlers=[CasePlanController, PlanActionController, CasePlanApi],
+    nav=[NavItem(N_("My region"), "/pathways/plans/region", allows("case_plan.region"))],
+    # Coordinators start on their region (before matching's "Today", which they may also see).
+    start_pages=[StartPage("/pathways/plans/region", allows("case_plan.region"), rank=-1)],
+    template_globals={
+        "plan_vocab": plans,
+        "plan_label": label,
+        "plan_options": options,
+        "plan_municipalities": lambda region: [(m.code, m.name) for m in municipalities_in(region)],
+    },
+    jobs=plan_jobs.FUNCTIONS,
+    cron_jobs=plan_jobs.CRON_JOBS,
 )
