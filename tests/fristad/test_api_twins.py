@@ -65,6 +65,13 @@ TWINS: dict[str, tuple[str, ...]] = {
     "POST /providers/operate/reservations/{reservation_id:int}/accept": ("acceptReservation",),
     "POST /providers/operate/reservations/{reservation_id:int}/decline": ("declineReservation",),
     "POST /figures/exports": ("requestFiguresExport",),
+    "POST /beneficiaries/{beneficiary_id:int}/plan/seed": ("seedCasePlan",),
+    "POST /pathways/plans/actions/{action_id:int}": ("changePlanAction",),
+    "POST /beneficiaries/{beneficiary_id:int}/plan/minor/social-services": (
+        "recordSocialServicesNotified",
+    ),
+    "POST /beneficiaries/{beneficiary_id:int}/plan/minor/guardian": ("recordGuardian",),
+    "POST /beneficiaries/{beneficiary_id:int}/plan/minor/consent": ("recordGuardianConsent",),
 }
 # Why a page action has no twin. A person's own credentials and session are handled signed in,
 # never by a token (a token cannot create tokens or change passwords).

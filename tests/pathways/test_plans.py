@@ -137,9 +137,11 @@ async def test_the_childs_path_records_social_services_the_guardian_and_the_cons
     assert states["guardian_appointed"] == "done"
     assert states["guardian_consent"] == "done"
     stored = await MinorPath.select(MinorPath.guardian_encrypted).first()
-    assert stored is not None and "Anna" not in stored["guardian_encrypted"]
+    assert stored is not None
+    assert "Anna" not in stored["guardian_encrypted"]
     seen_by_coordinator = (await services.case_plan(world.coordinator, girl)).minor_path
-    assert seen_by_coordinator is not None and seen_by_coordinator.has_guardian
+    assert seen_by_coordinator is not None
+    assert seen_by_coordinator.has_guardian
     assert seen_by_coordinator.guardian_name is None
     assert seen_by_coordinator.guardian_contact is None
 
