@@ -71,13 +71,9 @@ DESCRIPTION = "True"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="pathways", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="pathways", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="MinorPath", tablename="minor_path", schema=None, columns=None
-    )
+    manager.add_table(class_name="MinorPath", tablename="minor_path", schema=None, columns=None)
 
     manager.add_table(
         class_name="CasePlanNotice",

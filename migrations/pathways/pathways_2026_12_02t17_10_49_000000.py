@@ -12,7 +12,9 @@ DESCRIPTION = "case plan constraints"
 
 async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="pathways", description=DESCRIPTION)
-    add_unique(manager, "case_plan_action", "case_plan_action_one_per_code", ["beneficiary", "code"])
+    add_unique(
+        manager, "case_plan_action", "case_plan_action_one_per_code", ["beneficiary", "code"]
+    )
     add_check(
         manager,
         "case_plan_action",
