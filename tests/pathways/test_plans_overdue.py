@@ -21,7 +21,8 @@ def overdue_mails(settings: Settings, email: str) -> list[str]:
     return [
         entry.name
         for entry in list_outbox(settings, limit=500)
-        if entry.to == email and "Overdue in a case plan" in entry.subject
+        # The recipients' language is Swedish (the mail is in theirs, not the test's).
+        if entry.to == email and "Försenat i en ärendeplan" in entry.subject
     ]
 
 
@@ -54,7 +55,7 @@ async def test_an_overdue_action_is_told_to_its_owner_once_per_lapse(
     assert len(mails) == before + 1
     message = read_outbox(settings, mails[0])
     assert message is not None
-    assert "Healthcare booked" in message.text
+    assert "Hälso- och sjukvård bokad" in message.text
     assert plan.code not in message.text
     assert len(overdue_mails(settings, world.caseworker_user.email)) >= 1
 

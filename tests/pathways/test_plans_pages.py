@@ -11,7 +11,6 @@ from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 
 from accounts.domain import Role
-from fristad import i18n
 from pathways import services
 from pathways.tables import CasePlanAction, MinorPath
 from tests.accounts.helpers import csrf, make_org, make_user, sign_in
@@ -20,21 +19,17 @@ from tests.pathways.plans_helpers import CHILD_BORN, make_case, make_plan_world
 Client = AsyncTestClient[Litestar]
 
 
-async def _english(client: Client) -> None:
-    client.cookies.set(i18n.LOCALE_COOKIE, "en")
-
-
 async def test_the_plan_page_shows_the_actions_and_an_htmx_change_answers_with_its_row(
     client: Client,
 ) -> None:
     world = await make_plan_world()
     girl = await make_case(world, birth_year=CHILD_BORN, shelter_requirements=[])
-    await _english(client)
     await sign_in(client, world.caseworker_user)
     page = await client.get(f"/beneficiaries/{girl}/plan")
     assert page.status_code == 200
-    assert "Guardian (god man) appointed and recorded" in page.text
-    assert "The child&#39;s path" in page.text
+    # The user's own language (Swedish) is the page's.
+    assert "God man förordnad och registrerad" in page.text
+    assert "Barnets väg" in page.text
     case_page = await client.get(f"/beneficiaries/{girl}")
     assert f"/beneficiaries/{girl}/plan" in case_page.text
 
@@ -48,7 +43,7 @@ async def test_the_plan_page_shows_the_actions_and_an_htmx_change_answers_with_i
     )
     assert row.status_code == 200
     assert f'id="action-{action["id"]}"' in row.text
-    assert "Booked" in row.text
+    assert "Bokad" in row.text
     refused = await client.post(
         f"/pathways/plans/actions/{action['id']}",
         data={"state": "not_applicable", "_csrf_token": token},
@@ -146,7 +141,6 @@ async def test_a_coordinator_starts_on_the_region_view(client: Client, jobs: Red
         CasePlanAction.id == plan.actions[0].id
     )
     elsewhere = await make_case(world, region="syd", municipality="1280", shared=True)
-    await _english(client)
     await sign_in(client, world.coordinator_user)
     home = await client.get("/", follow_redirects=False)
     assert home.headers["location"] == "/pathways/plans/region"
