@@ -13,7 +13,11 @@ PARTS = AppParts(
     name="pathways",
     policy=policy,
     route_handlers=[CasePlanController, PlanActionController, CasePlanApi],
-    nav=[NavItem(N_("My region"), "/pathways/plans/region", allows("case_plan.region"))],
+    nav=[
+        NavItem(N_("My region"), "/pathways/plans/region", allows("case_plan.region")),
+        # Where the overdue notices of one's organisation are told in the app.
+        NavItem(N_("Overdue actions"), "/pathways/plans/notices", allows("case_plan.read")),
+    ],
     # Coordinators start on their region (before matching's "Today", which they may also see).
     start_pages=[StartPage("/pathways/plans/region", allows("case_plan.region"), rank=-1)],
     template_globals={

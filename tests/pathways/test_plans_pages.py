@@ -30,6 +30,9 @@ async def test_the_plan_page_shows_the_actions_and_an_htmx_change_answers_with_i
     # The user's own language (Swedish) is the page's.
     assert "God man förordnad och registrerad" in page.text
     assert "Barnets väg" in page.text
+    notices = await client.get("/pathways/plans/notices")
+    assert notices.status_code == 200
+    assert "Inget är försenat." in notices.text
     case_page = await client.get(f"/beneficiaries/{girl}")
     assert f"/beneficiaries/{girl}/plan" in case_page.text
 
