@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from redis.asyncio import Redis
 
 from fristad.mail import list_outbox, read_outbox
 from fristad.settings import Settings
 from pathways import plan_jobs, services
+from pathways.services import plan_overdue
 from pathways.tables import CasePlanAction, CasePlanNotice
 from tests.jobs import run_queued_jobs
 from tests.pathways.plans_helpers import make_case, make_plan_world
@@ -90,3 +92,23 @@ async def test_nothing_is_told_before_the_due_day_has_passed(
     )
     assert await plan_jobs.notify_overdue_actions({"settings": settings}) == 0
     assert await CasePlanNotice.count() == 0
+
+
+async def test_lapses_told_already_do_not_hide_newer_ones_from_the_next_run(
+    jobs: Redis, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job reads the overdue actions in batches by id (a batch of two here)."""
+    monkeypatch.setattr(plan_overdue, "BATCH", 2)
+    world = await make_plan_world()
+    case = await make_case(world)
+    plan = await services.seed_case_plan(world.caseworker, case, "adult_sexual_exploitation")
+    ids = [action.id for action in plan.actions]
+    await CasePlanAction.update({CasePlanAction.due_on: YESTERDAY}).where(
+        CasePlanAction.id.is_in(ids[:3])
+    )
+    assert await plan_jobs.notify_overdue_actions({"settings": settings}) == 3
+    await CasePlanAction.update({CasePlanAction.due_on: YESTERDAY}).where(
+        CasePlanAction.id == ids[-1]
+    )
+    assert await plan_jobs.notify_overdue_actions({"settings": settings}) == 1
+    assert await CasePlanNotice.count() == 4

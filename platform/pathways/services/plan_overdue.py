@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from accounts.domain import Actor
 from accounts.policy import require
@@ -49,7 +50,19 @@ async def notify_overdue(on: dt.date | None = None, settings: Settings | None = 
     told of (none the second time)."""
     on = on or datetime.now(UTC).date()
     settings = settings or get_settings()
-    rows = (
+    told = 0
+    after = 0
+    # In batches by id: the lapses told already stay overdue, so a plain LIMIT would keep
+    # answering them and never reach the newer ones.
+    while rows := await _overdue_after(after, on):
+        after = rows[-1]["id"]
+        for row in rows:
+            told += await _tell(row, settings)
+    return told
+
+
+async def _overdue_after(after: int, on: dt.date) -> list[dict[str, Any]]:
+    return list(
         await CasePlanAction.select(
             CasePlanAction.id,
             CasePlanAction.code,
@@ -58,7 +71,8 @@ async def notify_overdue(on: dt.date | None = None, settings: Settings | None = 
             CasePlanAction.beneficiary.organisation.as_alias("case_organisation"),
         )
         .where(
-            CasePlanAction.state.is_in(list(plans.OPEN_STATES))
+            (CasePlanAction.id > after)
+            & CasePlanAction.state.is_in(list(plans.OPEN_STATES))
             & (CasePlanAction.due_on < on)
             & CasePlanAction.beneficiary.anonymised_at.is_null()
             & CasePlanAction.beneficiary.status.is_in(["open", "placed"])
@@ -66,29 +80,28 @@ async def notify_overdue(on: dt.date | None = None, settings: Settings | None = 
         .order_by(CasePlanAction.id)
         .limit(BATCH)
     )
-    told = 0
-    for row in rows:
-        organisation_id = row["owner_organisation"] or row["case_organisation"]
-        async with write_transaction():
-            inserted = (
-                await CasePlanNotice.insert(
-                    CasePlanNotice(
-                        action=row["id"],
-                        organisation=organisation_id,
-                        due_on=row["due_on"],
-                        created_at=datetime.now(UTC),
-                    )
+
+
+async def _tell(row: dict[str, Any], settings: Settings) -> int:
+    """The notice and mails of one lapse, in one transaction; 0 when told already."""
+    organisation_id = row["owner_organisation"] or row["case_organisation"]
+    async with write_transaction():
+        inserted = (
+            await CasePlanNotice.insert(
+                CasePlanNotice(
+                    action=row["id"],
+                    organisation=organisation_id,
+                    due_on=row["due_on"],
+                    created_at=datetime.now(UTC),
                 )
-                .on_conflict(
-                    target=(CasePlanNotice.action, CasePlanNotice.due_on), action="DO NOTHING"
-                )
-                .returning(CasePlanNotice.id)
             )
-            if not inserted:
-                continue  # told of this lapse already
-            told += 1
-            await _mail_staff(organisation_id, row["id"], row["code"], row["due_on"], settings)
-    return told
+            .on_conflict(target=(CasePlanNotice.action, CasePlanNotice.due_on), action="DO NOTHING")
+            .returning(CasePlanNotice.id)
+        )
+        if not inserted:
+            return 0  # told of this lapse already
+        await _mail_staff(organisation_id, row["id"], row["code"], row["due_on"], settings)
+    return 1
 
 
 async def _mail_staff(
