@@ -65,7 +65,7 @@ def parse_role(value: str) -> Role:
 
 
 # Roles that must sign in with a second factor, whatever the configuration says.
-MFA_ROLES: Final = frozenset({Role.OFFICER, Role.RETURN_OFFICER})
+MFA_ROLES: Final = frozenset({Role.OFFICER, Role.RETURN_OFFICER, Role.COORDINATOR})
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,10 @@ beneficiaries.services.situation_with(matching.services.CASE_SITUATION)
 # Withdrawing the consent to share with IOM stops the person's return plan and the partner's
 # reach at once (beneficiaries may not import pathways).
 beneficiaries.services.on_consent_withdrawn(pathways.services.stop_on_consent_withdrawn)
+# Registering a person who may be a child starts the minors' path (pathways' case plan), in the
+# registration's transaction; the region view shows beds and services (matching's).
+beneficiaries.services.on_registration(pathways.services.start_minor_path)
+pathways.services.region_supply_with(matching.services.REGION_SUPPLY)
 
 JOBS = Jobs(
     functions=[*fristad_jobs.FUNCTIONS, *(job for app in APPS for job in app.jobs)],
@@ -187,7 +191,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             {
                 "settings": settings,
                 "redis": redis,
-                "start_pages": [start for app in APPS for start in app.start_pages],
+                # Stable: a page of a lower rank comes first (the coordinators' region view).
+                "start_pages": sorted(
+                    (start for app in APPS for start in app.start_pages), key=lambda s: s.rank
+                ),
             }
         ),
         dependencies={

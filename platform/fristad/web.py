@@ -99,6 +99,8 @@ class StartPage:
 
     href: str
     visible: Callable[[Any], bool]
+    # Pages of a lower rank are asked first (a role's more specific start page wins).
+    rank: int = 0
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,13 @@ TWINS: dict[str, tuple[str, ...]] = {
     "POST /pathways/returns/{plan_id:int}/depart": ("recordReturnDeparture",),
     "POST /pathways/returns/{plan_id:int}/tasks/{task_id:int}": ("moveReturnTask",),
     "POST /pathways/returns/{plan_id:int}/cost": ("draftReturnCost",),
+    "POST /beneficiaries/{beneficiary_id:int}/plan/seed": ("seedCasePlan",),
+    "POST /pathways/plans/actions/{action_id:int}": ("changePlanAction",),
+    "POST /beneficiaries/{beneficiary_id:int}/plan/minor/social-services": (
+        "recordSocialServicesNotified",
+    ),
+    "POST /beneficiaries/{beneficiary_id:int}/plan/minor/guardian": ("recordGuardian",),
+    "POST /beneficiaries/{beneficiary_id:int}/plan/minor/consent": ("recordGuardianConsent",),
 }
 # Why a page action has no twin. A person's own credentials and session are handled signed in,
 # never by a token (a token cannot create tokens or change passwords).

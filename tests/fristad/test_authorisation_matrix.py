@@ -25,7 +25,7 @@ from litestar.testing import AsyncTestClient
 from piccolo.conf.apps import Finder
 
 from accounts import services as accounts
-from accounts.domain import Role
+from accounts.domain import MFA_ROLES, Role
 from accounts.tables import ApiToken, Invitation, Membership, Organisation, User
 from beneficiaries.tables import Beneficiary, Consent, Share
 from figures.tables import FigureExport
@@ -33,6 +33,7 @@ from fristad import queue
 from fristad.app import JOBS, create_app, populate_demo
 from fristad.settings import Settings
 from grants.tables import Attachment, Budget, Payment, Programme, SupportRequest
+from pathways.tables import CasePlanAction
 from providers.tables import Reservation, Service
 from shelters.tables import BedCategory, Hold, Placement, Shelter
 from tests.accounts.helpers import TestUser, csrf, make_org, make_user, sign_in
@@ -127,6 +128,7 @@ async def _objects_of_others() -> dict[str, str]:
         "file_name": "20260101T000000-x.eml",
         "answer": "accept",
         "action": "submit",
+        "action_id": str(await _first_id(CasePlanAction)),
     }
 
 
@@ -207,7 +209,7 @@ async def _foreign_user(role: Role) -> TestUser:
         f"{role}@frammande.example",
         organisation_id=organisation_id,
         role=role,
-        mfa=role == Role.OFFICER,
+        mfa=role in MFA_ROLES,
         region=region,
     )
 

@@ -23,9 +23,11 @@ from beneficiaries.services.consent import (
 from beneficiaries.services.for_apps import (
     case_for,
     case_id_by_code,
+    case_on,
     end_placement,
     gap_of,
     minimal_profile,
+    organisations_on_case,
 )
 from beneficiaries.services.for_matching import (
     cases_waiting_for_shelter,
@@ -64,6 +66,7 @@ from beneficiaries.services.records import (
     trail,
     update_beneficiary,
 )
+from beneficiaries.services.registered import announce_registration, on_registration
 from beneficiaries.services.sharing import answer_share, incoming_shares, share_case, shares_of
 from beneficiaries.services.situation import (
     CaseSituation,
@@ -102,9 +105,11 @@ __all__ = [
     "SubjectData",
     "TrailEvent",
     "add_note",
+    "announce_registration",
     "answer_share",
     "case_for",
     "case_id_by_code",
+    "case_on",
     "cases_waiting_for_shelter",
     "caseworker_of",
     "change_status",
@@ -127,6 +132,8 @@ __all__ = [
     "member_organisations",
     "minimal_profile",
     "on_consent_withdrawn",
+    "on_registration",
+    "organisations_on_case",
     "provider_organisations",
     "record_consent",
     "reveal_identity",

@@ -6,10 +6,10 @@ from __future__ import annotations
 from accounts.domain import Actor
 from accounts.policy import require
 from beneficiaries.domain import MinimalProfile, normalise_code, split_codes
-from beneficiaries.services.models import BeneficiaryRecord
-from beneficiaries.services.reach import decrypt_gap, in_reach, require_owner
+from beneficiaries.services.models import Access, BeneficiaryRecord
+from beneficiaries.services.reach import decrypt_gap, in_reach, require_owner, valid_consent_filter
 from beneficiaries.services.status import change_status
-from beneficiaries.tables import Beneficiary
+from beneficiaries.tables import Beneficiary, Consent, Share
 from fristad.errors import InvalidInput, NotFound
 from fristad.i18n import gettext as _
 
@@ -95,3 +95,32 @@ async def minimal_profile(beneficiary_id: int) -> MinimalProfile:
         shelter_requirements=split_codes(row["shelter_requirements"]),
         protected_identity=row["protected_identity"] != "none",
     )
+
+
+async def case_on(actor: Actor, beneficiary_id: int) -> tuple[BeneficiaryRecord, Access]:
+    """The record (no identity) when the actor's organisation is on the case: it owns it, or
+    the case is shared with it (with the person's consent); for plans kept together."""
+    row, access = await in_reach(actor, beneficiary_id)
+    if access not in (Access.OWNER, Access.SHARED):
+        raise NotFound
+    return BeneficiaryRecord.of(row), access
+
+
+async def organisations_on_case(beneficiary_id: int) -> list[int]:
+    """The owning organisation, then those the case is shared with (accepted, consented)."""
+    row = (
+        await Beneficiary.select(Beneficiary.organisation)
+        .where(Beneficiary.id == beneficiary_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    consented = Consent.select(Consent.organisation).where(
+        (Consent.beneficiary == beneficiary_id) & valid_consent_filter("share_organisation")
+    )
+    shares = await Share.select(Share.organisation).where(
+        (Share.beneficiary == beneficiary_id)
+        & (Share.status == "accepted")
+        & Share.organisation.is_in(consented)
+    )
+    return list(dict.fromkeys([row["organisation"], *(share["organisation"] for share in shares)]))

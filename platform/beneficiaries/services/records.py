@@ -41,6 +41,7 @@ from beneficiaries.services.reach import (
     require_owner,
     within_reach,
 )
+from beneficiaries.services.registered import announce_registration
 from beneficiaries.tables import Beneficiary, StatusChange
 from fristad import crypto
 from fristad.database import write_transaction
@@ -109,7 +110,9 @@ async def create_beneficiary(
             await audit.record(
                 "beneficiary.created", actor=actor, object_type="beneficiary", object_id=row.id
             )
-            return await record_of(int(row.id))
+            record = await record_of(int(row.id))
+            await announce_registration(actor, record)
+            return record
     raise Conflict(_("Could not find a free code. Try again."))
 
 

@@ -13,6 +13,7 @@ from matching.services.funding import (
 )
 from matching.services.help_now import DEFAULT_NIGHTS, MAX_NIGHTS, HelpNow, MatchFilters, help_now
 from matching.services.holds import HOLD_GUARD, FundedHold, hold_and_apply
+from matching.services.region import REGION_SUPPLY
 from matching.services.reverse import (
     Alert,
     alert_for_event,
@@ -38,6 +39,7 @@ __all__ = [
     "DEFAULT_NIGHTS",
     "HOLD_GUARD",
     "MAX_NIGHTS",
+    "REGION_SUPPLY",
     "Alert",
     "FundedHold",
     "FundedReservation",

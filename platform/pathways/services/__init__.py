@@ -1,5 +1,22 @@
 """Pathways' services: every read and change of return plans and case plans, authorised here."""
 
+# --- case plans, the minors' path, the region view ---------------------------------------------
+from pathways.services.plan_overdue import PlanNotice, notify_overdue, plan_notices
+from pathways.services.plan_region import RegionSupply, RegionView, region_supply_with, region_view
+from pathways.services.plans import (
+    ActionChange,
+    CasePlan,
+    MinorPathView,
+    PlanAction,
+    case_plan,
+    change_action,
+    plan_action,
+    record_guardian,
+    record_guardian_consent,
+    record_social_services,
+    seed_case_plan,
+    start_minor_path,
+)
 from pathways.services.return_costs import draft_return_cost
 from pathways.services.return_plans import (
     PrintedSummary,
@@ -25,23 +42,42 @@ from pathways.services.returns import (
 )
 
 __all__ = [
+    "ActionChange",
+    "CasePlan",
+    "MinorPathView",
+    "PlanAction",
+    "PlanNotice",
     "PrintedSummary",
     "ReferralIn",
+    "RegionSupply",
+    "RegionView",
     "ReturnPlanRow",
     "ReturnPlanView",
     "ReturnTaskView",
     "accept_referral",
     "authorities",
+    "case_plan",
+    "change_action",
     "decline_referral",
     "draft_return_cost",
     "get_return_plan",
     "list_return_plans",
     "move_task",
+    "notify_overdue",
     "partners",
+    "plan_action",
+    "plan_notices",
     "printed_summary",
     "record_departure",
+    "record_guardian",
+    "record_guardian_consent",
+    "record_social_services",
     "refer_to_return",
+    "region_supply_with",
+    "region_view",
     "return_plan_of_case",
     "returns_by_country",
+    "seed_case_plan",
+    "start_minor_path",
     "stop_on_consent_withdrawn",
 ]
