@@ -33,6 +33,7 @@ async def make_org(name: str = "Org A", prefix: str = "802471350", **kinds: bool
             is_authority=kinds.get("authority", False),
             is_shelter_operator=kinds.get("shelter", False),
             is_provider=kinds.get("provider", False),
+            is_partner=kinds.get("partner", False),
         ),
     )
 

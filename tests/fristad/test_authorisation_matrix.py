@@ -33,7 +33,7 @@ from fristad import queue
 from fristad.app import JOBS, create_app, populate_demo
 from fristad.settings import Settings
 from grants.tables import Attachment, Budget, Payment, Programme, SupportRequest
-from pathways.tables import CasePlanAction
+from pathways.tables import CasePlanAction, ReturnPlan, ReturnTask
 from providers.tables import Reservation, Service
 from shelters.tables import BedCategory, Hold, Placement, Shelter
 from tests.accounts.helpers import TestUser, csrf, make_org, make_user, sign_in
@@ -64,6 +64,8 @@ FOREIGN_ROLES = [
     Role.SHELTER_STAFF,
     Role.PROVIDER_STAFF,
     Role.OFFICER,
+    Role.RETURN_OFFICER,
+    Role.PARTNER_STAFF,
 ]
 DENIED = {401, 403, 404}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -129,6 +131,8 @@ async def _objects_of_others() -> dict[str, str]:
         "answer": "accept",
         "action": "submit",
         "action_id": str(await _first_id(CasePlanAction)),
+        "plan_id": str(await _first_id(ReturnPlan)),
+        "task_id": str(await _first_id(ReturnTask)),
     }
 
 
@@ -199,8 +203,9 @@ async def _foreign_user(role: Role) -> TestUser:
     organisation_id = await make_org(
         f"Främmande {role}",
         f"55667788{FOREIGN_ROLES.index(role)}",
-        ngo=role != Role.OFFICER,
-        authority=role == Role.OFFICER,
+        ngo=role not in {Role.OFFICER, Role.RETURN_OFFICER, Role.PARTNER_STAFF},
+        authority=role in {Role.OFFICER, Role.RETURN_OFFICER},
+        partner=role == Role.PARTNER_STAFF,
         shelter=role == Role.SHELTER_STAFF,
         provider=role == Role.PROVIDER_STAFF,
     )
