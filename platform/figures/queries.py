@@ -98,12 +98,11 @@ async def people_by_exploitation(
     return counts
 
 
-async def status_changes_by(
-    to_status: str, period: Period, *, by: str, organisation_id: int | None = None
+async def status_changes_by_reason(
+    to_status: str, period: Period, organisation_id: int | None = None
 ) -> Split:
-    """Changes to ``to_status`` in the period, by the change's reason or the person's
-    citizenship (``by``)."""
-    column = StatusChange.reason if by == "reason" else StatusChange.beneficiary.citizenship
+    """Changes to ``to_status`` in the period, by the change's reason."""
+    column = StatusChange.reason
     where = (
         (StatusChange.to_status == to_status)
         & (StatusChange.changed_at >= period.start)
@@ -116,6 +115,25 @@ async def status_changes_by(
         await StatusChange.select(column.as_alias("code"), protected, Count(alias="count"))
         .where(where)
         .group_by(column, StatusChange.beneficiary.protected_identity)
+    )
+    return _split(rows, "code")
+
+
+async def returns_by_country(period: Period, organisation_id: int | None = None) -> Split:
+    """Cases that returned home in the period, by the country of return: the one the return
+    programme's plan departed to (pathways), else the person's citizenship."""
+    organisation = organisation_id or 0
+    rows = await StatusChange.raw(
+        "SELECT COALESCE((SELECT p.country FROM return_plan p WHERE p.beneficiary = b.id "
+        "AND p.departed_at IS NOT NULL ORDER BY p.departed_at DESC LIMIT 1), b.citizenship) "
+        "AS code, b.protected_identity AS protected_identity, COUNT(*) AS count "
+        "FROM status_change c JOIN beneficiary b ON b.id = c.beneficiary "
+        "WHERE c.to_status = 'returned' AND c.changed_at >= {} AND c.changed_at < {} "
+        "AND ({} = 0 OR b.organisation = {}) GROUP BY 1, 2",
+        period.start,
+        period.end,
+        organisation,
+        organisation,
     )
     return _split(rows, "code")
 

@@ -3,13 +3,14 @@ small counts and persons with protected identity."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from figures import services
 from figures.services import Dashboard, FigureTable
 from fristad.errors import InvalidInput, NotFound, PermissionDenied
+from pathways.tables import ReturnPlan
 from tests.figures.helpers import KR, FiguresWorld, make_world, people
 
 Shown = dict[str, int | str]
@@ -142,6 +143,29 @@ async def test_placements_returns_and_closures(world: FiguresWorld) -> None:
     assert table(figures, "returns_by_country") == {"BG": 5, "": 0, "total": 5}
     closures = table(figures, "closures_by_reason")
     assert (closures["needs_met"], closures["lost_contact"], closures["total"]) == (5, 0, 5)
+
+
+async def test_returns_count_under_the_country_the_return_plan_departed_to(
+    world: FiguresWorld,
+) -> None:
+    """The five returned Bulgarian citizens went home to Romania through the return programme:
+    the plan's country of return counts, not the citizenship."""
+    departed = datetime(2027, 8, 30, tzinfo=UTC)
+    for beneficiary_id in world.people["bg_men"][:5]:
+        await ReturnPlan.insert(
+            ReturnPlan(
+                beneficiary=beneficiary_id,
+                referrer=world.ngo_id,
+                authority=world.ngo_id,
+                state="departed",
+                country="RO",
+                created_at=departed,
+                departed_at=departed,
+                updated_at=departed,
+            )
+        )
+    figures = await services.dashboard(world.officer)
+    assert table(figures, "returns_by_country") == {"RO": 5, "": 0, "total": 5}
 
 
 async def test_occupancy_from_the_availability_history(world: FiguresWorld) -> None:

@@ -291,10 +291,8 @@ async def _people_tables(period: Period, organisation_id: int | None = None) -> 
         queries.people_by("citizenship", period, organisation_id),
         queries.people_by("region", period, organisation_id),
         queries.placements_by_region(period, organisation_id),
-        queries.status_changes_by(
-            "returned", period, by="citizenship", organisation_id=organisation_id
-        ),
-        queries.status_changes_by("closed", period, by="reason", organisation_id=organisation_id),
+        queries.returns_by_country(period, organisation_id),
+        queries.status_changes_by_reason("closed", period, organisation_id),
     )
     types = await queries.people_by_exploitation(period, organisation_id)
     countries = {c: codes.country_name(c) for c in sorted(citizenship.counts) if c}
@@ -345,7 +343,10 @@ async def _people_tables(period: Period, organisation_id: int | None = None) -> 
         _split_table(
             "returns_by_country",
             _("Returns by country"),
-            _("Cases that returned home in the period, by the person's citizenship."),
+            _(
+                "Cases that returned home in the period, by the country of return (the return "
+                "plan's, otherwise the person's citizenship)."
+            ),
             returns,
             {**return_countries, "": _("Not known")},
         ),
