@@ -222,7 +222,7 @@ async def decision_times(programme_id: int, period: Period) -> dict[str, Elapsed
     if _on_postgres():
         rows = await SupportRequest.raw(
             # The columns are ours, not input; the values are bound.
-            f"SELECT urgency AS code, {_percentiles('submitted_at', 'decided_at')} "  # noqa: S608
+            f"SELECT urgency AS code, {_percentiles('submitted_at', 'decided_at')} "  # noqa: S608  # nosec B608
             "FROM support_request WHERE programme = {} AND submitted_at IS NOT NULL "
             "AND decided_at >= {} AND decided_at < {} GROUP BY urgency",
             programme_id,
@@ -252,7 +252,7 @@ async def answer_times(period: Period, operator_id: int | None = None) -> dict[s
     operator = operator_id or 0  # 0: every operator's
     if _on_postgres():
         rows = await Hold.raw(
-            f"SELECT h.status AS code, {_percentiles('h.created_at', 'h.answered_at')} "  # noqa: S608
+            f"SELECT h.status AS code, {_percentiles('h.created_at', 'h.answered_at')} "  # noqa: S608  # nosec B608
             "FROM hold h JOIN shelter s ON s.id = h.shelter "
             "WHERE h.status IN ('accepted', 'declined') AND h.answered_at >= {} "
             "AND h.answered_at < {} AND ({} = 0 OR s.operator = {}) GROUP BY h.status",
@@ -366,7 +366,7 @@ async def placements_by_month(period: Period, organisation_id: int | None = None
     """Admissions to a shelter in the period, by month."""
     organisation = organisation_id or 0
     rows = await Placement.raw(
-        f"SELECT {_month_sql('p.admitted_at')} AS bucket, "  # noqa: S608 (ours, not input)
+        f"SELECT {_month_sql('p.admitted_at')} AS bucket, "  # noqa: S608 (ours, not input)  # nosec B608
         "b.protected_identity AS protected_identity, COUNT(*) AS count "
         "FROM placement p JOIN beneficiary b ON b.id = p.beneficiary "
         "WHERE p.admitted_at >= {} AND p.admitted_at < {} "
@@ -385,7 +385,7 @@ async def status_changes_by_month(
     """Changes to ``to_status`` (closures, returns) in the period, by month."""
     organisation = organisation_id or 0
     rows = await StatusChange.raw(
-        f"SELECT {_month_sql('c.changed_at')} AS bucket, "  # noqa: S608 (ours, not input)
+        f"SELECT {_month_sql('c.changed_at')} AS bucket, "  # noqa: S608 (ours, not input)  # nosec B608
         "b.protected_identity AS protected_identity, COUNT(*) AS count "
         "FROM status_change c JOIN beneficiary b ON b.id = c.beneficiary "
         "WHERE c.to_status = {} AND c.changed_at >= {} AND c.changed_at < {} "
@@ -403,7 +403,7 @@ async def money_by_month(programme_id: int, period: Period) -> dict[str, Money]:
     """The programme's ledger movements in the period, by month: allocations and adjustments,
     commitments less releases, payments."""
     rows = await SupportRequest.raw(
-        f"SELECT {_month_sql('l.created_at')} AS bucket, "  # noqa: S608 (ours, not input)
+        f"SELECT {_month_sql('l.created_at')} AS bucket, "  # noqa: S608 (ours, not input)  # nosec B608
         "SUM(CASE WHEN l.kind IN ('allocation', 'adjustment') THEN l.amount ELSE 0 END) "
         "AS allocated, "
         "SUM(CASE WHEN l.kind IN ('commitment', 'release') THEN l.amount ELSE 0 END) AS committed, "
@@ -440,7 +440,7 @@ async def beds_at(ends: Sequence[datetime], operator_id: int | None = None) -> l
         for i in range(len(ends))
     )
     rows = await SupportRequest.raw(
-        f"SELECT {sums} FROM (SELECT a.at AS at, "  # noqa: S608 (ours, not input; values bound)
+        f"SELECT {sums} FROM (SELECT a.at AS at, "  # noqa: S608 (ours, not input; values bound)  # nosec B608
         "a.capacity - a.out_of_service AS in_service, a.occupied + a.external AS occupied, "
         "LEAD(a.at) OVER (PARTITION BY a.category ORDER BY a.at, a.id) AS until "
         "FROM availability_change a JOIN shelter s ON s.id = a.shelter "

@@ -64,7 +64,7 @@ LEFT JOIN {Membership._meta.tablename} m ON m."user" = u.id AND m.active = {{}}
 LEFT JOIN {Organisation._meta.tablename} o ON o.id = m.organisation
 WHERE u.id = {{}}
 ORDER BY o.name, m.role
-"""  # noqa: S608 - table names from our own classes; values are parameters
+"""  # noqa: S608 - table names from our own classes; values are parameters  # nosec B608
 
 
 async def load_actor(
