@@ -22,6 +22,7 @@ from providers.schemas import (
     ProviderServiceOut,
     ReservationIn,
     ReservationOut,
+    ServiceDetailsIn,
     ServiceIn,
 )
 
@@ -85,6 +86,24 @@ class ProvidersApi(Controller):
             services.ServiceData(**msgspec.structs.asdict(data)),
         )
         return _out(await services.get_service(actor, service_id), ProviderServiceOut)
+
+    @put(
+        "/services/{service_id:int}/details",
+        summary="Change a service's registration (its provider's token); kind and capacity stay",
+        description="409 when a given version is out of date, 422 when the registration is refused",
+        status_code=HTTP_200_OK,
+        responses=PROBLEMS,
+        operation_id="updateService",
+    )
+    async def update_service(
+        self, actor: CurrentActor, service_id: Id, data: JSONBody[ServiceDetailsIn]
+    ) -> ProviderServiceOut:
+        fields = msgspec.structs.asdict(data)
+        version = fields.pop("version")
+        view = await services.update_service(
+            actor, service_id, services.ServiceDetails(**fields), version=version
+        )
+        return _out(view, ProviderServiceOut)
 
     @put(
         "/services/{service_id:int}/capacity",

@@ -132,6 +132,27 @@ class ServiceData:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class ServiceDetails:
+    """What the provider's staff change of a registered service: everything but its kind and
+    its capacity (``set_capacity`` keeps the numbers, so an edit never takes back reservations)."""
+
+    name: str
+    regions: list[str] = field(default_factory=list)
+    remote: bool = False
+    languages: list[str] = field(default_factory=list)
+    target_groups: list[str] = field(default_factory=list)
+    takes_minors: bool = False
+    price: int = 0
+    price_unit: str = "case"
+    referral_contact: str = ""
+    matters: list[str] = field(default_factory=list)
+    residential: bool = False
+    length_months: int | None = None
+    intake: str = ""
+    description: str = ""
+
+
 def service_problems(
     data: ServiceData, known_language: set[str] | frozenset[str]
 ) -> dict[str, str]:

@@ -67,6 +67,14 @@ def _update(actor: Actor, provider_id: int | None) -> Decision:
     return deny(_("Only the provider's own staff update its capacity."))
 
 
+@rule("service.edit", scope="write")
+def _edit(actor: Actor, provider_id: int | None) -> Decision:
+    """A registered service is described by the provider's own staff and administrators."""
+    if _provides(actor, provider_id):
+        return ALLOW
+    return deny(_("Only the provider's own staff change its services."))
+
+
 @rule("reservation.create", scope="write")
 def _reserve(actor: Actor, _obj: Any) -> Decision:
     if actor.has_role(*RESERVING_ROLES):

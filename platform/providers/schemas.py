@@ -43,9 +43,10 @@ class ReasonForm(msgspec.Struct):
     reason: Code = ""
 
 
-class ServiceForm(msgspec.Struct):
+class ServiceDetailsForm(msgspec.Struct):
+    """A service's registration as its staff change it (the kind and the capacity stay)."""
+
     name: Name = ""
-    kind: Code = ""
     description: FreeText = ""
     matters: list[Code] | str = ""
     residential: str = ""
@@ -58,9 +59,17 @@ class ServiceForm(msgspec.Struct):
     takes_minors: str = ""
     price_kronor: str = ""
     price_unit: Code = "case"
+    referral_contact: Contact = ""
+    # The service's version the form was filled from: a change made meanwhile is refused.
+    version: Int32 = 0
+
+
+class ServiceForm(ServiceDetailsForm):
+    """Registering a service: its description, its kind and how its capacity is counted."""
+
+    kind: Code = ""
     capacity_unit: Code = "cases"
     maximum: str = ""
-    referral_contact: Contact = ""
 
 
 _KRONOR = re.compile(r"\A[0-9]{1,12}(?:[.,][0-9]{1,2})?\Z")
@@ -95,6 +104,27 @@ class ServiceIn(msgspec.Struct, kw_only=True):
     length_months: Annotated[int, msgspec.Meta(ge=1, le=60)] | None = None
     intake: Name = ""
     description: FreeText = ""
+
+
+class ServiceDetailsIn(msgspec.Struct, kw_only=True):
+    """A service's registration, replaced as a whole; its kind and capacity stay."""
+
+    name: Name
+    regions: list[Code] = []
+    remote: bool = False
+    languages: list[Code] = []
+    target_groups: list[Code] = []
+    takes_minors: bool = False
+    price: Amount = 0
+    price_unit: Code = "case"
+    referral_contact: Contact = ""
+    matters: list[Code] = []
+    residential: bool = False
+    length_months: Annotated[int, msgspec.Meta(ge=1, le=60)] | None = None
+    intake: Name = ""
+    description: FreeText = ""
+    # The version the change was based on; a change made meanwhile is a 409.
+    version: Int32 | None = None
 
 
 class CapacityIn(msgspec.Struct, kw_only=True):

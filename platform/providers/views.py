@@ -8,6 +8,7 @@ without JavaScript the same forms post and redirect back.
 from __future__ import annotations
 
 import secrets
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -19,7 +20,7 @@ from accounts.domain import Actor
 from accounts.policy import has_permission
 from accounts.web import CurrentActor, permitted, signed_in
 from beneficiaries import services as beneficiaries
-from fristad.errors import Conflict, InvalidInput
+from fristad.errors import Conflict, InvalidInput, NotFound
 from fristad.i18n import gettext as _
 from fristad.schemas import whole_number
 from fristad.settings import Settings
@@ -40,6 +41,7 @@ from providers.schemas import (
     ReasonForm,
     ReserveForm,
     SearchForm,
+    ServiceDetailsForm,
     ServiceForm,
     ore_of_kronor,
 )
@@ -159,36 +161,44 @@ class ProviderController(Controller):
         data: Annotated[ServiceForm, Form],
     ) -> Template | Response[Any]:
         try:
-            length = data.length_months.strip()
             await services.create_service(
                 actor,
                 actor.organisation_id or 0,
                 services.ServiceData(
-                    name=data.name,
                     kind=data.kind,
-                    description=data.description,
-                    matters=_codes(data.matters),
-                    residential=data.residential == "1",
-                    length_months=(whole_number(length, maximum=999) or -1) if length else None,
-                    intake=data.intake,
-                    regions=_codes(data.regions),
-                    remote=data.remote == "1",
-                    languages=data.languages.lower().replace(",", " ").split(),
-                    target_groups=_codes(data.target_groups),
-                    takes_minors=data.takes_minors == "1",
-                    price=ore_of_kronor(data.price_kronor),
-                    price_unit=data.price_unit,
                     capacity_unit=data.capacity_unit,
                     maximum=_count(data.maximum),
-                    referral_contact=data.referral_contact,
+                    **asdict(_details(data)),
                 ),
             )
         except InvalidInput as error:
-            errors = form_errors(error)
-            if "price" in errors:
-                errors["price_kronor"] = errors.pop("price")
-            return await _operate_page(actor, settings, data, errors=errors)
+            return await _operate_page(actor, settings, data, errors=_service_errors(error))
         flash(request, _("The service is registered."))
+        return see_other(request, "/providers/operate/")
+
+    @get("/services/{service_id:int}/details", name="provider_service_details")
+    async def details_form(self, actor: CurrentActor, service_id: Id) -> Template:
+        service = await services.get_service(actor, service_id)
+        if not has_permission(actor, "service.edit", service.provider_id):
+            raise NotFound
+        return _details_page(service, _form_of(service))
+
+    @post("/services/{service_id:int}/details")
+    async def update_details(
+        self,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        service_id: Id,
+        data: Annotated[ServiceDetailsForm, Form],
+    ) -> Template | Response[Any]:
+        try:
+            await services.update_service(
+                actor, service_id, _details(data), version=data.version or None
+            )
+        except (InvalidInput, Conflict) as error:
+            service = await services.get_service(actor, service_id)
+            return _details_page(service, data, errors=_service_errors(error))
+        flash(request, _("The service's registration is saved."))
         return see_other(request, "/providers/operate/")
 
     @post("/services/{service_id:int}/capacity")
@@ -251,6 +261,69 @@ class ProviderController(Controller):
         except (InvalidInput, Conflict) as error:
             flash(request, " ".join(form_errors(error).values()), "error")
         return see_other(request, "/providers/operate/")
+
+
+def _details(data: ServiceDetailsForm) -> services.ServiceDetails:
+    """A service's description as typed in the register or the edit form."""
+    length = data.length_months.strip()
+    return services.ServiceDetails(
+        name=data.name,
+        description=data.description,
+        matters=_codes(data.matters),
+        residential=data.residential == "1",
+        length_months=(whole_number(length, maximum=999) or -1) if length else None,
+        intake=data.intake,
+        regions=_codes(data.regions),
+        remote=data.remote == "1",
+        languages=data.languages.lower().replace(",", " ").split(),
+        target_groups=_codes(data.target_groups),
+        takes_minors=data.takes_minors == "1",
+        price=ore_of_kronor(data.price_kronor),
+        price_unit=data.price_unit,
+        referral_contact=data.referral_contact,
+    )
+
+
+def _service_errors(error: InvalidInput | Conflict) -> dict[str, str]:
+    """The service's messages by the form's fields (the form types the price in kronor)."""
+    errors = dict(form_errors(error))
+    if "price" in errors:
+        errors["price_kronor"] = errors.pop("price")
+    return errors
+
+
+def _kronor(ore: int) -> str:
+    whole, cents = divmod(ore, 100)
+    return f"{whole},{cents:02d}" if cents else str(whole)
+
+
+def _form_of(service: services.ServiceView) -> ServiceDetailsForm:
+    """The edit form filled in with the service as it is registered."""
+    return ServiceDetailsForm(
+        name=service.name,
+        description=service.description,
+        matters=service.matters,
+        residential="1" if service.residential else "",
+        length_months="" if service.length_months is None else str(service.length_months),
+        intake=service.intake,
+        regions=service.regions,
+        remote="1" if service.remote else "",
+        languages=" ".join(service.languages),
+        target_groups=service.target_groups,
+        takes_minors="1" if service.takes_minors else "",
+        price_kronor=_kronor(service.price),
+        price_unit=service.price_unit,
+        referral_contact=service.referral_contact,
+        version=service.capacity.version if service.capacity else 0,
+    )
+
+
+def _details_page(
+    service: services.ServiceView,
+    form: ServiceDetailsForm,
+    errors: dict[str, str] | None = None,
+) -> Template:
+    return page("providers/details.html", service=service, form=form, errors=errors)
 
 
 def _codes(value: list[str] | str) -> list[str]:

@@ -62,6 +62,7 @@ TWINS: dict[str, tuple[str, ...]] = {
     "POST /providers/reservations/{reservation_id:int}/release": ("releaseReservation",),
     "POST /providers/operate/services": ("registerService",),
     "POST /providers/operate/services/{service_id:int}/capacity": ("setServiceCapacity",),
+    "POST /providers/operate/services/{service_id:int}/details": ("updateService",),
     "POST /providers/operate/services/{service_id:int}/confirm": ("confirmServiceCapacity",),
     "POST /providers/operate/reservations/{reservation_id:int}/accept": ("acceptReservation",),
     "POST /providers/operate/reservations/{reservation_id:int}/decline": ("declineReservation",),

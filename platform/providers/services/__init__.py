@@ -4,7 +4,7 @@ Callers write ``from providers import services; services.reserve_service(...)``;
 lives in its own module.
 """
 
-from providers.domain import ServiceData
+from providers.domain import ServiceData, ServiceDetails
 from providers.services._common import NoCapacity
 from providers.services.capacity import confirm_capacity, set_capacity
 from providers.services.catalogue import (
@@ -14,6 +14,7 @@ from providers.services.catalogue import (
     get_service,
     provider_services,
     service_offers,
+    update_service,
 )
 from providers.services.models import Capacity, ReservationView, ServiceView
 from providers.services.reservations import (
@@ -44,6 +45,7 @@ __all__ = [
     "ReservationResult",
     "ReservationView",
     "ServiceData",
+    "ServiceDetails",
     "ServiceView",
     "accept_reservation",
     "broken_invariants",
@@ -67,4 +69,5 @@ __all__ = [
     "reserve_service",
     "service_offers",
     "set_capacity",
+    "update_service",
 ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from piccolo.columns.combination import Where
+from piccolo.custom_types import Combinable
 from piccolo.engine.postgres import PostgresEngine
 
 from accounts import audit
@@ -16,10 +17,10 @@ from accounts.tables import Organisation
 from beneficiaries.codes import LANGUAGE_CODES
 from beneficiaries.domain import join_codes
 from fristad.database import engine, write_transaction
-from fristad.errors import InvalidInput, NotFound
+from fristad.errors import Conflict, InvalidInput, NotFound
 from fristad.i18n import gettext as _
 from fristad.settings import Settings, get_settings
-from providers.domain import ServiceData, service_problems
+from providers.domain import ServiceData, ServiceDetails, service_problems
 from providers.services._common import SERVICE_COLUMNS, now, provides, service_row, service_view
 from providers.services.models import ServiceView
 from providers.tables import Service
@@ -81,6 +82,76 @@ async def create_service(
             "service.created", actor=actor, object_type="service", object_id=service.id
         )
     return int(service.id)
+
+
+def _stored(details: ServiceDetails) -> dict[Any, Any]:
+    """The columns of a service's description, as they are stored (codes sorted, text trimmed)."""
+    return {
+        Service.name: details.name.strip(),
+        Service.description: details.description.strip(),
+        Service.matters: join_codes(sorted(set(details.matters))),
+        Service.residential: details.residential,
+        Service.length_months: details.length_months,
+        Service.intake: details.intake.strip()[:200],
+        Service.regions: join_codes(sorted(set(details.regions))),
+        Service.remote: details.remote,
+        Service.languages: join_codes(sorted(set(details.languages))),
+        Service.target_groups: join_codes(sorted(set(details.target_groups))),
+        Service.takes_minors: details.takes_minors,
+        Service.price: details.price,
+        Service.price_unit: details.price_unit,
+        Service.referral_contact: details.referral_contact.strip(),
+    }
+
+
+async def update_service(
+    actor: Actor,
+    service_id: int,
+    details: ServiceDetails,
+    *,
+    version: int | None = None,
+    settings: Settings | None = None,
+) -> ServiceView:
+    """Change a service's registration (its own provider's staff; anyone else's is NotFound).
+    The kind and the capacity stay; with the ``version`` the staff saw, a change made meanwhile
+    is a Conflict instead of being overwritten."""
+    row = await service_row(service_id)
+    if not provides(actor, row["provider"]):
+        raise NotFound
+    require(actor, "service.edit", row["provider"])
+    whole = ServiceData(
+        kind=row["kind"],
+        capacity_unit=row["capacity_unit"],
+        maximum=row["maximum"],
+        **asdict(details),
+    )
+    if errors := service_problems(whole, LANGUAGE_CODES):
+        raise InvalidInput(errors)
+    columns = _stored(details)
+    changed = sorted(
+        column._meta.name for column, value in columns.items() if row[column._meta.name] != value
+    )
+    condition: Combinable = Service.id == service_id
+    if version is not None:
+        condition = condition & (Service.version == version)
+    async with write_transaction():
+        updated = (
+            await Service.update({**columns, Service.version: Service.version + 1})
+            .where(condition)
+            .returning(Service.id)
+        )
+        if not updated:
+            raise Conflict(
+                _("The service changed meanwhile (a reservation or a colleague). Check it again.")
+            )
+        await audit.record(
+            "service.updated",
+            actor=actor,
+            object_type="service",
+            object_id=service_id,
+            detail={"fields": changed},
+        )
+    return service_view(await service_row(service_id), actor, settings or get_settings())
 
 
 @dataclass(frozen=True)
