@@ -1,0 +1,158 @@
+"""The seed's story in real browsers (issue 14): the coordinator of Bergslagen registers a
+17-year-old girl from Romania, records on the case plan's minors' path that social services
+were told and who the guardian is, holds a minors' bed and has it funded; the girl wants to go
+home, so the coordinator records her consent to share with IOM and refers her to the return
+programme; Länsstyrelsen's return officer accepts and brings in IOM, whose staff prepare the
+return, record the departure, the arrival and the follow-up after three months; the case shows
+that she has returned home."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from playwright.async_api import expect
+
+from accounts import services as accounts
+from accounts.domain import Role
+from grants import services as grants
+from shelters import services as shelters
+from tests.accounts.helpers import TestUser, make_org, make_user, org_number
+from tests.beneficiaries.helpers import actor_of
+from tests.browser import ServerProcess
+
+pytestmark = pytest.mark.browser
+
+KR = 100
+NIGHTS = 30
+PRICE_PER_NIGHT = 900 * KR
+SHOTS = "/tmp/story-{}.png"
+
+
+@dataclass
+class World:
+    coordinator: TestUser
+    officer: TestUser
+    return_officer: TestUser
+    iom_staff: TestUser
+    staff: TestUser
+    shelter_id: int
+
+
+async def _world() -> World:
+    """Örebro's social services with the coordinator of Bergslagen; a shelter operator in Örebro
+    with a minors' unit and a unit for women; Länsstyrelsen in Stockholm with an officer (and a
+    shelter budget running today) and a return officer; IOM in Helsinki with its staff."""
+    social_services = await make_org("Örebro kommun, socialtjänsten", "212000196")
+    coordinator = await make_user(
+        "sara@orebro.example",
+        organisation_id=social_services,
+        role=Role.COORDINATOR,
+        region="bergslagen",
+        mfa=True,
+    )
+    operator_id = await make_org("Stiftelsen Vägen", "559310478", ngo=False, shelter=True)
+    staff = await make_user(
+        "erik@vagen.example", organisation_id=operator_id, role=Role.SHELTER_STAFF
+    )
+    units = (("Vägen", ["minors"], "Ungdomsplatser"), ("Ekbacken", ["women"], "Kvinnor"))
+    for name, groups, unit in units:
+        shelter_id = await shelters.create_shelter(
+            None,
+            operator_id,
+            shelters.NewShelter(
+                name=name,
+                address="Hemliga gatan 7, 702 10 Örebro",
+                municipality="1880",  # Örebro
+                target_groups=groups,
+                languages=["sv", "ro"],
+                price_per_night=PRICE_PER_NIGHT,
+                experience=["sexual_exploitation"],
+                referral_contact="019-123 45",
+            ),
+        )
+        await shelters.add_category(
+            None, shelter_id, shelters.NewCategory(name=unit, capacity=2, target_groups=groups)
+        )
+        if name == "Vägen":
+            minors_shelter_id = shelter_id
+    authority_id = await make_org(
+        "Länsstyrelsen i Stockholm", "202100231", ngo=False, authority=True
+    )
+    officer = await make_user(
+        "karin@lst.example", organisation_id=authority_id, role=Role.OFFICER, mfa=True
+    )
+    return_officer = await make_user(
+        "anders@lst.example", organisation_id=authority_id, role=Role.RETURN_OFFICER, mfa=True
+    )
+    today = date.today()
+    await grants.create_programme(
+        await actor_of(officer.id),
+        "Stödprogrammet",
+        today - timedelta(days=30),
+        today + timedelta(days=365),
+        500_000 * KR,
+        {"shelter": 100_000 * KR, "return": 50_000 * KR},
+    )
+    iom_id = await accounts.create_organisation(
+        None,
+        accounts.NewOrganisation(
+            name="IOM Helsinki", org_number=org_number("802500123"), is_partner=True
+        ),
+    )
+    iom_staff = await make_user("mika@iom.example", organisation_id=iom_id, role=Role.PARTNER_STAFF)
+    return World(coordinator, officer, return_officer, iom_staff, staff, minors_shelter_id)
+
+
+async def _sign_in(page: Any, server: ServerProcess, user: TestUser, target: str) -> None:
+    await page.goto(f"{server.url}/sign-in?next={target}")
+    await page.get_by_label("E-post").fill(user.email)
+    await page.get_by_label("Lösenord").fill(user.password)
+    await page.get_by_label("Lösenord").press("Enter")
+    if user.totp_secret:
+        await page.wait_for_url("**/sign-in/two-factor")
+        await page.locator("#f-code").fill(user.totp())
+        await page.locator("#f-code").press("Enter")
+    await page.wait_for_url(f"**{target}")
+
+
+async def _new_page(browser: Any) -> tuple[Any, Any]:
+    context = await browser.new_context(locale="sv-SE")
+    context.set_default_timeout(10_000)
+    return context, await context.new_page()
+
+
+async def _shot(page: Any, name: str) -> None:
+    await page.screenshot(path=SHOTS.format(name), full_page=True)
+
+
+async def test_the_girl_from_romania_is_placed_funded_and_returns_home_with_iom(
+    page: Any, browser: Any, live_server: ServerProcess
+) -> None:
+    world = await _world()
+
+    # The coordinator signs in with two factors and starts on the region view.
+    await _sign_in(page, live_server, world.coordinator, "/pathways/plans/region")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Region Bergslagen")
+    await _shot(page, "01-region")
+
+    # She registers the girl: 17, from Romania, speaks Romanian, wants support to go home.
+    await page.goto(live_server.url + "/beneficiaries/new")
+    await page.locator("#f-gender").select_option("woman")
+    await page.locator("#f-birth_year").fill(str(date.today().year - 17))
+    await page.locator("#f-citizenship").fill("Rumänien")
+    await page.locator("input[name=languages][value=ro]").check()
+    await page.locator("input[name=exploitation_types][value=sexual_exploitation]").check()
+    await page.locator("#f-region").select_option("bergslagen")
+    await page.locator("#f-municipality").select_option("1880")
+    for need in ("shelter", "return_support"):
+        await page.locator(f"input[name=needs][value={need}]").check()
+    await page.locator("#record-form button.primary").click()
+    await page.wait_for_url(re.compile(r".*/beneficiaries/\d+$"))
+    person_path = page.url.removeprefix(live_server.url)
+    code = (await page.locator("h1").inner_text()).split()[0]
+    await expect(page.locator("#s-record ~ dl")).to_contain_text("minderårig")
+    await _shot(page, "02-person")
