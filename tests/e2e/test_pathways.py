@@ -182,3 +182,134 @@ async def test_the_girl_from_romania_is_placed_funded_and_returns_home_with_iom(
     for done in ("Kommunens socialtjänst underrättad", "God man förordnad och registrerad"):
         await expect(actions.get_by_role("row").filter(has_text=done)).to_contain_text("Klar")
     await _shot(page, "05-plan-path")
+
+    # Back on the case: the consents to share with a shelter, the funder and IOM, explained in
+    # Romanian with an interpreter.
+    await page.get_by_role("link", name=f"Tillbaka till ärendet {code}").click()
+    await page.wait_for_url(f"**{person_path}")
+    for scope in ("share_shelter", "share_funder", "share_iom"):
+        await page.locator("#consent summary").click()
+        consent_form = page.locator("#consent form.stacked")
+        await consent_form.locator("#f-scope").select_option(scope)
+        await consent_form.locator("#f-language").select_option("ro")
+        await consent_form.locator("input[name=interpreter_present]").check()
+        await consent_form.get_by_role("button").click()
+        await page.wait_for_load_state()
+    await expect(page.locator("#consent table tbody tr")).to_have_count(3)
+
+    # Help now offers the minors' place and leaves the women's unit out; she holds it and
+    # applies for the nights.
+    panel = page.get_by_role("region", name=f"Hjälp nu: {code}")
+    await expect(panel).to_contain_text("1 platskategori passar")
+    await _shot(page, "06-help-now")
+    await panel.get_by_role(
+        "button", name=f"Reservera platsen och ansök om {NIGHTS} nätter – Vägen, Ungdomsplatser"
+    ).click()
+    await page.wait_for_url(re.compile(r".*/grants/requests/\d+/edit$"))
+    await expect(page.get_by_label("Vad, rad 1")).to_have_value("Vägen: Ungdomsplatser")
+    await page.get_by_role("button", name="Spara som utkast").click()
+    await page.wait_for_url(re.compile(r".*/grants/requests/\d+$"))
+    request_path = page.url.removeprefix(live_server.url)
+    await page.get_by_role("button", name="Skicka till Länsstyrelsen").click()
+    funding = page.get_by_role("region", name="Finansiering")
+    await expect(funding).to_contain_text("ansökan om stöd: inskickad")
+
+    # The officer approves the whole amount.
+    officer_context, officer = await _new_page(browser)
+    try:
+        await _sign_in(officer, live_server, world.officer, request_path)
+        await officer.get_by_role("button", name="Börja handlägga").click()
+        await expect(officer.get_by_role("heading", level=1)).to_contain_text("Under handläggning")
+        await officer.get_by_label("Beviljat belopp (kr)").fill(str(NIGHTS * 900))
+        await officer.get_by_label("Skäl").fill("Ett barn behöver skydd genast.")
+        await officer.get_by_role("button", name="Registrera beslutet").click()
+        await expect(officer.get_by_role("heading", level=1)).to_contain_text("Beviljad")
+    finally:
+        await officer_context.close()
+
+    # The shelter takes her in.
+    staff_context, staff = await _new_page(browser)
+    try:
+        await _sign_in(staff, live_server, world.staff, f"/shelters/operate/{world.shelter_id}")
+        holds = staff.get_by_role("region", name="Reservationer som väntar på ert svar")
+        await holds.get_by_role("article").filter(has_text=code).get_by_role(
+            "button", name="Acceptera"
+        ).click()
+        residents = staff.get_by_role("region", name="Boende placerade via Fristad")
+        await expect(residents).to_contain_text("finansierad placering")
+    finally:
+        await staff_context.close()
+    await page.goto(live_server.url + person_path)
+    await expect(panel.get_by_role("list", name="Reserverat från en matchning")).to_contain_text(
+        "finansierad placering"
+    )
+    await _shot(page, "07-placed")
+
+    # She wants to go home: the case plan leads to the return programme, where she refers the
+    # girl (she consented to sharing with IOM, in Romanian with an interpreter).
+    await page.goto(f"{live_server.url}{person_path}/plan")
+    await page.get_by_role("link", name="Hänvisa till återvändandeprogrammet").click()
+    await page.wait_for_url("**/pathways/returns/**")
+    await page.get_by_label("Ärendekod").fill(code)
+    await page.get_by_label("Återvändandeprogram hos").select_option(label="Länsstyrelsen i Stockholm")
+    await page.get_by_label("Återvänder till").select_option("RO")
+    await page.get_by_label("Språk personen informerades på").select_option("ro")
+    await page.get_by_label("Tolk var med").check()
+    await _shot(page, "08-refer")
+    await page.get_by_role("button", name="Hänvisa").click()
+    await page.wait_for_url(re.compile(r".*/pathways/returns/\d+$"))
+    plan_path = page.url.removeprefix(live_server.url)
+    await _shot(page, "09-referred")
+    await expect(page.get_by_role("status").last).to_contain_text("Hänvisad")
+
+    # Länsstyrelsen's return officer (two factors) accepts and brings in IOM.
+    officer_context, return_officer = await _new_page(browser)
+    try:
+        await _sign_in(return_officer, live_server, world.return_officer, plan_path)
+        await return_officer.get_by_label("Koppla in partnern").select_option(label="IOM Helsinki")
+        await return_officer.get_by_role("button", name="Godta hänvisningen").click()
+        await expect(return_officer.get_by_role("status").last).to_contain_text("Godtagen")
+        await _shot(return_officer, "10-accepted")
+    finally:
+        await officer_context.close()
+
+    # The coordinator's organisation arranges what is theirs before departure.
+    await page.reload()
+    for task in ("Medicinsk", "Eskort ordnad"):
+        await page.get_by_role("row").filter(has_text=task).get_by_role(
+            "button", name="Markera som klar"
+        ).click()
+        await page.wait_for_url(f"**{plan_path}*")
+
+    # IOM's staff see the plan and the minimal profile, prepare the rest, record the
+    # departure, the hand-over on arrival and the follow-up after three months.
+    iom_context, iom = await _new_page(browser)
+    try:
+        await _sign_in(iom, live_server, world.iom_staff, plan_path)
+        await expect(iom.locator("main")).not_to_contain_text("Elsa Lind")
+        for task in ("Resehandling", "Plan för återintegrering", "Riskbedömning"):
+            await iom.get_by_role("row").filter(has_text=task).get_by_role(
+                "button", name="Markera som klar"
+            ).click()
+            await iom.wait_for_url(f"**{plan_path}*")
+        await iom.get_by_role("button", name="Registrera avresan").click()
+        await expect(iom.get_by_role("status").last).to_contain_text("Avrest")
+        arrival = iom.get_by_role("row").filter(has_text="Överlämning vid ankomst")
+        await arrival.get_by_role("button", name="Markera som klar").click()
+        await expect(
+            iom.get_by_role("row").filter(has_text="Överlämning vid ankomst")
+        ).to_contain_text("Klar")
+        follow_up = iom.get_by_role("row").filter(has_text="Uppföljning efter 3 månader")
+        await follow_up.get_by_label("Hur personen har det").select_option("supported")
+        await follow_up.get_by_role("button", name="Markera som klar").click()
+        await expect(
+            iom.get_by_role("row").filter(has_text="Uppföljning efter 3 månader")
+        ).to_contain_text("Klar")
+        await _shot(iom, "11-iom")
+    finally:
+        await iom_context.close()
+
+    # The case shows that she has returned home.
+    await page.goto(live_server.url + person_path)
+    await expect(page.locator("h1 .tag")).to_have_text("Återvänt hem")
+    await _shot(page, "12-returned")
