@@ -311,5 +311,5 @@ async def test_the_girl_from_romania_is_placed_funded_and_returns_home_with_iom(
 
     # The case shows that she has returned home.
     await page.goto(live_server.url + person_path)
-    await expect(page.locator("h1 .tag")).to_have_text("Återvänt hem")
+    await expect(page.locator("h1 .tag")).to_have_text("Återvände hem")
     await _shot(page, "12-returned")
