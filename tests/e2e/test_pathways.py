@@ -167,7 +167,9 @@ async def test_the_girl_from_romania_is_placed_funded_and_returns_home_with_iom(
     await child_path.get_by_label("Kommun").select_option("1880")
     await child_path.get_by_label("Dag för underrättelsen").fill(today.isoformat())
     await child_path.get_by_role("button", name="Registrera underrättelsen").click()
-    await expect(page.get_by_role("status")).to_contain_text("Underrättelsen till socialtjänsten är registrerad")
+    await expect(page.get_by_role("status")).to_contain_text(
+        "Underrättelsen till socialtjänsten är registrerad"
+    )
     await _shot(page, "04-plan-notified")
     await expect(child_path).to_contain_text(f"Örebro, {today.day} dec")
     await child_path.get_by_label("Gode mannens namn").fill("Elsa Lind")
@@ -232,9 +234,12 @@ async def test_the_girl_from_romania_is_placed_funded_and_returns_home_with_iom(
     try:
         await _sign_in(staff, live_server, world.staff, f"/shelters/operate/{world.shelter_id}")
         holds = staff.get_by_role("region", name="Reservationer som väntar på ert svar")
-        await holds.get_by_role("article").filter(has_text=code).get_by_role(
-            "button", name="Acceptera"
-        ).click()
+        await (
+            holds.get_by_role("article")
+            .filter(has_text=code)
+            .get_by_role("button", name="Acceptera")
+            .click()
+        )
         residents = staff.get_by_role("region", name="Boende placerade via Fristad")
         await expect(residents).to_contain_text("finansierad placering")
     finally:
@@ -245,13 +250,29 @@ async def test_the_girl_from_romania_is_placed_funded_and_returns_home_with_iom(
     )
     await _shot(page, "07-placed")
 
+    # On the case plan the place is marked arranged in its row (htmx): focus stays on the
+    # row's button, so the next Tab goes on from there.
+    await page.goto(f"{live_server.url}{person_path}/plan")
+    place = actions.get_by_role("row").filter(has_text="Plats för ensamkommande barn ordnad")
+    await place.get_by_label("Läge").select_option("done")
+    save = place.get_by_role("button", name="Spara – Plats för ensamkommande barn ordnad")
+    save_id = await save.get_attribute("id")
+    await save.focus()
+    await page.keyboard.press("Enter")
+    await expect(place).to_contain_text("Klar")
+    await page.wait_for_function(
+        f"document.activeElement && document.activeElement.id === '{save_id}'"
+    )
+
     # She wants to go home: the case plan leads to the return programme, where she refers the
     # girl (she consented to sharing with IOM, in Romanian with an interpreter).
     await page.goto(f"{live_server.url}{person_path}/plan")
     await page.get_by_role("link", name="Hänvisa till återvändandeprogrammet").click()
     await page.wait_for_url("**/pathways/returns/**")
     await page.get_by_label("Ärendekod").fill(code)
-    await page.get_by_label("Återvändandeprogram hos").select_option(label="Länsstyrelsen i Stockholm")
+    await page.get_by_label("Återvändandeprogram hos").select_option(
+        label="Länsstyrelsen i Stockholm"
+    )
     await page.get_by_label("Återvänder till").select_option("RO")
     await page.get_by_label("Språk personen informerades på").select_option("ro")
     await page.get_by_label("Tolk var med").check()
@@ -275,27 +296,30 @@ async def test_the_girl_from_romania_is_placed_funded_and_returns_home_with_iom(
 
     # The coordinator's organisation arranges what is theirs before departure.
     await page.reload()
-    for task in ("Medicinsk", "Eskort ordnad"):
-        await page.get_by_role("row").filter(has_text=task).get_by_role(
-            "button", name="Markera som klar"
-        ).click()
-        await page.wait_for_url(f"**{plan_path}*")
+    before = page.get_by_role("table", name="Före avresan")
+    for task in ("Medicinsk bedömning", "Eskort ordnad"):
+        await page.get_by_role("button", name=f"Markera som klar – {task}").click()
+        await expect(before.get_by_role("row").filter(has_text=task)).to_contain_text("Klar")
 
     # IOM's staff see the plan and the minimal profile, prepare the rest, record the
     # departure, the hand-over on arrival and the follow-up after three months.
     iom_context, iom = await _new_page(browser)
     try:
         await _sign_in(iom, live_server, world.iom_staff, plan_path)
+        # The minimal profile only: no guardian, no identity; her language by its name.
         await expect(iom.locator("main")).not_to_contain_text("Elsa Lind")
-        for task in ("Resehandling", "Plan för återintegrering", "Riskbedömning"):
-            await iom.get_by_role("row").filter(has_text=task).get_by_role(
-                "button", name="Markera som klar"
-            ).click()
-            await iom.wait_for_url(f"**{plan_path}*")
+        await expect(iom.locator("dd").filter(has_text="minderårig")).to_contain_text("rumänska")
+        before = iom.get_by_role("table", name="Före avresan")
+        for task in (
+            "Resehandling via ambassaden",
+            "Plan för återintegrering överenskommen",
+            "Riskbedömning i hemlandet",
+        ):
+            await iom.get_by_role("button", name=f"Markera som klar – {task}").click()
+            await expect(before.get_by_role("row").filter(has_text=task)).to_contain_text("Klar")
         await iom.get_by_role("button", name="Registrera avresan").click()
         await expect(iom.get_by_role("status").last).to_contain_text("Avrest")
-        arrival = iom.get_by_role("row").filter(has_text="Överlämning vid ankomst")
-        await arrival.get_by_role("button", name="Markera som klar").click()
+        await iom.get_by_role("button", name="Markera som klar – Överlämning vid ankomsten").click()
         await expect(
             iom.get_by_role("row").filter(has_text="Överlämning vid ankomst")
         ).to_contain_text("Klar")
