@@ -337,3 +337,8 @@ async def test_the_girl_from_romania_is_placed_funded_and_returns_home_with_iom(
     await page.goto(live_server.url + person_path)
     await expect(page.locator("h1 .tag")).to_have_text("Återvände hem")
     await _shot(page, "12-returned")
+    # Her case plan leads to the return plan now.
+    await page.get_by_role("link", name="Den gemensamma checklistan med åtgärder").click()
+    await expect(
+        page.get_by_role("link", name="Personens plan för återvändande")
+    ).to_have_attribute("href", plan_path)
