@@ -12,6 +12,7 @@ from litestar.params import Body
 from litestar.response import Template
 
 from accounts.domain import Actor
+from accounts.policy import has_permission
 from accounts.web import CurrentActor, permitted, signed_in
 from fristad.errors import Conflict, InvalidInput, PermissionDenied
 from fristad.i18n import gettext as _
@@ -39,7 +40,19 @@ async def _plan_page(
     form: Any = None,
 ) -> Template:
     plan = await services.case_plan(actor, beneficiary_id)
-    return page("pathways/plans/plan.html", plan=plan, errors=errors, form=form)
+    # The return programme is the owning organisation's to refer to (and its plan to open).
+    may_refer = plan.owner and bool(has_permission(actor, "return.refer"))
+    return_plan_id = (
+        await services.return_plan_of_case(actor, beneficiary_id) if may_refer else None
+    )
+    return page(
+        "pathways/plans/plan.html",
+        plan=plan,
+        errors=errors,
+        form=form,
+        may_refer=may_refer,
+        return_plan_id=return_plan_id,
+    )
 
 
 class CasePlanController(Controller):

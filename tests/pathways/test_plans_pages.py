@@ -53,6 +53,8 @@ async def test_the_plan_page_shows_the_actions_and_an_htmx_change_answers_with_i
         headers={"hx-request": "true"},
     )
     assert refused.status_code == 422
+    # The refused field is marked, so focus lands on it after the swap.
+    assert f'id="state-{action["id"]}" name="state" aria-invalid="true"' in refused.text
     bad_day = await client.post(
         f"/pathways/plans/actions/{action['id']}",
         data={"due_on": "the 31st of never", "_csrf_token": token},
