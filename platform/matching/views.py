@@ -158,4 +158,10 @@ class FundingController(Controller):
     @get("/placements/{placement_id:int}", guards=[permitted("funding.read")])
     async def of_placement(self, actor: CurrentActor, placement_id: Id) -> Template:
         funding = await services.funding_of_placement(actor, placement_id)
-        return page("matching/partials/funding.html", funding=funding, side="placement")
+        # A placement comes from a bed hold only: no service reservation beside it.
+        return page(
+            "matching/partials/funding.html",
+            funding=funding,
+            service_funding=None,
+            side="placement",
+        )
