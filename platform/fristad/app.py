@@ -101,6 +101,8 @@ beneficiaries.services.on_consent_withdrawn(pathways.services.stop_on_consent_wi
 # Registering a person who may be a child starts the minors' path (pathways' case plan), in the
 # registration's transaction; the region view shows beds and services (matching's).
 beneficiaries.services.on_registration(pathways.services.start_minor_path)
+# Erasing a person's data erases the guardian of their minors' path with it.
+beneficiaries.services.on_anonymised(pathways.services.erase_guardian)
 pathways.services.region_supply_with(matching.services.REGION_SUPPLY)
 
 JOBS = Jobs(

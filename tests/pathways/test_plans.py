@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from redis.asyncio import Redis
 
+from beneficiaries import services as beneficiaries
 from fristad.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from pathways import plans, services
 from pathways.tables import CasePlanAction, MinorPath
@@ -144,6 +145,19 @@ async def test_the_childs_path_records_social_services_the_guardian_and_the_cons
     assert seen_by_coordinator.has_guardian
     assert seen_by_coordinator.guardian_name is None
     assert seen_by_coordinator.guardian_contact is None
+
+
+async def test_erasing_the_person_erases_the_guardian_too(db: None) -> None:
+    world = await make_plan_world()
+    girl = await make_case(world, birth_year=CHILD_BORN, shared=True, shelter_requirements=[])
+    await services.record_guardian(world.caseworker, girl, "Anna Berg", "070-123 45 67")
+    await beneficiaries.erase(world.caseworker, girl)
+    stored = await MinorPath.select(MinorPath.guardian_encrypted).first()
+    assert stored is not None
+    assert stored["guardian_encrypted"] is None
+    path = (await services.case_plan(world.caseworker, girl)).minor_path
+    assert path is not None
+    assert not path.has_guardian
 
 
 async def test_an_adults_bed_is_refused_for_a_minor_registered_with_the_childs_path(

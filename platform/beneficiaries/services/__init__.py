@@ -66,7 +66,11 @@ from beneficiaries.services.records import (
     trail,
     update_beneficiary,
 )
-from beneficiaries.services.registered import announce_registration, on_registration
+from beneficiaries.services.registered import (
+    announce_registration,
+    on_anonymised,
+    on_registration,
+)
 from beneficiaries.services.sharing import answer_share, incoming_shares, share_case, shares_of
 from beneficiaries.services.situation import (
     CaseSituation,
@@ -131,6 +135,7 @@ __all__ = [
     "matching_facts",
     "member_organisations",
     "minimal_profile",
+    "on_anonymised",
     "on_consent_withdrawn",
     "on_registration",
     "organisations_on_case",

@@ -20,6 +20,7 @@ from beneficiaries.services.reach import (
     now,
     require_owner,
 )
+from beneficiaries.services.registered import announce_anonymised
 from beneficiaries.tables import Beneficiary, CaseNote, Consent, Share, StatusChange
 from fristad import crypto
 from fristad.database import write_transaction
@@ -83,6 +84,7 @@ async def _anonymise(beneficiary_id: int, *, only_if: Any = None) -> bool:
     )
     if erased:
         await CaseNote.delete().where(CaseNote.beneficiary == beneficiary_id)
+        await announce_anonymised(beneficiary_id)
     return bool(erased)
 
 

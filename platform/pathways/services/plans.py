@@ -308,6 +308,14 @@ async def change_action(actor: Actor, action_id: int, change: ActionChange) -> P
 # --- the minors' path ---------------------------------------------------------------------
 
 
+async def erase_guardian(beneficiary_id: int) -> None:
+    """Erasure's hook (beneficiaries.on_anonymised): the guardian is personal data of the case
+    and goes with the person's identity; who and when it was recorded stay."""
+    await MinorPath.update({MinorPath.guardian_encrypted: None}).where(
+        MinorPath.beneficiary == beneficiary_id
+    )
+
+
 async def start_minor_path(actor: Actor, record: BeneficiaryRecord) -> None:
     """Registration's hook (beneficiaries.on_registration): a person who may be a child gets
     the minor template and a minors' path, in the registration's own transaction."""
