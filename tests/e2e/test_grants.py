@@ -90,11 +90,13 @@ async def test_apply_ask_answer_approve_part_and_see_the_budget_change(
         await officer.goto(live_server.url + request_path)
         assert "Offerten är bifogad." in await officer.locator(".answer").inner_text()
         await officer.locator(f"form[action='{request_path}/review'] button").click()
+        await officer.wait_for_load_state()
         await officer.locator("#f-amount").wait_for()
         await officer.locator("#f-amount").fill("12000")
         await officer.locator("#f-reason").fill("Tolkkostnaden ryms inte i programmet.")
         await officer.locator("form.decision-form button.primary").click()
         await officer.wait_for_load_state()
+        await officer.locator("#approved-amount").wait_for(timeout=30_000)
         assert _digits(await officer.locator("#approved-amount").inner_text()) == "12000"
         await officer.goto(live_server.url + "/grants/programmes")
         committed = officer.locator("tr[data-category=legal_aid] .committed")
