@@ -5,8 +5,10 @@ figures; asserts nothing.
     FRISTAD_DATABASE_URL=postgresql://postgres@127.0.0.1:5499/fristad_t_bench \\
         uv run python bench/s1_board.py                  # PostgreSQL: the database is EMPTIED
 
-For the engine chosen it starts ``fristad serve --demo`` (migrated, demo data, the embedded Redis,
-env "test" so templates are compiled once), signs in as the demo's caseworker and runs ``wrk``
+For the engine chosen it fills the database with ``fristad demo`` and adds shelters until the board
+lists ``--shelters`` of them (50 by default; through ``fristad.large``, the generator of
+``demo --scale large``), starts ``fristad serve`` (the embedded Redis, env "test" so templates
+are compiled once), signs in as the demo's caseworker and runs ``wrk``
 (Debian's package) at 32 connections for ``--seconds`` against:
 
 - the board page ``/shelters/`` and its htmx fragment (``HX-Request: true``), through the whole
@@ -108,13 +110,40 @@ def sign_in(url: str) -> str:
         return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
 
 
-def check(url: str, headers: dict[str, str]) -> int:
+def seed(env: dict[str, str], shelters: int) -> None:
+    """The demo, then more invented shelters (a few beds each) until there are ``shelters``."""
+    subprocess.run(
+        [sys.executable, "-m", "fristad", "demo"], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    code = f"""
+import asyncio
+from fristad import database
+from fristad.large import Scale, build
+from fristad.settings import get_settings
+from shelters.tables import Shelter
+
+async def main():
+    await database.start()
+    extra = {shelters} - await Shelter.count()
+    if extra > 0:
+        scale = Scale(beneficiaries=10, shelters=extra, beds=extra * 8, services=1,
+                      support_requests=10, history_days=7)
+        await build(get_settings(), scale, lambda name, total: lambda done: None)
+    await database.stop()
+
+asyncio.run(main())
+"""
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+
+
+def check(url: str, headers: dict[str, str]) -> tuple[int, int]:
+    """The size of the board answered and how many shelters it lists."""
     import httpx
 
     answer = httpx.get(url, headers=headers)
     assert answer.status_code == 200, (url, answer.status_code)
     assert "<table" in answer.text, (url, "no board shown")
-    return len(answer.content)
+    return len(answer.content), len(re.findall(r'id="shelter-\d+"', answer.text))
 
 
 def wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> dict[str, float]:
@@ -284,7 +313,7 @@ def serve(factory: str, port: int) -> None:
 # --- the run ------------------------------------------------------------------------------------
 
 
-def run(seconds: int, connections: int) -> None:
+def run(seconds: int, connections: int, shelters: int) -> None:
     env = {
         **os.environ,
         "FRISTAD_ENV": "test",
@@ -316,9 +345,10 @@ def run(seconds: int, connections: int) -> None:
     app_port, bare_port, ceiling_port = free_port(), free_port(), free_port()
     servers = []
     try:
+        seed({**env, "FRISTAD_LOG_LEVEL": "WARNING"}, shelters)
         servers.append(
             start(
-                ["-m", "fristad", "serve", "--demo"],
+                ["-m", "fristad", "serve"],
                 {**env, "FRISTAD_LOG_LEVEL": "WARNING"},
                 app_port,
                 "/readyz",
@@ -332,10 +362,10 @@ def run(seconds: int, connections: int) -> None:
         )
         cookie = {"Cookie": sign_in(f"http://127.0.0.1:{app_port}")}
         htmx = {"HX-Request": "true"}
-        shelters = check(app, cookie)
+        size, listed = check(app, cookie)
         print(
             f"S1/S5 on {engine}: wrk, {connections} connections, {seconds} s each; "
-            f"board page {shelters / 1000:.0f} KB",
+            f"board page {size / 1000:.0f} KB, {listed} shelters listed",
             flush=True,
         )
         for _ in range(2):  # warm every process up (templates, connections) before measuring
@@ -376,12 +406,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--shelters", type=int, default=50, help="shelters on the board")
     parser.add_argument("--serve", choices=["ceiling_app", "insecure_app"], help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
         serve(options.serve, int(os.environ["FRISTAD_PORT"]))
     else:
-        run(options.seconds, options.connections)
+        run(options.seconds, options.connections, options.shelters)
 
 
 if __name__ == "__main__":

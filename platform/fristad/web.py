@@ -155,6 +155,8 @@ def create_template_engine(
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
     )
+    # Every template here is autoescaped: the same texts, without Jinja's per-call wrapping.
+    environment.globals.update(_=i18n.template_gettext, gettext=i18n.template_gettext)
     environment.filters.update(
         money=i18n.money, number=i18n.number, date=i18n.date_, datetime=i18n.datetime_
     )
