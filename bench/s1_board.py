@@ -146,6 +146,19 @@ def check(url: str, headers: dict[str, str]) -> tuple[int, int]:
     return len(answer.content), len(re.findall(r'id="shelter-\d+"', answer.text))
 
 
+def other_pages(base: str, cookie: dict[str, str]) -> list[tuple[str, str]]:
+    """The people list, one person's page (the first listed), and "my requests"."""
+    import httpx
+
+    listing = httpx.get(base + "/beneficiaries/", headers=cookie).text
+    person = re.search(r'href="(/beneficiaries/\d+)"', listing)
+    pages = [("other page: the people list", "/beneficiaries/")]
+    if person:
+        pages.append(("other page: a person's page", person.group(1)))
+    pages.append(("other page: my requests", "/grants/requests"))
+    return pages
+
+
 def wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA)
@@ -395,6 +408,13 @@ def run(seconds: int, connections: int, shelters: int) -> None:
                 f"{1 - with_['rps'] / without['rps']:.0%} of throughput",
                 flush=True,
             )
+        # "The other main pages within 1.5x of it": the caseworker's own pages, full pages as
+        # the board page is, each as a share of S1's board page throughput (target >= 0.67).
+        base = f"http://127.0.0.1:{app_port}"
+        for label, path in other_pages(base, cookie):
+            result = wrk(base + path, cookie, seconds, connections)
+            report(label, result, None)
+            print(f"    {'':44} share of the board page's rate: {result['rps'] / full['rps']:.2f}")
     finally:
         for server in servers:
             server.terminate()
