@@ -255,12 +255,16 @@ async def list_events(query: EventFilter) -> tuple[list[dict[str, Any]], bool]:
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
-async def events_of(object_type: str, object_id: int | str) -> list[dict[str, Any]]:
-    """Every event about one object, oldest first (a record's own trail)."""
+async def events_of(
+    object_type: str, object_id: int | str, *, limit: int, before: int | None = None
+) -> list[dict[str, Any]]:
+    """The newest ``limit`` events about one object, newest first (a record's own trail), older
+    than the event ``before`` when it is given: a record opened every day has thousands."""
+    where = (AuditEvent.object_type == object_type) & (AuditEvent.object_id == str(object_id))
+    if before is not None:
+        where &= AuditEvent.id < before
     rows = (
-        await AuditEvent.select()
-        .where((AuditEvent.object_type == object_type) & (AuditEvent.object_id == str(object_id)))
-        .order_by(AuditEvent.id)
+        await AuditEvent.select().where(where).order_by(AuditEvent.id, ascending=False).limit(limit)
     )
     users = {r["id"]: r["name"] for r in await _names(User, {row["actor_user_id"] for row in rows})}
     organisations = {

@@ -100,6 +100,11 @@ def _record_form(
     )
 
 
+# A record opened every working day gathers thousands of audit events: its page shows the newest.
+TRAIL_SHOWN = 50
+TRAIL_PAGE = 200
+
+
 class BeneficiaryController(Controller):
     path = "/beneficiaries"
     guards = [permitted("beneficiary.read")]
@@ -214,6 +219,23 @@ class BeneficiaryController(Controller):
             revealed=True,
             needs_reason=False,
             beneficiary_id=beneficiary_id,
+        )
+
+    @get("/{beneficiary_id:int}/trail")
+    async def whole_trail(
+        self,
+        actor: CurrentActor,
+        beneficiary_id: Id,
+        before: Annotated[int | None, QueryParameter(ge=1)] = None,
+    ) -> Template:
+        """The record's whole audit trail, newest first, a page at a time (owning organisation)."""
+        events = await services.trail(actor, beneficiary_id, limit=TRAIL_PAGE + 1, before=before)
+        return page(
+            "beneficiaries/trail.html",
+            beneficiary_id=beneficiary_id,
+            trail=events[:TRAIL_PAGE],
+            older=events[TRAIL_PAGE - 1].id if len(events) > TRAIL_PAGE else None,
+            first_page=before is None,
         )
 
     @get("/{beneficiary_id:int}/notes")
@@ -387,7 +409,8 @@ async def _record_page(
         consents=await services.consents_of(actor, beneficiary_id) if owner else [],
         shares=await services.shares_of(actor, beneficiary_id) if owner else [],
         history=await services.status_history(actor, beneficiary_id),
-        trail=await services.trail(actor, beneficiary_id) if owner else [],
+        trail=await services.trail(actor, beneficiary_id, limit=TRAIL_SHOWN + 1) if owner else [],
+        trail_shown=TRAIL_SHOWN,
         organisations=await services.member_organisations(actor) if owner else [],
         providers=await services.provider_organisations() if owner else [],
         consent_scopes=domain.options(domain.CONSENT_SCOPES),

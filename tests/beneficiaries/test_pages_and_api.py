@@ -9,6 +9,8 @@ from litestar.testing import AsyncTestClient
 
 from accounts import services as accounts
 from accounts.domain import Role
+from accounts.tables import AuditEvent
+from beneficiaries import services
 from beneficiaries.tables import Beneficiary
 from tests.accounts.helpers import make_org, make_user, post_form, sign_in
 from tests.beneficiaries.helpers import actor_of, make_beneficiary
@@ -221,3 +223,44 @@ async def test_an_api_token_does_nothing_on_the_pages(client: Client) -> None:
     )
     assert mint.status_code == 303
     assert mint.headers["location"].startswith("/sign-in")
+
+
+async def test_a_record_opened_often_shows_its_newest_events_and_pages_through_the_rest(
+    client: Client,
+) -> None:
+    user_id = await _caseworker(client)
+    actor = await actor_of(user_id)
+    case = await make_beneficiary(actor)
+    for _ in range(260):  # a record opened every working day for a year
+        await services.get_beneficiary(actor, case)
+
+    page = await client.get(f"/beneficiaries/{case}")
+    trail = page.text[page.text.index('id="s-trail"') :]
+    rows = trail[: trail.index("</table>")].count("<tr")
+    assert rows == 1 + 50  # the head and the newest 50 (this view's own event first)
+    assert f'href="/beneficiaries/{case}/trail"' in trail
+
+    seen: list[int] = []
+    path = f"/beneficiaries/{case}/trail"
+    while path:
+        answer = await client.get(path)
+        assert answer.status_code == 200
+        seen += [int(i) for i in re.findall(r'<tr data-event="(\d+)"', answer.text)]
+        older = re.search(r'href="(/beneficiaries/\d+/trail\?before=\d+)" rel="next"', answer.text)
+        path = older.group(1) if older else ""
+    events = await AuditEvent.select(AuditEvent.id).where(
+        (AuditEvent.object_type == "beneficiary") & (AuditEvent.object_id == str(case))
+    )
+    assert len(events) > 200  # more than one page of the whole trail
+    assert seen == sorted((row["id"] for row in events), reverse=True)  # each once, newest first
+
+
+async def test_another_organisation_gets_404_on_the_trail(client: Client) -> None:
+    owner_org = await make_org("Org A", "802471350")
+    owner = await make_user("a@a.example", organisation_id=owner_org, role=Role.CASEWORKER)
+    case = await make_beneficiary(await actor_of(owner.id))
+    other_org = await make_org("Org B", "802519264")
+    other = await make_user("b@b.example", organisation_id=other_org, role=Role.CASEWORKER)
+    await sign_in(client, other)
+    assert (await client.get(f"/beneficiaries/{case}/trail")).status_code == 404
+    assert (await client.get(f"/beneficiaries/{case}/trail?before=abc")).status_code == 400

@@ -228,6 +228,7 @@ class StatusEntry(ReadModel):
 class TrailEvent(ReadModel):
     """One audit event of a record: who looked or changed what, and why."""
 
+    id: int
     at: datetime
     action: str
     actor_user_id: int | None
@@ -241,6 +242,7 @@ class TrailEvent(ReadModel):
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> TrailEvent:
         return cls(
+            id=row["id"],
             at=row["at"],
             action=row["action"],
             actor_user_id=row["actor_user_id"],

@@ -255,8 +255,12 @@ async def list_records(actor: Actor, filters: Filters) -> list[BeneficiaryRecord
     return [BeneficiaryRecord.of(row) for row in rows]
 
 
-async def trail(actor: Actor, beneficiary_id: int) -> list[TrailEvent]:
-    """The audit events of this record: who looked and what changed (owning organisation)."""
+async def trail(
+    actor: Actor, beneficiary_id: int, *, limit: int, before: int | None = None
+) -> list[TrailEvent]:
+    """The audit events of this record, newest first, ``limit`` at a time (older than the event
+    ``before``): who looked and what changed (owning organisation)."""
     _row, access = await in_reach(actor, beneficiary_id)
     require_owner(access)
-    return [TrailEvent.of(row) for row in await audit.events_of("beneficiary", beneficiary_id)]
+    events = await audit.events_of("beneficiary", beneficiary_id, limit=limit, before=before)
+    return [TrailEvent.of(row) for row in events]
