@@ -84,13 +84,19 @@ COMMON_LANGUAGES: Final = (
 
 def languages() -> list[tuple[str, str]]:
     """Language codes with their names: the common ones first, then the rest by name."""
-    names = _locale().languages
+    return list(_languages("sv" if active_locale() == "sv" else "en"))
+
+
+@functools.cache
+def _languages(code: str) -> tuple[tuple[str, str], ...]:
+    # Sorted once per language: a record's page offers them in every consent form.
+    names = _parsed_locale(code).languages
     common = sorted(((c, str(names[c])) for c in COMMON_LANGUAGES), key=lambda item: item[1])
     rest = sorted(
         ((c, str(names[c])) for c in LANGUAGE_CODES - set(COMMON_LANGUAGES) if c in names),
         key=lambda item: item[1],
     )
-    return common + rest
+    return tuple(common + rest)
 
 
 def common_languages() -> list[tuple[str, str]]:

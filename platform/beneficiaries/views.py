@@ -397,7 +397,8 @@ def _close_page(
 async def _record_page(
     actor: Actor, beneficiary_id: int, *, errors: dict[str, str] | None = None
 ) -> Template:
-    view = await services.get_beneficiary(actor, beneficiary_id)
+    read = await services.record_page(actor, beneficiary_id, trail_limit=TRAIL_SHOWN + 1)
+    view = read.view
     owner = view.access == services.Access.OWNER
     return page(
         "beneficiaries/show.html",
@@ -405,11 +406,11 @@ async def _record_page(
         b=view.record,
         owner=owner,
         needs_reason=not owner,
-        situation=await services.situation_of(actor, beneficiary_id) if owner else [],
-        consents=await services.consents_of(actor, beneficiary_id) if owner else [],
-        shares=await services.shares_of(actor, beneficiary_id) if owner else [],
-        history=await services.status_history(actor, beneficiary_id),
-        trail=await services.trail(actor, beneficiary_id, limit=TRAIL_SHOWN + 1) if owner else [],
+        situation=read.situation,
+        consents=read.consents,
+        shares=read.shares,
+        history=read.history,
+        trail=read.trail,
         trail_shown=TRAIL_SHOWN,
         organisations=await services.member_organisations(actor) if owner else [],
         providers=await services.provider_organisations() if owner else [],

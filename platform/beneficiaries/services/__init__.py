@@ -56,6 +56,7 @@ from beneficiaries.services.reach import (
     has_valid_consent,
     without_valid_consent,
 )
+from beneficiaries.services.record_page import RecordPage, record_page
 from beneficiaries.services.records import (
     PAGE_SIZE,
     create_beneficiary,
@@ -103,6 +104,7 @@ __all__ = [
     "ListRow",
     "Note",
     "OpenItem",
+    "RecordPage",
     "ShareEntry",
     "SituationItem",
     "StatusEntry",
@@ -141,6 +143,7 @@ __all__ = [
     "organisations_on_case",
     "provider_organisations",
     "record_consent",
+    "record_page",
     "reveal_identity",
     "rotate_keys",
     "run_retention",

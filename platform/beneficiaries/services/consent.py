@@ -133,6 +133,11 @@ async def consents_of(actor: Actor, beneficiary_id: int) -> list[ConsentEntry]:
     """Every consent recorded for the person, newest first (owning organisation)."""
     _row, access = await in_reach(actor, beneficiary_id)
     require_owner(access)
+    return await recorded_consents(beneficiary_id)
+
+
+async def recorded_consents(beneficiary_id: int) -> list[ConsentEntry]:
+    """``consents_of`` without the reach check, for a caller that made it."""
     rows = (
         await Consent.select(
             Consent.id,

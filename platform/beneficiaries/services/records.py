@@ -262,5 +262,12 @@ async def trail(
     ``before``): who looked and what changed (owning organisation)."""
     _row, access = await in_reach(actor, beneficiary_id)
     require_owner(access)
+    return await trail_events(beneficiary_id, limit=limit, before=before)
+
+
+async def trail_events(
+    beneficiary_id: int, *, limit: int, before: int | None = None
+) -> list[TrailEvent]:
+    """``trail`` without the reach check, for a caller that made it."""
     events = await audit.events_of("beneficiary", beneficiary_id, limit=limit, before=before)
     return [TrailEvent.of(row) for row in events]

@@ -145,6 +145,11 @@ async def shares_of(actor: Actor, beneficiary_id: int) -> list[ShareEntry]:
     """Every offer of the case to another organisation, oldest first (owning organisation)."""
     _row, access = await in_reach(actor, beneficiary_id)
     require_owner(access)
+    return await offered_shares(beneficiary_id)
+
+
+async def offered_shares(beneficiary_id: int) -> list[ShareEntry]:
+    """``shares_of`` without the reach check, for a caller that made it."""
     rows = (
         await Share.select(
             Share.id, Share.kind, Share.status, Share.created_at, Share.organisation.name

@@ -9,6 +9,7 @@ itself (the consents that help needs) and decides who may see it: the owning org
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from accounts.domain import Actor
@@ -46,7 +47,14 @@ async def situation_of(actor: Actor, beneficiary_id: int) -> list[SituationItem]
     """The overview of an open case for its owning organisation (nothing for others)."""
     row, access = await in_reach(actor, beneficiary_id)
     require_owner(access)
-    if row["status"] not in ("open", "placed") or row["anonymised_at"] is not None:
+    return await current_situation(beneficiary_id, row["status"], row["anonymised_at"])
+
+
+async def current_situation(
+    beneficiary_id: int, status: str, anonymised_at: datetime | None
+) -> list[SituationItem]:
+    """``situation_of`` without the reach check, for a caller that made it."""
+    if status not in ("open", "placed") or anonymised_at is not None:
         return []
     items = await _situation.situation(beneficiary_id) if _situation is not None else []
     if not await has_valid_consent(beneficiary_id, "share_funder"):
