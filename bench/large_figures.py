@@ -76,7 +76,8 @@ class Catcher:
         frame = sys._getframe(2)
         while frame is not None:
             name = frame.f_code.co_filename
-            if name.startswith(PLATFORM) and not name.endswith("sqlite_engine.py"):
+            private = frame.f_code.co_name.startswith("_")  # a helper: name its caller
+            if name.startswith(PLATFORM) and not name.endswith("sqlite_engine.py") and not private:
                 module = name[len(PLATFORM) : -len(".py")].replace(os.sep, ".")
                 return f"{module}.{frame.f_code.co_name}"
             frame = frame.f_back  # type: ignore[assignment]

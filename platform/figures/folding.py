@@ -3,8 +3,7 @@ query module stays one module of queries)."""
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -71,14 +70,24 @@ class Elapsed:
     p90: float | None
 
 
-def elapsed_of(hours: Sequence[float]) -> Elapsed:
-    """The summary SQLite gets in Python: the same interpolation as percentile_cont."""
-    if not hours:
+def elapsed_at(count: int, at: Callable[[int], float]) -> Elapsed:
+    """The summary of ``count`` hours, ``at(k)`` the k-th smallest (from 0): percentile_cont's
+    interpolation, in the arithmetic of statistics.median and statistics.quantiles (inclusive)."""
+    if not count:
         return Elapsed(0, None, None)
-    if len(hours) == 1:
-        return Elapsed(1, hours[0], hours[0])
-    p90 = statistics.quantiles(hours, n=10, method="inclusive")[8]
-    return Elapsed(len(hours), statistics.median(hours), p90)
+    if count == 1:
+        return Elapsed(1, at(0), at(0))
+    middle = count // 2
+    median = at(middle) if count % 2 else (at(middle - 1) + at(middle)) / 2
+    below, share = divmod(9 * (count - 1), 10)  # position 0.9 (count - 1), in tenths
+    p90 = (at(below) * (10 - share) + at(below + 1) * share) / 10
+    return Elapsed(count, median, p90)
+
+
+def elapsed_of(hours: Sequence[float]) -> Elapsed:
+    """The summary of every interval's hours, in Python."""
+    ordered = sorted(hours)
+    return elapsed_at(len(ordered), ordered.__getitem__)
 
 
 def _summaries(rows: Sequence[dict[str, Any]]) -> dict[str, Elapsed]:
@@ -92,12 +101,18 @@ def _summaries(rows: Sequence[dict[str, Any]]) -> dict[str, Elapsed]:
     }
 
 
-def _fold_hours(rows: Sequence[dict[str, Any]], since: str, until: str) -> dict[str, Elapsed]:
-    hours: dict[str, list[float]] = {}
+def _fold_positions(rows: Sequence[dict[str, Any]]) -> dict[str, Elapsed]:
+    """Rows of (code, count, position, since, until) at the positions a summary needs."""
+    hours: dict[str, dict[int, float]] = {}
+    counts: dict[str, int] = {}
     for row in rows:
-        elapsed = (row[until] - row[since]).total_seconds() / 3600
-        hours.setdefault(str(row["code"]), []).append(elapsed)
-    return {code: elapsed_of(found) for code, found in hours.items()}
+        since, until = _instant(row["since"]), _instant(row["until"])
+        assert since is not None  # the intervals' queries select no NULL
+        assert until is not None
+        code = str(row["code"])
+        counts[code] = int(row["count"])
+        hours.setdefault(code, {})[int(row["position"])] = (until - since).total_seconds() / 3600
+    return {code: elapsed_at(counts[code], hours[code].__getitem__) for code in counts}
 
 
 @dataclass(frozen=True)

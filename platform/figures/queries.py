@@ -27,8 +27,8 @@ from figures.folding import (
     Split,
     StaleShelter,
     _add,
-    _fold_hours,
     _fold_months,
+    _fold_positions,
     _instant,
     _month_of,
     _split,
@@ -61,10 +61,6 @@ UNMET_COLUMNS: Final[Mapping[str, Column]] = {
     "help": UnmetDemand.help,
     "region": UnmetDemand.region,
     "target_group": UnmetDemand.target_group,
-}
-REQUEST_COLUMNS: Final[Mapping[str, Column]] = {
-    "state": SupportRequest.state,
-    "category": SupportRequest.category,
 }
 
 
@@ -155,19 +151,28 @@ async def placements_by_region(period: Period, organisation_id: int | None = Non
     return _split(rows, "code")
 
 
+# The id of a category's change last recorded before an instant: one step back along the index
+# availability_change (category, at, id) per category, instead of a pass over the whole history.
+LATEST_CHANGE: Final = (
+    "(SELECT x.id FROM availability_change x WHERE x.category = c.id AND x.at < {} "
+    "ORDER BY x.at DESC, x.id DESC LIMIT 1)"
+)
+
+
 async def beds(until: datetime, operator_id: int | None = None) -> BedCounts:
     """Each category's counts as last recorded before ``until`` (the availability history),
     summed per region and target groups of the category in SQL, per region and per target
     group here."""
     operator = operator_id or 0  # 0: every operator's
     rows = await SupportRequest.raw(
-        "SELECT s.region AS region, c.target_groups AS target_groups, "
+        f"SELECT latest.region AS region, latest.target_groups AS target_groups, "  # noqa: S608 (ours, not input; values bound)  # nosec B608
         "SUM(a.capacity - a.out_of_service) AS in_service, "
-        "SUM(a.occupied + a.external) AS occupied "
-        "FROM availability_change a JOIN shelter s ON s.id = a.shelter "
-        "JOIN bed_category c ON c.id = a.category "
-        "WHERE a.id IN (SELECT MAX(id) FROM availability_change WHERE at < {} GROUP BY category) "
-        "AND ({} = 0 OR s.operator = {}) GROUP BY s.region, c.target_groups",
+        "SUM(a.occupied + a.external) AS occupied FROM (SELECT s.region AS region, "
+        f"c.target_groups AS target_groups, {LATEST_CHANGE} AS change "
+        "FROM bed_category c JOIN shelter s ON s.id = c.shelter "
+        "WHERE {} = 0 OR s.operator = {}) latest "
+        "JOIN availability_change a ON a.id = latest.change "
+        "GROUP BY latest.region, latest.target_groups",
         until,
         operator,
         operator,
@@ -182,12 +187,11 @@ async def beds(until: datetime, operator_id: int | None = None) -> BedCounts:
     return BedCounts(by_region, by_group)
 
 
-async def requests_by(
-    key: str, programme_id: int | None, period: Period, organisation_id: int | None = None
-) -> dict[str, int]:
-    """Support requests submitted in the period (of one programme, or all), by state or
-    category."""
-    column = REQUEST_COLUMNS[key]
+async def requests_by_state_and_category(
+    programme_id: int | None, period: Period, organisation_id: int | None = None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Support requests submitted in the period (of one programme, or all), by the state they
+    are in now and by category: one grouped scan, folded both ways here."""
     where = (SupportRequest.submitted_at >= period.start) & (
         SupportRequest.submitted_at < period.end
     )
@@ -195,52 +199,65 @@ async def requests_by(
         where &= SupportRequest.programme == programme_id
     if organisation_id is not None:
         where &= SupportRequest.organisation == organisation_id
-    rows = await SupportRequest.select(column, Count(alias="count")).where(where).group_by(column)
-    return {row[column._meta.name]: int(row["count"]) for row in rows}
+    state, category = SupportRequest.state, SupportRequest.category
+    rows = (
+        await SupportRequest.select(state, category, Count(alias="count"))
+        .where(where)
+        .group_by(state, category)
+    )
+    by_state: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    for row in rows:
+        count = int(row["count"])
+        by_state[row["state"]] = by_state.get(row["state"], 0) + count
+        by_category[row["category"]] = by_category.get(row["category"], 0) + count
+    return by_state, by_category
 
 
 def _on_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
 
 
-def _hours(since: str, until: str) -> str:
-    return f"CAST(EXTRACT(EPOCH FROM ({until} - {since})) AS DOUBLE PRECISION) / 3600"
+# Percentiles in the database. PostgreSQL: percentile_cont. SQLite has none: it numbers each
+# group's intervals in order (a window) and sends only the rows at the median's and the 90th
+# percentile's positions, at most four per group, which Python interpolates like percentile_cont
+# (folding.elapsed_at). The rows come with their instants, so the hours stay exact.
+PERCENTILES_POSTGRES: Final = (
+    "SELECT code, COUNT(*) AS count, "
+    "percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median, "
+    "percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90 "
+    "FROM (SELECT code, CAST(EXTRACT(EPOCH FROM (until - since)) AS DOUBLE PRECISION) / 3600 "
+    "AS hours FROM ({intervals}) intervals) hours GROUP BY code"
+)
+PERCENTILES_SQLITE: Final = (
+    "SELECT code, count, position, since, until FROM (SELECT code, since, until, "
+    "ROW_NUMBER() OVER (PARTITION BY code ORDER BY julianday(until) - julianday(since)) - 1 "
+    "AS position, COUNT(*) OVER (PARTITION BY code) AS count FROM ({intervals}) intervals) "
+    "numbered WHERE position IN ((count - 1) / 2, count / 2, 9 * (count - 1) / 10, "
+    "9 * (count - 1) / 10 + 1)"
+)
 
 
-def _percentiles(since: str, until: str) -> str:
-    """PostgreSQL's count, median and 90th percentile of the hours from ``since`` to ``until``."""
-    hours = _hours(since, until)
-    return (
-        f"COUNT(*) AS count, percentile_cont(0.5) WITHIN GROUP (ORDER BY {hours}) AS median, "
-        f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {hours}) AS p90"
-    )
+async def _elapsed(intervals: str, *values: Any) -> dict[str, Elapsed]:
+    """Count, median and 90th percentile in hours per code of ``intervals``, a SELECT of
+    ``code``, ``since`` and ``until`` (SQL of ours; ``values`` bound to its placeholders)."""
+    if _on_postgres():
+        query = PERCENTILES_POSTGRES.replace("{intervals}", intervals)
+        return _summaries(await SupportRequest.raw(query, *values))
+    rows = await SupportRequest.raw(PERCENTILES_SQLITE.replace("{intervals}", intervals), *values)
+    return _fold_positions(rows)
 
 
 async def decision_times(programme_id: int, period: Period) -> dict[str, Elapsed]:
-    """Hours from submission to decision of the requests decided in the period, by urgency:
-    percentile_cont on PostgreSQL; SQLite sends the two instants of each decision."""
-    if _on_postgres():
-        rows = await SupportRequest.raw(
-            # The columns are ours, not input; the values are bound.
-            f"SELECT urgency AS code, {_percentiles('submitted_at', 'decided_at')} "  # noqa: S608  # nosec B608
-            "FROM support_request WHERE programme = {} AND submitted_at IS NOT NULL "
-            "AND decided_at >= {} AND decided_at < {} GROUP BY urgency",
-            programme_id,
-            period.start,
-            period.end,
-        )
-        return _summaries(rows)
-    rows = await SupportRequest.select(
-        SupportRequest.urgency.as_alias("code"),
-        SupportRequest.submitted_at,
-        SupportRequest.decided_at,
-    ).where(
-        (SupportRequest.programme == programme_id)
-        & SupportRequest.submitted_at.is_not_null()
-        & (SupportRequest.decided_at >= period.start)
-        & (SupportRequest.decided_at < period.end)
+    """Hours from submission to decision of the requests decided in the period, by urgency."""
+    return await _elapsed(
+        "SELECT urgency AS code, submitted_at AS since, decided_at AS until "
+        "FROM support_request WHERE programme = {} AND submitted_at IS NOT NULL "
+        "AND decided_at >= {} AND decided_at < {}",
+        programme_id,
+        period.start,
+        period.end,
     )
-    return _fold_hours(rows, "submitted_at", "decided_at")
 
 
 ANSWERS: Final = ("accepted", "declined")
@@ -250,30 +267,16 @@ async def answer_times(period: Period, operator_id: int | None = None) -> dict[s
     """Hours from a hold asked to its answer (accepted or declined in the period), by answer;
     ``expired``: the holds that ran out unanswered in the period (count only)."""
     operator = operator_id or 0  # 0: every operator's
-    if _on_postgres():
-        rows = await Hold.raw(
-            f"SELECT h.status AS code, {_percentiles('h.created_at', 'h.answered_at')} "  # noqa: S608  # nosec B608
-            "FROM hold h JOIN shelter s ON s.id = h.shelter "
-            "WHERE h.status IN ('accepted', 'declined') AND h.answered_at >= {} "
-            "AND h.answered_at < {} AND ({} = 0 OR s.operator = {}) GROUP BY h.status",
-            period.start,
-            period.end,
-            operator,
-            operator,
-        )
-        found = _summaries(rows)
-    else:
-        where = (
-            Hold.status.is_in(list(ANSWERS))
-            & (Hold.answered_at >= period.start)
-            & (Hold.answered_at < period.end)
-        )
-        if operator_id is not None:
-            where &= Hold.shelter.operator == operator_id
-        rows = await Hold.select(
-            Hold.status.as_alias("code"), Hold.created_at, Hold.answered_at
-        ).where(where)
-        found = _fold_hours(rows, "created_at", "answered_at")
+    found = await _elapsed(
+        "SELECT h.status AS code, h.created_at AS since, h.answered_at AS until "
+        "FROM hold h JOIN shelter s ON s.id = h.shelter "
+        "WHERE h.status IN ('accepted', 'declined') AND h.answered_at >= {} "
+        "AND h.answered_at < {} AND ({} = 0 OR s.operator = {})",
+        period.start,
+        period.end,
+        operator,
+        operator,
+    )
     expired = (Hold.status == "expired") & (Hold.expires_at >= period.start)
     expired &= Hold.expires_at < period.end
     if operator_id is not None:
@@ -427,30 +430,24 @@ async def money_by_month(programme_id: int, period: Period) -> dict[str, Money]:
 
 
 async def beds_at(ends: Sequence[datetime], operator_id: int | None = None) -> list[Beds]:
-    """Every category's counts as last recorded before each instant of ``ends``, summed: one
-    pass over the history, each change valid until the category's next one (LEAD)."""
+    """Every category's counts as last recorded before each instant of ``ends``, summed: per
+    instant, each category's latest change found along the index (see ``LATEST_CHANGE``)."""
     if not ends:
         return []
     operator = operator_id or 0
-    sums = ", ".join(
-        f"SUM(CASE WHEN at < {{}} AND (until IS NULL OR until >= {{}}) "
-        f"THEN in_service ELSE 0 END) AS in_service_{i}, "
-        f"SUM(CASE WHEN at < {{}} AND (until IS NULL OR until >= {{}}) "
-        f"THEN occupied ELSE 0 END) AS occupied_{i}"
+    latest = " UNION ALL ".join(
+        f"SELECT {i} AS moment, {LATEST_CHANGE} AS change FROM bed_category c "  # noqa: S608  # nosec B608
+        "JOIN shelter s ON s.id = c.shelter WHERE {} = 0 OR s.operator = {}"
         for i in range(len(ends))
     )
     rows = await SupportRequest.raw(
-        f"SELECT {sums} FROM (SELECT a.at AS at, "  # noqa: S608 (ours, not input; values bound)  # nosec B608
-        "a.capacity - a.out_of_service AS in_service, a.occupied + a.external AS occupied, "
-        "LEAD(a.at) OVER (PARTITION BY a.category ORDER BY a.at, a.id) AS until "
-        "FROM availability_change a JOIN shelter s ON s.id = a.shelter "
-        "WHERE ({} = 0 OR s.operator = {})) history",
-        *[end for end in ends for _ in range(4)],
-        operator,
-        operator,
+        "SELECT latest.moment AS moment, SUM(a.capacity - a.out_of_service) AS in_service, "  # noqa: S608 (ours, not input; values bound)  # nosec B608
+        f"SUM(a.occupied + a.external) AS occupied FROM ({latest}) latest "
+        "JOIN availability_change a ON a.id = latest.change GROUP BY latest.moment",
+        *[value for end in ends for value in (end, operator, operator)],
     )
-    row = rows[0] if rows else {}
+    found = {int(row["moment"]): row for row in rows}
     return [
-        Beds(int(row.get(f"in_service_{i}") or 0), int(row.get(f"occupied_{i}") or 0))
+        Beds(int(found[i]["in_service"]), int(found[i]["occupied"])) if i in found else Beds(0, 0)
         for i in range(len(ends))
     ]

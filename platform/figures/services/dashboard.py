@@ -207,8 +207,9 @@ async def _budget(programme_id: int, period: Period) -> tuple[BudgetRow, ...]:
 async def _request_tables(
     programme_id: int | None, period: Period, organisation_id: int | None = None
 ) -> list[FigureTable]:
-    by_state = await queries.requests_by("state", programme_id, period, organisation_id)
-    by_category = await queries.requests_by("category", programme_id, period, organisation_id)
+    by_state, by_category = await queries.requests_by_state_and_category(
+        programme_id, period, organisation_id
+    )
     states = [(s.value, grant.state_label(s), by_state.get(s.value, 0)) for s in grant.STATES]
     return [
         figure_table(
