@@ -138,9 +138,11 @@ class Money:
     paid: int
 
 
-def _month_of(bucket: str) -> str:
-    if len(bucket) == len("2027-01"):
-        return bucket
+def _month_of(bucket: datetime | str) -> str:
+    """'YYYY-MM' of a month's first instant in Swedish time (PostgreSQL), or of a UTC hour
+    'YYYY-MM-DDTHH' (SQLite)."""
+    if isinstance(bucket, datetime):
+        return f"{bucket.year:04d}-{bucket.month:02d}"
     hour = datetime.strptime(bucket, "%Y-%m-%dT%H").replace(tzinfo=UTC).astimezone(TIMEZONE)
     return f"{hour.year:04d}-{hour.month:02d}"
 
@@ -161,6 +163,6 @@ def _fold_months(rows: Sequence[dict[str, Any]]) -> Monthly:
         if row["protected_identity"] != "none":
             protected += int(row["count"])
         else:
-            month = _month_of(str(row["bucket"]))
+            month = _month_of(row["bucket"])
             counts[month] = counts.get(month, 0) + int(row["count"])
     return Monthly(counts, protected)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import datetime
 
 from figures import queries
@@ -64,8 +65,8 @@ async def monthly_tables(period: Period, organisation_id: int | None = None) -> 
     ]
 
 
-async def budget_by_month(programme_id: int, period: Period) -> tuple[BudgetMonth, ...]:
-    money = await queries.money_by_month(programme_id, period)
+def budget_by_month(money: Mapping[str, Money], period: Period) -> tuple[BudgetMonth, ...]:
+    """Every month of the period with the ledger's movements in it (``queries.ledger``)."""
     return tuple(
         BudgetMonth(code, label, m.allocated, m.committed, m.paid)
         for code, label, _end in months_of(period)
