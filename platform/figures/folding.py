@@ -19,6 +19,21 @@ class Period:
     end: datetime
 
 
+def swedish_months(period: Period) -> list[tuple[str, datetime, datetime]]:
+    """The period's Swedish months: (YYYY-MM, the instant it starts, the instant it ends or the
+    period's end when sooner)."""
+    found: list[tuple[str, datetime, datetime]] = []
+    first = period.start.astimezone(TIMEZONE)
+    year, month = first.year, first.month
+    while True:
+        start = datetime(year, month, 1, tzinfo=TIMEZONE)
+        if start >= period.end:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        end = min(datetime(year, month, 1, tzinfo=TIMEZONE), period.end)
+        found.append((f"{start.year:04d}-{start.month:02d}", start, end))
+
+
 @dataclass(frozen=True)
 class Split:
     """Counts by code, of persons without a protected identity, and the protected count apart."""
