@@ -99,12 +99,6 @@ def elapsed_at(count: int, at: Callable[[int], float]) -> Elapsed:
     return Elapsed(count, median, p90)
 
 
-def elapsed_of(hours: Sequence[float]) -> Elapsed:
-    """The summary of every interval's hours, in Python."""
-    ordered = sorted(hours)
-    return elapsed_at(len(ordered), ordered.__getitem__)
-
-
 def _summaries(rows: Sequence[dict[str, Any]]) -> dict[str, Elapsed]:
     return {
         str(row["code"]): Elapsed(

@@ -3,7 +3,8 @@
 The database groups and counts (GROUP BY); Python only folds the handful of grouped rows. Each
 person-level count comes split by whether the person has a protected identity, so the services
 can keep those persons out of every breakdown finer than the total. No query reads free text.
-The SQL is the subset SQLite and PostgreSQL share (``||``, CASE, LIKE, sub-selects).
+The SQL is the subset SQLite and PostgreSQL share (``||``, CASE, LIKE, sub-selects, window
+functions); where one engine has a much cheaper way, it has its own branch (``_on_postgres``).
 """
 
 from __future__ import annotations

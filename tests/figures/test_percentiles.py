@@ -13,14 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from figures import queries
-from figures.folding import elapsed_of
+from figures.folding import elapsed_at
 from figures.services import period_of
 from tests.figures.helpers import FiguresWorld, at, make_world, support_request
 
 
 @given(st.lists(st.floats(min_value=0, max_value=10_000), min_size=2, max_size=60))
 def test_the_summary_is_statistics_median_and_inclusive_quantile(hours: list[float]) -> None:
-    summary = elapsed_of(hours)
+    ordered = sorted(hours)
+    summary = elapsed_at(len(ordered), ordered.__getitem__)
     assert summary.count == len(hours)
     assert summary.median == statistics.median(hours)
     assert summary.p90 == statistics.quantiles(hours, n=10, method="inclusive")[8]
