@@ -3,8 +3,7 @@ query module stays one module of queries)."""
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +17,21 @@ class Period:
 
     start: datetime
     end: datetime
+
+
+def swedish_months(period: Period) -> list[tuple[str, datetime, datetime]]:
+    """The period's Swedish months: (YYYY-MM, the instant it starts, the instant it ends or the
+    period's end when sooner)."""
+    found: list[tuple[str, datetime, datetime]] = []
+    first = period.start.astimezone(TIMEZONE)
+    year, month = first.year, first.month
+    while True:
+        start = datetime(year, month, 1, tzinfo=TIMEZONE)
+        if start >= period.end:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        end = min(datetime(year, month, 1, tzinfo=TIMEZONE), period.end)
+        found.append((f"{start.year:04d}-{start.month:02d}", start, end))
 
 
 @dataclass(frozen=True)
@@ -71,14 +85,18 @@ class Elapsed:
     p90: float | None
 
 
-def elapsed_of(hours: Sequence[float]) -> Elapsed:
-    """The summary SQLite gets in Python: the same interpolation as percentile_cont."""
-    if not hours:
+def elapsed_at(count: int, at: Callable[[int], float]) -> Elapsed:
+    """The summary of ``count`` hours, ``at(k)`` the k-th smallest (from 0): percentile_cont's
+    interpolation, in the arithmetic of statistics.median and statistics.quantiles (inclusive)."""
+    if not count:
         return Elapsed(0, None, None)
-    if len(hours) == 1:
-        return Elapsed(1, hours[0], hours[0])
-    p90 = statistics.quantiles(hours, n=10, method="inclusive")[8]
-    return Elapsed(len(hours), statistics.median(hours), p90)
+    if count == 1:
+        return Elapsed(1, at(0), at(0))
+    middle = count // 2
+    median = at(middle) if count % 2 else (at(middle - 1) + at(middle)) / 2
+    below, share = divmod(9 * (count - 1), 10)  # position 0.9 (count - 1), in tenths
+    p90 = (at(below) * (10 - share) + at(below + 1) * share) / 10
+    return Elapsed(count, median, p90)
 
 
 def _summaries(rows: Sequence[dict[str, Any]]) -> dict[str, Elapsed]:
@@ -92,12 +110,18 @@ def _summaries(rows: Sequence[dict[str, Any]]) -> dict[str, Elapsed]:
     }
 
 
-def _fold_hours(rows: Sequence[dict[str, Any]], since: str, until: str) -> dict[str, Elapsed]:
-    hours: dict[str, list[float]] = {}
+def _fold_positions(rows: Sequence[dict[str, Any]]) -> dict[str, Elapsed]:
+    """Rows of (code, count, position, since, until) at the positions a summary needs."""
+    hours: dict[str, dict[int, float]] = {}
+    counts: dict[str, int] = {}
     for row in rows:
-        elapsed = (row[until] - row[since]).total_seconds() / 3600
-        hours.setdefault(str(row["code"]), []).append(elapsed)
-    return {code: elapsed_of(found) for code, found in hours.items()}
+        since, until = _instant(row["since"]), _instant(row["until"])
+        assert since is not None  # the intervals' queries select no NULL
+        assert until is not None
+        code = str(row["code"])
+        counts[code] = int(row["count"])
+        hours.setdefault(code, {})[int(row["position"])] = (until - since).total_seconds() / 3600
+    return {code: elapsed_at(counts[code], hours[code].__getitem__) for code in counts}
 
 
 @dataclass(frozen=True)
@@ -123,9 +147,11 @@ class Money:
     paid: int
 
 
-def _month_of(bucket: str) -> str:
-    if len(bucket) == len("2027-01"):
-        return bucket
+def _month_of(bucket: datetime | str) -> str:
+    """'YYYY-MM' of a month's first instant in Swedish time (PostgreSQL), or of a UTC hour
+    'YYYY-MM-DDTHH' (SQLite)."""
+    if isinstance(bucket, datetime):
+        return f"{bucket.year:04d}-{bucket.month:02d}"
     hour = datetime.strptime(bucket, "%Y-%m-%dT%H").replace(tzinfo=UTC).astimezone(TIMEZONE)
     return f"{hour.year:04d}-{hour.month:02d}"
 
@@ -146,6 +172,6 @@ def _fold_months(rows: Sequence[dict[str, Any]]) -> Monthly:
         if row["protected_identity"] != "none":
             protected += int(row["count"])
         else:
-            month = _month_of(str(row["bucket"]))
+            month = _month_of(row["bucket"])
             counts[month] = counts.get(month, 0) + int(row["count"])
     return Monthly(counts, protected)

@@ -3,7 +3,8 @@
 The database groups and counts (GROUP BY); Python only folds the handful of grouped rows. Each
 person-level count comes split by whether the person has a protected identity, so the services
 can keep those persons out of every breakdown finer than the total. No query reads free text.
-The SQL is the subset SQLite and PostgreSQL share (``||``, CASE, LIKE, sub-selects).
+The SQL is the subset SQLite and PostgreSQL share (``||``, CASE, LIKE, sub-selects, window
+functions); where one engine has a much cheaper way, it has its own branch (``_on_postgres``).
 """
 
 from __future__ import annotations
@@ -27,17 +28,18 @@ from figures.folding import (
     Split,
     StaleShelter,
     _add,
-    _fold_hours,
     _fold_months,
+    _fold_positions,
     _instant,
     _month_of,
     _split,
     _summaries,
+    swedish_months,
 )
 from fristad.database import engine
 from grants.tables import SupportRequest
 from matching.tables import UnmetDemand
-from shelters.tables import Hold, Placement, Shelter
+from shelters.tables import AvailabilityChange, Hold, Placement, Shelter
 
 
 def _helped(period: Period, organisation_id: int | None) -> Any:
@@ -61,10 +63,6 @@ UNMET_COLUMNS: Final[Mapping[str, Column]] = {
     "help": UnmetDemand.help,
     "region": UnmetDemand.region,
     "target_group": UnmetDemand.target_group,
-}
-REQUEST_COLUMNS: Final[Mapping[str, Column]] = {
-    "state": SupportRequest.state,
-    "category": SupportRequest.category,
 }
 
 
@@ -155,19 +153,28 @@ async def placements_by_region(period: Period, organisation_id: int | None = Non
     return _split(rows, "code")
 
 
+# The id of a category's change last recorded before an instant: one step back along the index
+# availability_change (category, at, id) per category, instead of a pass over the whole history.
+LATEST_CHANGE: Final = (
+    "(SELECT x.id FROM availability_change x WHERE x.category = c.id AND x.at < {} "
+    "ORDER BY x.at DESC, x.id DESC LIMIT 1)"
+)
+
+
 async def beds(until: datetime, operator_id: int | None = None) -> BedCounts:
     """Each category's counts as last recorded before ``until`` (the availability history),
     summed per region and target groups of the category in SQL, per region and per target
     group here."""
     operator = operator_id or 0  # 0: every operator's
     rows = await SupportRequest.raw(
-        "SELECT s.region AS region, c.target_groups AS target_groups, "
+        f"SELECT latest.region AS region, latest.target_groups AS target_groups, "  # noqa: S608 (ours, not input; values bound)  # nosec B608
         "SUM(a.capacity - a.out_of_service) AS in_service, "
-        "SUM(a.occupied + a.external) AS occupied "
-        "FROM availability_change a JOIN shelter s ON s.id = a.shelter "
-        "JOIN bed_category c ON c.id = a.category "
-        "WHERE a.id IN (SELECT MAX(id) FROM availability_change WHERE at < {} GROUP BY category) "
-        "AND ({} = 0 OR s.operator = {}) GROUP BY s.region, c.target_groups",
+        "SUM(a.occupied + a.external) AS occupied FROM (SELECT s.region AS region, "
+        f"c.target_groups AS target_groups, {LATEST_CHANGE} AS change "
+        "FROM bed_category c JOIN shelter s ON s.id = c.shelter "
+        "WHERE {} = 0 OR s.operator = {}) latest "
+        "JOIN availability_change a ON a.id = latest.change "
+        "GROUP BY latest.region, latest.target_groups",
         until,
         operator,
         operator,
@@ -182,12 +189,11 @@ async def beds(until: datetime, operator_id: int | None = None) -> BedCounts:
     return BedCounts(by_region, by_group)
 
 
-async def requests_by(
-    key: str, programme_id: int | None, period: Period, organisation_id: int | None = None
-) -> dict[str, int]:
-    """Support requests submitted in the period (of one programme, or all), by state or
-    category."""
-    column = REQUEST_COLUMNS[key]
+async def requests_by_state_and_category(
+    programme_id: int | None, period: Period, organisation_id: int | None = None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Support requests submitted in the period (of one programme, or all), by the state they
+    are in now and by category: one grouped scan, folded both ways here."""
     where = (SupportRequest.submitted_at >= period.start) & (
         SupportRequest.submitted_at < period.end
     )
@@ -195,52 +201,65 @@ async def requests_by(
         where &= SupportRequest.programme == programme_id
     if organisation_id is not None:
         where &= SupportRequest.organisation == organisation_id
-    rows = await SupportRequest.select(column, Count(alias="count")).where(where).group_by(column)
-    return {row[column._meta.name]: int(row["count"]) for row in rows}
+    state, category = SupportRequest.state, SupportRequest.category
+    rows = (
+        await SupportRequest.select(state, category, Count(alias="count"))
+        .where(where)
+        .group_by(state, category)
+    )
+    by_state: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    for row in rows:
+        count = int(row["count"])
+        by_state[row["state"]] = by_state.get(row["state"], 0) + count
+        by_category[row["category"]] = by_category.get(row["category"], 0) + count
+    return by_state, by_category
 
 
 def _on_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
 
 
-def _hours(since: str, until: str) -> str:
-    return f"CAST(EXTRACT(EPOCH FROM ({until} - {since})) AS DOUBLE PRECISION) / 3600"
+# Percentiles in the database. PostgreSQL: percentile_cont. SQLite has none: it numbers each
+# group's intervals in order (a window) and sends only the rows at the median's and the 90th
+# percentile's positions, at most four per group, which Python interpolates like percentile_cont
+# (folding.elapsed_at). The rows come with their instants, so the hours stay exact.
+PERCENTILES_POSTGRES: Final = (
+    "SELECT code, COUNT(*) AS count, "
+    "percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median, "
+    "percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90 "
+    "FROM (SELECT code, CAST(EXTRACT(EPOCH FROM (until - since)) AS DOUBLE PRECISION) / 3600 "
+    "AS hours FROM ({intervals}) intervals) hours GROUP BY code"
+)
+PERCENTILES_SQLITE: Final = (
+    "SELECT code, count, position, since, until FROM (SELECT code, since, until, "
+    "ROW_NUMBER() OVER (PARTITION BY code ORDER BY julianday(until) - julianday(since)) - 1 "
+    "AS position, COUNT(*) OVER (PARTITION BY code) AS count FROM ({intervals}) intervals) "
+    "numbered WHERE position IN ((count - 1) / 2, count / 2, 9 * (count - 1) / 10, "
+    "9 * (count - 1) / 10 + 1)"
+)
 
 
-def _percentiles(since: str, until: str) -> str:
-    """PostgreSQL's count, median and 90th percentile of the hours from ``since`` to ``until``."""
-    hours = _hours(since, until)
-    return (
-        f"COUNT(*) AS count, percentile_cont(0.5) WITHIN GROUP (ORDER BY {hours}) AS median, "
-        f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {hours}) AS p90"
-    )
+async def _elapsed(intervals: str, *values: Any) -> dict[str, Elapsed]:
+    """Count, median and 90th percentile in hours per code of ``intervals``, a SELECT of
+    ``code``, ``since`` and ``until`` (SQL of ours; ``values`` bound to its placeholders)."""
+    if _on_postgres():
+        query = PERCENTILES_POSTGRES.replace("{intervals}", intervals)
+        return _summaries(await SupportRequest.raw(query, *values))
+    rows = await SupportRequest.raw(PERCENTILES_SQLITE.replace("{intervals}", intervals), *values)
+    return _fold_positions(rows)
 
 
 async def decision_times(programme_id: int, period: Period) -> dict[str, Elapsed]:
-    """Hours from submission to decision of the requests decided in the period, by urgency:
-    percentile_cont on PostgreSQL; SQLite sends the two instants of each decision."""
-    if _on_postgres():
-        rows = await SupportRequest.raw(
-            # The columns are ours, not input; the values are bound.
-            f"SELECT urgency AS code, {_percentiles('submitted_at', 'decided_at')} "  # noqa: S608  # nosec B608
-            "FROM support_request WHERE programme = {} AND submitted_at IS NOT NULL "
-            "AND decided_at >= {} AND decided_at < {} GROUP BY urgency",
-            programme_id,
-            period.start,
-            period.end,
-        )
-        return _summaries(rows)
-    rows = await SupportRequest.select(
-        SupportRequest.urgency.as_alias("code"),
-        SupportRequest.submitted_at,
-        SupportRequest.decided_at,
-    ).where(
-        (SupportRequest.programme == programme_id)
-        & SupportRequest.submitted_at.is_not_null()
-        & (SupportRequest.decided_at >= period.start)
-        & (SupportRequest.decided_at < period.end)
+    """Hours from submission to decision of the requests decided in the period, by urgency."""
+    return await _elapsed(
+        "SELECT urgency AS code, submitted_at AS since, decided_at AS until "
+        "FROM support_request WHERE programme = {} AND submitted_at IS NOT NULL "
+        "AND decided_at >= {} AND decided_at < {}",
+        programme_id,
+        period.start,
+        period.end,
     )
-    return _fold_hours(rows, "submitted_at", "decided_at")
 
 
 ANSWERS: Final = ("accepted", "declined")
@@ -250,30 +269,16 @@ async def answer_times(period: Period, operator_id: int | None = None) -> dict[s
     """Hours from a hold asked to its answer (accepted or declined in the period), by answer;
     ``expired``: the holds that ran out unanswered in the period (count only)."""
     operator = operator_id or 0  # 0: every operator's
-    if _on_postgres():
-        rows = await Hold.raw(
-            f"SELECT h.status AS code, {_percentiles('h.created_at', 'h.answered_at')} "  # noqa: S608  # nosec B608
-            "FROM hold h JOIN shelter s ON s.id = h.shelter "
-            "WHERE h.status IN ('accepted', 'declined') AND h.answered_at >= {} "
-            "AND h.answered_at < {} AND ({} = 0 OR s.operator = {}) GROUP BY h.status",
-            period.start,
-            period.end,
-            operator,
-            operator,
-        )
-        found = _summaries(rows)
-    else:
-        where = (
-            Hold.status.is_in(list(ANSWERS))
-            & (Hold.answered_at >= period.start)
-            & (Hold.answered_at < period.end)
-        )
-        if operator_id is not None:
-            where &= Hold.shelter.operator == operator_id
-        rows = await Hold.select(
-            Hold.status.as_alias("code"), Hold.created_at, Hold.answered_at
-        ).where(where)
-        found = _fold_hours(rows, "created_at", "answered_at")
+    found = await _elapsed(
+        "SELECT h.status AS code, h.created_at AS since, h.answered_at AS until "
+        "FROM hold h JOIN shelter s ON s.id = h.shelter "
+        "WHERE h.status IN ('accepted', 'declined') AND h.answered_at >= {} "
+        "AND h.answered_at < {} AND ({} = 0 OR s.operator = {})",
+        period.start,
+        period.end,
+        operator,
+        operator,
+    )
     expired = (Hold.status == "expired") & (Hold.expires_at >= period.start)
     expired &= Hold.expires_at < period.end
     if operator_id is not None:
@@ -306,27 +311,6 @@ async def stale_shelters(cutoff: datetime, operator_id: int | None = None) -> li
     ]
 
 
-async def budget_by_category(programme_id: int, until: datetime) -> dict[str, Money]:
-    """The programme's budget per category as the ledger stood at ``until``."""
-    rows = await SupportRequest.raw(
-        "SELECT b.category AS category, "
-        "SUM(CASE WHEN l.kind IN ('allocation', 'adjustment') THEN l.amount ELSE 0 END) "
-        "AS allocated, "
-        "SUM(CASE WHEN l.kind IN ('commitment', 'release') THEN l.amount ELSE 0 END) AS committed, "
-        "SUM(CASE WHEN l.kind = 'payment' THEN l.amount ELSE 0 END) AS paid "
-        "FROM budget b LEFT JOIN ledger_entry l ON l.budget = b.id AND l.created_at < {} "
-        "WHERE b.programme = {} GROUP BY b.category",
-        until,
-        programme_id,
-    )
-    return {
-        row["category"]: Money(
-            int(row["allocated"] or 0), int(row["committed"] or 0), int(row["paid"] or 0)
-        )
-        for row in rows
-    }
-
-
 async def unmet_demand_by(key: str, period: Period) -> Split:
     """Unmet demand in the period (searches with no eligible offer, holds refused for lack of
     a bed) by kind, the help looked for, the person's region or target group; rows of persons
@@ -355,10 +339,11 @@ async def unmet_demand_by(key: str, period: Period) -> Split:
 
 
 def _month_sql(column: str) -> str:
-    """The expression the database groups by: the Swedish month on PostgreSQL; on SQLite (no
-    time zones) the UTC hour, folded into Swedish months by ``_month_of``."""
+    """The expression the database groups by: the first instant of the Swedish month on
+    PostgreSQL (date_trunc: several times cheaper per row than to_char); on SQLite (no time
+    zones) the UTC hour. ``_month_of`` names either's month."""
     if _on_postgres():
-        return f"to_char({column} AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM')"
+        return f"date_trunc('month', {column} AT TIME ZONE 'Europe/Stockholm')"
     return f"strftime('%Y-%m-%dT%H', {column})"
 
 
@@ -399,58 +384,92 @@ async def status_changes_by_month(
     return _fold_months(rows)
 
 
-async def money_by_month(programme_id: int, period: Period) -> dict[str, Money]:
-    """The programme's ledger movements in the period, by month: allocations and adjustments,
-    commitments less releases, payments."""
+async def ledger(programme_id: int, period: Period) -> tuple[dict[str, Money], dict[str, Money]]:
+    """The programme's ledger in one pass: per category as it stood at the period's end, and its
+    movements in the period by month (allocations and adjustments, commitments less releases,
+    payments). Grouped by category and month; entries before the period in one group each.
+    SQLite numbers the months by their ends (a hundred times fewer groups than its UTC hours
+    for a table this long)."""
+    months = swedish_months(period)
+    if _on_postgres():
+        bucket, ends = _month_sql("l.created_at"), []
+    else:
+        ends = [end for _code, _start, end in months]
+        steps = " ".join(f"WHEN l.created_at < {{}} THEN {i}" for i in range(len(ends)))
+        bucket = f"CASE {steps} END"
     rows = await SupportRequest.raw(
-        f"SELECT {_month_sql('l.created_at')} AS bucket, "  # noqa: S608 (ours, not input)  # nosec B608
+        f"SELECT b.category AS category, CASE WHEN l.created_at >= {{}} "  # noqa: S608 (ours, not input; values bound)  # nosec B608
+        f"THEN {bucket} END AS bucket, "
         "SUM(CASE WHEN l.kind IN ('allocation', 'adjustment') THEN l.amount ELSE 0 END) "
         "AS allocated, "
         "SUM(CASE WHEN l.kind IN ('commitment', 'release') THEN l.amount ELSE 0 END) AS committed, "
         "SUM(CASE WHEN l.kind = 'payment' THEN l.amount ELSE 0 END) AS paid "
-        "FROM ledger_entry l JOIN budget b ON b.id = l.budget "
-        "WHERE b.programme = {} AND l.created_at >= {} AND l.created_at < {} GROUP BY 1",
-        programme_id,
+        "FROM budget b LEFT JOIN ledger_entry l ON l.budget = b.id AND l.created_at < {} "
+        "WHERE b.programme = {} GROUP BY 1, 2",
         period.start,
+        *ends,
         period.end,
+        programme_id,
     )
-    found: dict[str, Money] = {}
+    by_category: dict[str, Money] = {}
+    by_month: dict[str, Money] = {}
     for row in rows:
-        month = _month_of(str(row["bucket"]))
-        before = found.get(month, Money(0, 0, 0))
-        found[month] = Money(
-            before.allocated + int(row["allocated"] or 0),
-            before.committed + int(row["committed"] or 0),
-            before.paid + int(row["paid"] or 0),
-        )
-    return found
+        money = Money(int(row["allocated"] or 0), int(row["committed"] or 0), int(row["paid"] or 0))
+        _add_money(by_category, row["category"], money)
+        if isinstance(row["bucket"], int):  # SQLite: the month's number
+            _add_money(by_month, months[row["bucket"]][0], money)
+        elif row["bucket"] is not None:
+            _add_money(by_month, _month_of(row["bucket"]), money)
+    return by_category, by_month
+
+
+def _add_money(found: dict[str, Money], key: str, money: Money) -> None:
+    before = found.get(key, Money(0, 0, 0))
+    found[key] = Money(
+        before.allocated + money.allocated,
+        before.committed + money.committed,
+        before.paid + money.paid,
+    )
 
 
 async def beds_at(ends: Sequence[datetime], operator_id: int | None = None) -> list[Beds]:
-    """Every category's counts as last recorded before each instant of ``ends``, summed: one
-    pass over the history, each change valid until the category's next one (LEAD)."""
+    """Every category's counts as last recorded before each instant of ``ends``, summed: per
+    instant, each category's latest change found along the index (see ``LATEST_CHANGE``). An
+    instant no later than the history's first change sees nothing; every instant after its last
+    change sees the latest counts, found once (the months of a period still to come)."""
     if not ends:
         return []
+    bounds = await AvailabilityChange.raw(
+        "SELECT MIN(at) AS first, MAX(at) AS last FROM availability_change"
+    )
+    first, last = _instant(bounds[0]["first"]), _instant(bounds[0]["last"])
+    if first is None or last is None:
+        return [Beds(0, 0) for _ in ends]
+    # The instants to look up; None: after the last change, unbounded.
+    moments: list[datetime | None] = [*sorted({end for end in ends if first < end <= last})]
+    if any(end > last for end in ends):
+        moments.append(None)
+    if not moments:
+        return [Beds(0, 0) for _ in ends]
     operator = operator_id or 0
-    sums = ", ".join(
-        f"SUM(CASE WHEN at < {{}} AND (until IS NULL OR until >= {{}}) "
-        f"THEN in_service ELSE 0 END) AS in_service_{i}, "
-        f"SUM(CASE WHEN at < {{}} AND (until IS NULL OR until >= {{}}) "
-        f"THEN occupied ELSE 0 END) AS occupied_{i}"
-        for i in range(len(ends))
+    latest = " UNION ALL ".join(
+        f"SELECT {i} AS moment, "  # noqa: S608 (ours, not input; values bound)  # nosec B608
+        + (LATEST_CHANGE if moment else LATEST_CHANGE.replace(" AND x.at < {}", ""))
+        + " AS change FROM bed_category c JOIN shelter s ON s.id = c.shelter "
+        "WHERE {} = 0 OR s.operator = {}"
+        for i, moment in enumerate(moments)
     )
     rows = await SupportRequest.raw(
-        f"SELECT {sums} FROM (SELECT a.at AS at, "  # noqa: S608 (ours, not input; values bound)  # nosec B608
-        "a.capacity - a.out_of_service AS in_service, a.occupied + a.external AS occupied, "
-        "LEAD(a.at) OVER (PARTITION BY a.category ORDER BY a.at, a.id) AS until "
-        "FROM availability_change a JOIN shelter s ON s.id = a.shelter "
-        "WHERE ({} = 0 OR s.operator = {})) history",
-        *[end for end in ends for _ in range(4)],
-        operator,
-        operator,
+        "SELECT latest.moment AS moment, SUM(a.capacity - a.out_of_service) AS in_service, "  # noqa: S608 (ours, not input; values bound)  # nosec B608
+        f"SUM(a.occupied + a.external) AS occupied FROM ({latest}) latest "
+        "JOIN availability_change a ON a.id = latest.change GROUP BY latest.moment",
+        *[value for moment in moments for value in ((moment,) if moment else ()) + (operator,) * 2],
     )
-    row = rows[0] if rows else {}
+    found = {
+        moments[int(row["moment"])]: Beds(int(row["in_service"]), int(row["occupied"]))
+        for row in rows
+    }
     return [
-        Beds(int(row.get(f"in_service_{i}") or 0), int(row.get(f"occupied_{i}") or 0))
-        for i in range(len(ends))
+        found.get(None if end > last else end, Beds(0, 0)) if end > first else Beds(0, 0)
+        for end in ends
     ]

@@ -13,7 +13,7 @@ from accounts.policy import require
 from beneficiaries import codes
 from beneficiaries import domain as person
 from figures import queries
-from figures.folding import Beds, Elapsed, Period, Split
+from figures.folding import Beds, Elapsed, Money, Period, Split
 from figures.services.models import (
     AnswerTime,
     BudgetRow,
@@ -141,14 +141,13 @@ async def dashboard(
             by_month,
         )
     (
-        (budget, requests, decisions, money),
+        ((ledger, ledger_by_month), requests, decisions),
         ((people, unmet, monthly), (occupancy, answers, stale, by_month)),
     ) = await asyncio.gather(
         asyncio.gather(
-            _budget(programme.id, period),
+            queries.ledger(programme.id, period),
             _request_tables(programme.id, period),
             _decision_times(programme.id, period),
-            budget_by_month(programme.id, period),
         ),
         network,
     )
@@ -157,13 +156,13 @@ async def dashboard(
         programmes,
         start,
         end,
-        budget,
+        _budget(ledger),
         decisions,
         occupancy,
         tuple(requests + people + unmet + monthly),
         answers,
         stale,
-        money,
+        budget_by_month(ledger_by_month, period),
         by_month,
     )
 
@@ -195,8 +194,7 @@ async def organisation_figures(
     return OrganisationFigures(organisation_id, start, end, (), tuple(tables))
 
 
-async def _budget(programme_id: int, period: Period) -> tuple[BudgetRow, ...]:
-    money = await queries.budget_by_category(programme_id, period.end)
+def _budget(money: Mapping[str, Money]) -> tuple[BudgetRow, ...]:
     return tuple(
         BudgetRow(code, grant.category_label(code), m.allocated, m.committed, m.paid)
         for code in grant.CATEGORIES
@@ -207,8 +205,9 @@ async def _budget(programme_id: int, period: Period) -> tuple[BudgetRow, ...]:
 async def _request_tables(
     programme_id: int | None, period: Period, organisation_id: int | None = None
 ) -> list[FigureTable]:
-    by_state = await queries.requests_by("state", programme_id, period, organisation_id)
-    by_category = await queries.requests_by("category", programme_id, period, organisation_id)
+    by_state, by_category = await queries.requests_by_state_and_category(
+        programme_id, period, organisation_id
+    )
     states = [(s.value, grant.state_label(s), by_state.get(s.value, 0)) for s in grant.STATES]
     return [
         figure_table(

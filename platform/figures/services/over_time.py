@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import datetime
 
 from figures import queries
-from figures.folding import Money, Monthly, Period
+from figures.folding import Money, Monthly, Period, swedish_months
 from figures.services.models import (
     BudgetMonth,
     FigureTable,
@@ -15,23 +16,15 @@ from figures.services.models import (
     figure_table,
 )
 from figures.suppression import protect
-from fristad.i18n import TIMEZONE, date_
+from fristad.i18n import date_
 from fristad.i18n import gettext as _
 
 
 def months_of(period: Period) -> list[tuple[str, str, datetime]]:
     """The period's Swedish months: (YYYY-MM, label, the instant it ends, or the period's
     end when sooner)."""
-    found: list[tuple[str, str, datetime]] = []
-    first = period.start.astimezone(TIMEZONE)
-    year, month = first.year, first.month
-    while True:
-        start = datetime(year, month, 1, tzinfo=TIMEZONE)
-        if start >= period.end:
-            return found
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        end = min(datetime(year, month, 1, tzinfo=TIMEZONE), period.end)
-        found.append((f"{start.year:04d}-{start.month:02d}", date_(start.date(), "MMM y"), end))
+    months = swedish_months(period)
+    return [(code, date_(start.date(), "MMM y"), end) for code, start, end in months]
 
 
 def monthly_table(
@@ -64,8 +57,8 @@ async def monthly_tables(period: Period, organisation_id: int | None = None) -> 
     ]
 
 
-async def budget_by_month(programme_id: int, period: Period) -> tuple[BudgetMonth, ...]:
-    money = await queries.money_by_month(programme_id, period)
+def budget_by_month(money: Mapping[str, Money], period: Period) -> tuple[BudgetMonth, ...]:
+    """Every month of the period with the ledger's movements in it (``queries.ledger``)."""
     return tuple(
         BudgetMonth(code, label, m.allocated, m.committed, m.paid)
         for code, label, _end in months_of(period)
