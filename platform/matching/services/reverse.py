@@ -18,8 +18,9 @@ from fristad.database import write_transaction
 from fristad.settings import Settings
 from matching.domain import Context, Decline, hard_refusal
 from matching.notify import tell_of_free_bed
+from matching.services import cursor
 from matching.services.facts import now, offer_of, person_of
-from matching.tables import BedAlert, MatchingCursor
+from matching.tables import BedAlert
 from shelters import services as shelters
 
 CURSOR = "reverse"
@@ -122,33 +123,17 @@ async def alert_for_event(
     return told
 
 
-async def _cursor() -> int:
-    """Where reverse matching stopped. The first run starts from now: beds freed before
-    matching ran at all (a new installation, the demo) are no news to anyone."""
-    row = await MatchingCursor.select().where(MatchingCursor.name == CURSOR).first()
-    if row is not None:
-        return int(row["position"])
-    position = await shelters.latest_availability_change()
-    async with write_transaction():
-        if not await MatchingCursor.exists().where(MatchingCursor.name == CURSOR):
-            await MatchingCursor.insert(MatchingCursor(name=CURSOR, position=position))
-    return position
-
-
 async def match_freed_beds(settings: Settings) -> int:
     """The job: every bed freed since the last run, matched against the open cases."""
     told = 0
-    position = await _cursor()
+    position = await cursor.position(CURSOR, shelters.latest_availability_change)
     waiting: Waiting | None = None
     while events := await shelters.freed_beds(after=position, limit=BATCH):
         waiting = waiting or await Waiting.now(settings)
         for event in events:
             told += await alert_for_event(event.event_id, event.category_id, settings, waiting)
             position = event.event_id
-        # The cursor only moves forward: a run that lost a race to another moves nothing back.
-        await MatchingCursor.update({MatchingCursor.position: position}).where(
-            (MatchingCursor.name == CURSOR) & (MatchingCursor.position < position)
-        )
+        await cursor.advance(CURSOR, position)
         if len(events) < BATCH:
             break
     return told

@@ -22,6 +22,7 @@ from fristad.i18n import gettext as _
 from fristad.settings import Settings, get_settings
 from providers.domain import ServiceData, ServiceDetails, service_problems
 from providers.services._common import SERVICE_COLUMNS, now, provides, service_row, service_view
+from providers.services.history import record_rise
 from providers.services.models import ServiceView
 from providers.tables import Service
 
@@ -78,6 +79,8 @@ async def create_service(
             created_at=now(),
         )
         await service.save()
+        if free > 0:
+            await record_rise(int(service.id), "created", free, actor)
         await audit.record(
             "service.created", actor=actor, object_type="service", object_id=service.id
         )
@@ -241,3 +244,18 @@ async def service_offers(kinds: list[str], settings: Settings | None = None) -> 
         & Service.kind.is_in(kinds)
     )
     return [service_view(row, None, settings) for row in rows]
+
+
+async def service_offer(service_id: int, settings: Settings | None = None) -> ServiceView | None:
+    """One active service of an active provider with its capacity, for matching (which
+    authorises the actor itself); None when it is not offered now."""
+    row = (
+        await Service.select(*SERVICE_COLUMNS)
+        .where(
+            (Service.id == service_id)
+            & (Service.active == True)  # noqa: E712
+            & (Service.provider.active == True)  # noqa: E712
+        )
+        .first()
+    )
+    return service_view(row, None, settings or get_settings()) if row else None

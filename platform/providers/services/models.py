@@ -131,3 +131,13 @@ class ReservationView:
     @property
     def pending(self) -> bool:
         return self.status == "pending"
+
+
+@dataclass(frozen=True)
+class CapacityRise:
+    """A service's available capacity rose (history id, the service, when, available after)."""
+
+    event_id: int
+    service_id: int
+    at: datetime
+    available: int
