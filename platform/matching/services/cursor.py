@@ -19,13 +19,15 @@ async def position(name: str, start: Callable[[], Awaitable[int]]) -> int:
     history id): changes made before matching ran at all (a new installation, the demo) are
     no news to anyone."""
     row = await MatchingCursor.select().where(MatchingCursor.name == name).first()
-    if row is not None:
-        return int(row["position"])
-    latest = await start()
-    async with write_transaction():
-        if not await MatchingCursor.exists().where(MatchingCursor.name == name):
-            await MatchingCursor.insert(MatchingCursor(name=name, position=latest))
-    return latest
+    if row is None:
+        latest = await start()
+        async with write_transaction():
+            # Runs starting at the same time: the first row counts, the others change nothing.
+            await MatchingCursor.insert(MatchingCursor(name=name, position=latest)).on_conflict(
+                target=MatchingCursor.name, action="DO NOTHING"
+            )
+        row = await MatchingCursor.select().where(MatchingCursor.name == name).first()
+    return int(row["position"]) if row else 0
 
 
 async def advance(name: str, to: int) -> None:

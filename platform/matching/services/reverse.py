@@ -3,7 +3,8 @@
 Shelters record every change of a category's numbers (AvailabilityChange); this reads that history
 from where it last stopped (a cursor), so no freed bed is missed and none is handled twice. A case
 is told at most once per bed event (UNIQUE (event, beneficiary)) and not again about the same
-category within the hold window.
+category within the hold window; the alerts of one event are written under the cursor's lock, so
+runs at the same time never tell more than the cap of one bed, nor anyone twice.
 """
 
 from __future__ import annotations
@@ -90,24 +91,31 @@ async def fitting_cases(
 async def alert_for_event(
     event_id: int, category_id: int, settings: Settings, waiting: Waiting | None = None
 ) -> int:
-    """Tell the caseworkers of the cases a freed bed fits; returns how many were told."""
+    """Tell the caseworkers of the cases a freed bed fits; returns how many were told by this
+    call."""
+    fitting = await fitting_cases(category_id, settings, waiting)
+    if not fitting:
+        return 0
+    await cursor.position(CURSOR, shelters.latest_availability_change)  # the row to lock
     window = now() - timedelta(hours=settings.hold_hours)
     told = 0
-    for case in await fitting_cases(category_id, settings, waiting):
-        if told >= ALERTS_PER_BED:
-            break
-        if case.caseworker_id is None:
-            continue
-        async with write_transaction():
-            recent = await BedAlert.exists().where(
+    async with write_transaction():
+        # Under the reader's lock: another run may be telling of the same bed right now, and
+        # the cases it told count against this bed's cap.
+        await cursor.lock(CURSOR)
+        left = ALERTS_PER_BED - await BedAlert.count().where(BedAlert.event == event_id)
+        for case in fitting:
+            if left <= 0:
+                break
+            if case.caseworker_id is None:
+                continue
+            if await BedAlert.exists().where(
                 (BedAlert.beneficiary == case.id)
-                & (BedAlert.category == category_id)
-                & (BedAlert.created_at > window)
-            )
-            already = await BedAlert.exists().where(
-                (BedAlert.event == event_id) & (BedAlert.beneficiary == case.id)
-            )
-            if recent or already:
+                & (
+                    (BedAlert.event == event_id)
+                    | ((BedAlert.category == category_id) & (BedAlert.created_at > window))
+                )
+            ):
                 continue
             await BedAlert.insert(
                 BedAlert(
@@ -119,7 +127,8 @@ async def alert_for_event(
                 )
             )
             await tell_of_free_bed(case.caseworker_id, key=f"bed-alert:{event_id}:{case.id}")
-        told += 1
+            left -= 1
+            told += 1
     return told
 
 
