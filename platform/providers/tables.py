@@ -66,6 +66,9 @@ class Reservation(Table, tablename="service_reservation"):
     answered_by = ForeignKey(references=User, null=True)
     answered_at = Timestamptz(null=True, default=None)
     decline_reason = Varchar(length=30, null=True, default=None)
+    # The hard rule (providers.domain.EXCLUSIONS) by which the service, as its provider has
+    # changed it since, no longer fits the person; None while it fits.
+    misfit = Varchar(length=20, null=True, default=None)
     # The client's key for this request: a retried request finds its reservation.
     idempotency_key = Varchar(length=80, null=True, default=None)
     # In the migration: one pending reservation per person and service, UNIQUE (organisation,

@@ -238,7 +238,11 @@ async def test_the_caseworker_is_mailed_without_personal_data_and_told_to_ask_fo
     ("locale", "room", "ask"),
     [
         ("en", "has room again and fits", "must first consent to sharing with this provider"),
-        ("sv", "har plats igen och passar", "måste först samtycka till delning med den här"),
+        (
+            "sv",
+            "har plats igen och passar",
+            "måste först samtycka till delning med den här leverantören",
+        ),
     ],
 )
 async def test_help_now_shows_the_service_alert_with_a_link_and_the_consent_it_needs(

@@ -127,6 +127,8 @@ class ReservationView:
     code: str | None = None
     # What the provider may know of the person, while the person's consent holds.
     profile: MinimalProfile | None = None
+    # The rule by which the service, narrowed by its provider since, no longer fits the person.
+    misfit: str | None = None
 
     @property
     def pending(self) -> bool:
