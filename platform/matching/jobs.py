@@ -1,6 +1,7 @@
-"""Matching's background jobs. Both re-read the database and are safe to run twice: the funding
-sweep closes each link with a conditional write, and reverse matching keeps a cursor and a UNIQUE
-(event, case) per alert."""
+"""Matching's background jobs. All re-read the database and are safe to run twice: the funding
+sweep closes each link with a conditional write, and reverse matching of beds and of services
+keeps a cursor and a UNIQUE (event, case) per alert (services tell under the cursor's lock, so
+runs at the same time tell no case twice and no more than the cap)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,14 @@ async def match_freed_beds(ctx: dict[str, Any]) -> int:
     return await services.match_freed_beds(ctx["settings"])
 
 
-FUNCTIONS: list[Any] = [settle_funding, match_freed_beds]
+async def match_freed_services(ctx: dict[str, Any]) -> int:
+    """Tell caseworkers of the services with room again that fit their open cases."""
+    return await services.match_freed_services(ctx["settings"])
+
+
+FUNCTIONS: list[Any] = [settle_funding, match_freed_beds, match_freed_services]
 CRON_JOBS = [
     cron(settle_funding, second={15}, unique=True),
     cron(match_freed_beds, second={5, 35}, unique=True),
+    cron(match_freed_services, second={20, 50}, unique=True),
 ]

@@ -45,6 +45,24 @@ async def tell_of_free_bed(user_id: int, *, key: str) -> None:
     )
 
 
+async def tell_of_free_service(user_id: int, *, key: str, consent_needed: bool) -> None:
+    consent = (
+        (N_("The person has not yet consented to sharing with its provider: ask them first."),)
+        if consent_needed
+        else ()
+    )
+    await _mail(
+        user_id,
+        key,
+        N_("A service has room"),
+        (
+            N_("A service that fits one of your cases has room now."),
+            *consent,
+            N_("Open the case's page in Fristad and look under Help now."),
+        ),
+    )
+
+
 async def tell_caseworker(beneficiary_id: int, link_id: int, what: str) -> None:
     """The person's caseworker, of a bed held or a service reserved from a match: given back
     because its funding was refused, or the hold or reservation lapsed."""

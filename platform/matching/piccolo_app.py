@@ -7,6 +7,7 @@ from matching.tables import (
     BedAlert,
     FundingLink,
     MatchingCursor,
+    ServiceAlert,
     ServiceFundingLink,
     UnmetDemand,
 )
@@ -19,6 +20,7 @@ APP_CONFIG = AppConfig(
         ServiceFundingLink,
         UnmetDemand,
         BedAlert,
+        ServiceAlert,
         MatchingCursor,
     ],
     migration_dependencies=[

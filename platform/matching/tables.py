@@ -2,7 +2,8 @@
 
 Matches themselves are computed, never stored. What is stored is what matching must remember:
 which support request pays for a hold made from a match (and what came of it), the searches that
-found nothing (no identity: for statistics), and which caseworker was told of which freed bed.
+found nothing (no identity: for statistics), and which caseworker was told of which freed bed or
+service capacity.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from piccolo.table import Table
 from accounts.tables import User
 from beneficiaries.tables import Beneficiary
 from grants.tables import SupportRequest
-from providers.tables import Reservation
+from providers.tables import Reservation, Service
 from shelters.tables import BedCategory, Hold
 
 
@@ -95,8 +96,24 @@ class BedAlert(Table, tablename="bed_alert"):
     # In the migration: UNIQUE (event, beneficiary).
 
 
+class ServiceAlert(Table, tablename="service_alert"):
+    """A caseworker told that a service whose capacity rose fits one of their cases (once per
+    rise and case); ``consent_needed``: the person had not consented to sharing with the
+    provider, so the caseworker was told to ask first."""
+
+    id: Serial
+    event = Integer(index=True)  # providers' CapacityChange id of the rise
+    service = ForeignKey(references=Service, index=True)
+    beneficiary = ForeignKey(references=Beneficiary, index=True)
+    user = ForeignKey(references=User)
+    consent_needed = Boolean(default=False)
+    created_at = Timestamptz(index=True)
+    # In the migration: UNIQUE (event, beneficiary).
+
+
 class MatchingCursor(Table, tablename="matching_cursor"):
-    """How far reverse matching has read shelters' availability history (one row per reader)."""
+    """How far reverse matching has read another app's history (one row per reader: "reverse"
+    for shelters' availability, "reverse_services" for providers' capacity)."""
 
     id: Serial
     name = Varchar(length=30)  # UNIQUE in the migration

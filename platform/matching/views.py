@@ -46,6 +46,7 @@ async def _panel(
         # finds the first reservation instead of refusing the second.
         reserve_key=secrets.token_urlsafe(12),
         alerts=await services.alerts_of_case(actor, beneficiary_id),
+        service_alerts=await services.service_alerts_of_case(actor, beneficiary_id),
         service_needs=await services.services_now(actor, beneficiary_id, settings),
         regions=POLICE_REGIONS,
         errors=errors,

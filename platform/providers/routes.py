@@ -11,6 +11,7 @@ from providers.api import ProvidersApi
 from providers.domain import (
     CAPACITY_UNITS,
     DECLINE_REASONS,
+    EXCLUSIONS,
     LEGAL_MATTERS,
     PRICE_UNITS,
     RESERVATION_STATUSES,
@@ -44,6 +45,7 @@ PARTS = AppParts(
             "capacity_units": CAPACITY_UNITS,
             "statuses": RESERVATION_STATUSES,
             "decline_reasons": DECLINE_REASONS,
+            "exclusions": EXCLUSIONS,
         },
         "provider_label": label,
         "provider_options": options,

@@ -163,6 +163,9 @@ class ReservationOut(msgspec.Struct):
     decline_reason: str | None
     cost: int
     code: str | None
+    # A pending reservation the service no longer fits since its provider changed it: the
+    # excluding rule's code (providers' EXCLUSIONS); None while it fits.
+    misfit: str | None = None
 
 
 class CapacityOut(msgspec.Struct):

@@ -4,7 +4,8 @@ A service's ``available`` is stored, not computed on read: a reservation takes i
 in the same conditional UPDATE that adds them to ``reserved``, and gives them back when it is
 declined, released or expires. CHECK constraints (in the migration) keep
 ``0 <= available <= maximum`` and ``reserved >= 0``, so no race can show capacity that is not
-there. Multi-valued codes are space-separated.
+there. Every rise of ``available`` is written to CapacityChange in the same transaction, so
+reverse matching can tell the cases it fits. Multi-valued codes are space-separated.
 """
 
 from __future__ import annotations
@@ -65,7 +66,24 @@ class Reservation(Table, tablename="service_reservation"):
     answered_by = ForeignKey(references=User, null=True)
     answered_at = Timestamptz(null=True, default=None)
     decline_reason = Varchar(length=30, null=True, default=None)
+    # The hard rule (providers.domain.EXCLUSIONS) by which the service, as its provider has
+    # changed it since, no longer fits the person; None while it fits.
+    misfit = Varchar(length=20, null=True, default=None)
     # The client's key for this request: a retried request finds its reservation.
     idempotency_key = Varchar(length=80, null=True, default=None)
     # In the migration: one pending reservation per person and service, UNIQUE (organisation,
     # idempotency_key), known statuses, units > 0.
+
+
+class CapacityChange(Table, tablename="service_capacity_change"):
+    """A rise of a service's available capacity, with what was available after it: the history
+    reverse matching reads from a cursor (only rises are kept; a fall is no news to anyone)."""
+
+    id: Serial
+    service = ForeignKey(references=Service, index=True)
+    at = Timestamptz(index=True)
+    # created | set (the provider's staff) | declined | released | expired (units given back)
+    kind = Varchar(length=10)
+    actor_user_id = Integer(null=True, default=None)
+    available = Integer()
+    # In the migration: known kinds, available > 0.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from redis.asyncio import Redis
@@ -12,6 +13,7 @@ from fristad import i18n
 from fristad.mail import list_outbox, read_outbox
 from fristad.settings import Settings
 from matching import services
+from matching.services.reverse import ALERTS_PER_BED
 from matching.tables import BedAlert
 from shelters import services as shelters
 from tests.accounts.helpers import make_user
@@ -79,4 +81,20 @@ async def test_one_freed_bed_is_offered_to_the_ten_most_urgent_cases(
     assert len(await services.fitting_cases(category_id, settings)) == 12
     assert await services.alert_for_event(10**6, category_id, settings) == 10
     alerted = [row["beneficiary"] for row in await BedAlert.select(BedAlert.beneficiary)]
+    assert sorted(alerted) == sorted(waiting[:10])
+
+
+async def test_runs_at_the_same_time_tell_one_freed_bed_to_ten_cases_once_each(
+    jobs: Redis, settings: Settings
+) -> None:
+    world = await make_world()
+    waiting = [await person_for(world, WOMAN) for _ in range(14)]
+    category_id = await category_for(world, OFFER)
+
+    told = await asyncio.gather(
+        *(services.alert_for_event(10**6, category_id, settings) for _ in range(8))
+    )
+
+    alerted = [row["beneficiary"] for row in await BedAlert.select(BedAlert.beneficiary)]
+    assert sum(told) == len(alerted) == ALERTS_PER_BED
     assert sorted(alerted) == sorted(waiting[:10])

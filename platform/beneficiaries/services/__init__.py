@@ -31,6 +31,7 @@ from beneficiaries.services.for_apps import (
 )
 from beneficiaries.services.for_matching import (
     cases_waiting_for_shelter,
+    cases_with_needs,
     caseworker_of,
     matching_facts,
 )
@@ -117,6 +118,7 @@ __all__ = [
     "case_id_by_code",
     "case_on",
     "cases_waiting_for_shelter",
+    "cases_with_needs",
     "caseworker_of",
     "change_status",
     "consents_of",

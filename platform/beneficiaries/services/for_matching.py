@@ -1,13 +1,22 @@
-"""Coded case facts for matching: help now for one person, and the cases a freed bed may fit."""
+"""Coded case facts for matching: help now for one person, and the cases a freed bed or a
+service's freed capacity may fit."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
+
+from piccolo.custom_types import Combinable
 
 from accounts.domain import Actor
 from beneficiaries.domain import split_codes
 from beneficiaries.services.models import CaseFacts
-from beneficiaries.services.reach import has_valid_consent, in_reach, valid_consent_filter
+from beneficiaries.services.reach import (
+    has_valid_consent,
+    in_reach,
+    valid_consent_filter,
+    without_valid_consent,
+)
 from beneficiaries.tables import Beneficiary, Consent
 from fristad.errors import NotFound
 
@@ -80,6 +89,25 @@ async def cases_waiting_for_shelter() -> list[CaseFacts]:
         & Beneficiary.anonymised_at.is_null()
     )
     return [_facts(row, True) for row in rows if "shelter" in split_codes(row["needs"])]
+
+
+async def cases_with_needs(needs: Collection[str]) -> list[CaseFacts]:
+    """Open cases with any of ``needs`` (for reverse matching of services, which asks the
+    consent to each provider itself)."""
+    if not needs:
+        return []
+    wanted = set(needs)
+    first, *others = sorted(wanted)
+    condition: Combinable = Beneficiary.needs.like(f"%{first}%")
+    for need in others:
+        condition = condition | Beneficiary.needs.like(f"%{need}%")
+    rows = await Beneficiary.select(*_COLUMNS).where(
+        (Beneficiary.status == "open") & condition & Beneficiary.anonymised_at.is_null()
+    )
+    # The LIKE finds candidates; the codes themselves decide.
+    rows = [row for row in rows if wanted & set(split_codes(row["needs"]))]
+    no_shelter = await without_valid_consent([row["id"] for row in rows], "share_shelter")
+    return [_facts(row, row["id"] not in no_shelter) for row in rows]
 
 
 async def caseworker_of(beneficiary_id: int) -> int | None:

@@ -82,13 +82,19 @@ async def has_valid_consent(
     return bool(await query)
 
 
-async def without_valid_consent(beneficiary_ids: Collection[int], scope: str) -> set[int]:
-    """Those of the persons who have no consent of ``scope`` in force now (one query)."""
+async def without_valid_consent(
+    beneficiary_ids: Collection[int], scope: str, organisation_id: int | None = None
+) -> set[int]:
+    """Those of the persons who have no consent of ``scope`` in force now (for that
+    organisation), in one query."""
     if not beneficiary_ids:
         return set()
-    consented = await Consent.select(Consent.beneficiary).where(
+    query = Consent.select(Consent.beneficiary).where(
         Consent.beneficiary.is_in(list(beneficiary_ids)) & valid_consent_filter(scope)
     )
+    if organisation_id is not None:
+        query = query.where(Consent.organisation == organisation_id)
+    consented = await query
     return set(beneficiary_ids) - {row["beneficiary"] for row in consented}
 
 

@@ -1,4 +1,5 @@
-"""Matching's use cases: help now, holding through the rules, the funding link, reverse matching."""
+"""Matching's use cases: help now, holding through the rules, the funding link, reverse matching
+of beds and services."""
 
 from matching.services.case_end import CASE_ENDING
 from matching.services.demand import record_unmet
@@ -21,6 +22,15 @@ from matching.services.reverse import (
     fitting_cases,
     match_freed_beds,
 )
+from matching.services.reverse_services import (
+    ALERTS_PER_SERVICE,
+    FittingCase,
+    ServiceAlertView,
+    alert_for_service_event,
+    fitting_cases_for_service,
+    match_freed_services,
+    service_alerts_of_case,
+)
 from matching.services.service_funding import (
     FundedReservation,
     ServiceFunding,
@@ -34,6 +44,7 @@ from matching.services.services_now import services_now
 from matching.services.situation import CASE_SITUATION
 
 __all__ = [
+    "ALERTS_PER_SERVICE",
     "CASE_ENDING",
     "CASE_SITUATION",
     "DEFAULT_NIGHTS",
@@ -41,24 +52,30 @@ __all__ = [
     "MAX_NIGHTS",
     "REGION_SUPPLY",
     "Alert",
+    "FittingCase",
     "FundedHold",
     "FundedReservation",
     "Funding",
     "HelpNow",
     "MatchFilters",
+    "ServiceAlertView",
     "ServiceFunding",
     "alert_for_event",
+    "alert_for_service_event",
     "alerts_of_case",
     "fitting_cases",
+    "fitting_cases_for_service",
     "funding_of_case",
     "funding_of_placement",
     "funding_of_request",
     "help_now",
     "hold_and_apply",
     "match_freed_beds",
+    "match_freed_services",
     "nights_stayed",
     "record_unmet",
     "reserve_and_apply",
+    "service_alerts_of_case",
     "service_funding_of_case",
     "service_funding_of_request",
     "services_now",

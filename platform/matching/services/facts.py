@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from beneficiaries.services import CaseFacts
 from fristad.settings import Settings
 from matching.domain import BedOffer, Context, Decline, Person
+from providers.domain import PersonFacts
 from shelters import services as shelters
 from shelters.domain import OfferFacts
 
@@ -30,6 +31,19 @@ def person_of(case: CaseFacts) -> Person:
         interpreter_arranged=case.interpreter_arranged,
         exploitation_types=frozenset(case.exploitation_types),
         consents_to_shelter=case.consents_to_shelter,
+    )
+
+
+def service_person_of(case: CaseFacts) -> PersonFacts:
+    """What the service rules (providers.domain) read of the person."""
+    return PersonFacts(
+        region=case.region,
+        languages=case.languages,
+        is_minor=case.is_minor,
+        age_known=case.age_known,
+        gender=case.gender,
+        children_count=case.children_count,
+        interpreter_language=case.interpreter_language,
     )
 
 

@@ -3,7 +3,8 @@
 Shelters record every change of a category's numbers (AvailabilityChange); this reads that history
 from where it last stopped (a cursor), so no freed bed is missed and none is handled twice. A case
 is told at most once per bed event (UNIQUE (event, beneficiary)) and not again about the same
-category within the hold window.
+category within the hold window; the alerts of one event are written under the cursor's lock, so
+runs at the same time never tell more than the cap of one bed, nor anyone twice.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from fristad.database import write_transaction
 from fristad.settings import Settings
 from matching.domain import Context, Decline, hard_refusal
 from matching.notify import tell_of_free_bed
+from matching.services import cursor
 from matching.services.facts import now, offer_of, person_of
-from matching.tables import BedAlert, MatchingCursor
+from matching.tables import BedAlert
 from shelters import services as shelters
 
 CURSOR = "reverse"
@@ -89,24 +91,31 @@ async def fitting_cases(
 async def alert_for_event(
     event_id: int, category_id: int, settings: Settings, waiting: Waiting | None = None
 ) -> int:
-    """Tell the caseworkers of the cases a freed bed fits; returns how many were told."""
+    """Tell the caseworkers of the cases a freed bed fits; returns how many were told by this
+    call."""
+    fitting = await fitting_cases(category_id, settings, waiting)
+    if not fitting:
+        return 0
+    await cursor.position(CURSOR, shelters.latest_availability_change)  # the row to lock
     window = now() - timedelta(hours=settings.hold_hours)
     told = 0
-    for case in await fitting_cases(category_id, settings, waiting):
-        if told >= ALERTS_PER_BED:
-            break
-        if case.caseworker_id is None:
-            continue
-        async with write_transaction():
-            recent = await BedAlert.exists().where(
+    async with write_transaction():
+        # Under the reader's lock: another run may be telling of the same bed right now, and
+        # the cases it told count against this bed's cap.
+        await cursor.lock(CURSOR)
+        left = ALERTS_PER_BED - await BedAlert.count().where(BedAlert.event == event_id)
+        for case in fitting:
+            if left <= 0:
+                break
+            if case.caseworker_id is None:
+                continue
+            if await BedAlert.exists().where(
                 (BedAlert.beneficiary == case.id)
-                & (BedAlert.category == category_id)
-                & (BedAlert.created_at > window)
-            )
-            already = await BedAlert.exists().where(
-                (BedAlert.event == event_id) & (BedAlert.beneficiary == case.id)
-            )
-            if recent or already:
+                & (
+                    (BedAlert.event == event_id)
+                    | ((BedAlert.category == category_id) & (BedAlert.created_at > window))
+                )
+            ):
                 continue
             await BedAlert.insert(
                 BedAlert(
@@ -118,37 +127,22 @@ async def alert_for_event(
                 )
             )
             await tell_of_free_bed(case.caseworker_id, key=f"bed-alert:{event_id}:{case.id}")
-        told += 1
+            left -= 1
+            told += 1
     return told
-
-
-async def _cursor() -> int:
-    """Where reverse matching stopped. The first run starts from now: beds freed before
-    matching ran at all (a new installation, the demo) are no news to anyone."""
-    row = await MatchingCursor.select().where(MatchingCursor.name == CURSOR).first()
-    if row is not None:
-        return int(row["position"])
-    position = await shelters.latest_availability_change()
-    async with write_transaction():
-        if not await MatchingCursor.exists().where(MatchingCursor.name == CURSOR):
-            await MatchingCursor.insert(MatchingCursor(name=CURSOR, position=position))
-    return position
 
 
 async def match_freed_beds(settings: Settings) -> int:
     """The job: every bed freed since the last run, matched against the open cases."""
     told = 0
-    position = await _cursor()
+    position = await cursor.position(CURSOR, shelters.latest_availability_change)
     waiting: Waiting | None = None
     while events := await shelters.freed_beds(after=position, limit=BATCH):
         waiting = waiting or await Waiting.now(settings)
         for event in events:
             told += await alert_for_event(event.event_id, event.category_id, settings, waiting)
             position = event.event_id
-        # The cursor only moves forward: a run that lost a race to another moves nothing back.
-        await MatchingCursor.update({MatchingCursor.position: position}).where(
-            (MatchingCursor.name == CURSOR) & (MatchingCursor.position < position)
-        )
+        await cursor.advance(CURSOR, position)
         if len(events) < BATCH:
             break
     return told

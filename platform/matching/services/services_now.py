@@ -11,8 +11,8 @@ from beneficiaries import services as beneficiaries
 from fristad.settings import Settings
 from grants import services as grants
 from matching.service_rules import BUDGET_CATEGORY, KIND_OF_NEED, NeedMatches, rank_services
+from matching.services.facts import service_person_of
 from providers import services as providers
-from providers.domain import PersonFacts
 
 
 async def services_now(actor: Actor, beneficiary_id: int, settings: Settings) -> list[NeedMatches]:
@@ -35,19 +35,10 @@ async def services_now(actor: Actor, beneficiary_id: int, settings: Settings) ->
     for category in {BUDGET_CATEGORY[kind] for kind in kinds}:
         budget = await grants.budget_left(category)
         budgets[category] = budget.remaining if budget else None
-    person = PersonFacts(
-        region=case.region,
-        languages=case.languages,
-        is_minor=case.is_minor,
-        age_known=case.age_known,
-        gender=case.gender,
-        children_count=case.children_count,
-        interpreter_language=case.interpreter_language,
-    )
     return rank_services(
         case.needs,
         offers,
-        person,
+        service_person_of(case),
         consented_providers=consented,
         now=datetime.now(UTC),
         stale_hours=settings.stale_hours,

@@ -13,10 +13,12 @@ from providers.services.catalogue import (
     directory,
     get_service,
     provider_services,
+    service_offer,
     service_offers,
     update_service,
 )
-from providers.services.models import Capacity, ReservationView, ServiceView
+from providers.services.history import capacity_rises, latest_capacity_change
+from providers.services.models import Capacity, CapacityRise, ReservationView, ServiceView
 from providers.services.reservations import (
     CONSENT_SCOPE,
     ReservationResult,
@@ -40,6 +42,7 @@ from providers.services.reservations import (
 __all__ = [
     "CONSENT_SCOPE",
     "Capacity",
+    "CapacityRise",
     "DirectoryFilters",
     "NoCapacity",
     "ReservationResult",
@@ -49,6 +52,7 @@ __all__ = [
     "ServiceView",
     "accept_reservation",
     "broken_invariants",
+    "capacity_rises",
     "confirm_capacity",
     "create_service",
     "decline_reservation",
@@ -57,6 +61,7 @@ __all__ = [
     "expire_overdue",
     "expire_reservation",
     "get_service",
+    "latest_capacity_change",
     "pending_reservations_of_case",
     "person_facts",
     "provider_services",
@@ -67,6 +72,7 @@ __all__ = [
     "reservations_for_provider",
     "reservations_of_organisation",
     "reserve_service",
+    "service_offer",
     "service_offers",
     "set_capacity",
     "update_service",

@@ -37,6 +37,7 @@ RESERVATION_COLUMNS = (
     Reservation.expires_at,
     Reservation.answered_at,
     Reservation.decline_reason,
+    Reservation.misfit,
 )
 
 
@@ -102,6 +103,7 @@ def reservation_view(row: dict[str, Any], *, with_code: bool) -> ReservationView
         cost=cost_of(row["service.price"], row["service.price_unit"], row["units"]),
         referral_contact=row["service.referral_contact"],
         code=row["beneficiary.code"] if with_code else None,
+        misfit=row["misfit"],
     )
 
 

@@ -7,16 +7,18 @@ their units already), so a provider's edit never takes back what a caseworker re
 from __future__ import annotations
 
 from piccolo.custom_types import Combinable
+from piccolo.engine.postgres import PostgresEngine
 
 from accounts import audit
 from accounts.domain import Actor
 from accounts.policy import require
-from fristad.database import write_transaction
+from fristad.database import engine, write_transaction
 from fristad.errors import Conflict, InvalidInput, NotFound
 from fristad.i18n import gettext as _
 from fristad.settings import Settings, get_settings
 from providers.domain import capacity_problems
 from providers.services._common import now, provides, service_row, service_view
+from providers.services.history import record_rise
 from providers.services.models import ServiceView
 from providers.tables import Service
 
@@ -28,6 +30,18 @@ async def _own_service(actor: Actor, service_id: int) -> int:
         raise NotFound
     require(actor, "service.update", row["provider"])
     return int(row["provider"])
+
+
+async def _locked_available(service_id: int) -> int:
+    """What the service has available, locked for this transaction (FOR UPDATE on PostgreSQL;
+    SQLite's BEGIN IMMEDIATE holds the write lock already), so a rise is told from a fall."""
+    query = Service.select(Service.available).where(Service.id == service_id)
+    if isinstance(engine(), PostgresEngine):
+        query = query.lock_rows("UPDATE")
+    row = await query.first()
+    if row is None:
+        raise NotFound
+    return int(row["available"])
 
 
 async def set_capacity(
@@ -49,6 +63,7 @@ async def set_capacity(
     if version is not None:
         condition = condition & (Service.version == version)
     async with write_transaction():
+        before = await _locked_available(service_id)
         updated = (
             await Service.update(
                 {
@@ -65,6 +80,8 @@ async def set_capacity(
             raise Conflict(
                 _("The numbers changed meanwhile (a reservation or a colleague). Check them again.")
             )
+        if available > before:
+            await record_rise(service_id, "set", available, actor)
         await audit.record(
             "service.capacity_set",
             actor=actor,

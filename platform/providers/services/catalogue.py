@@ -20,10 +20,12 @@ from fristad.database import engine, write_transaction
 from fristad.errors import Conflict, InvalidInput, NotFound
 from fristad.i18n import gettext as _
 from fristad.settings import Settings, get_settings
-from providers.domain import ServiceData, ServiceDetails, service_problems
+from providers.domain import ServiceData, ServiceDetails, exclusions, service_problems
 from providers.services._common import SERVICE_COLUMNS, now, provides, service_row, service_view
+from providers.services.history import record_rise
 from providers.services.models import ServiceView
-from providers.tables import Service
+from providers.services.reservations import person_facts
+from providers.tables import Reservation, Service
 
 
 async def create_service(
@@ -78,6 +80,8 @@ async def create_service(
             created_at=now(),
         )
         await service.save()
+        if free > 0:
+            await record_rise(int(service.id), "created", free, actor)
         await audit.record(
             "service.created", actor=actor, object_type="service", object_id=service.id
         )
@@ -144,14 +148,38 @@ async def update_service(
             raise Conflict(
                 _("The service changed meanwhile (a reservation or a colleague). Check it again.")
             )
+        flagged = await _flag_misfits(service_id)
         await audit.record(
             "service.updated",
             actor=actor,
             object_type="service",
             object_id=service_id,
-            detail={"fields": changed},
+            detail={"fields": changed, "no_longer_fitting": flagged},
         )
     return service_view(await service_row(service_id), actor, settings or get_settings())
+
+
+async def _flag_misfits(service_id: int) -> list[int]:
+    """Mark the pending reservations the service, as just changed, no longer fits (the first
+    rule that excludes the person) and unmark those it fits again, in the caller's transaction;
+    returns the reservations newly marked. The caseworker sees the mark and decides: the
+    reservation holds its units until it is answered, released or expires."""
+    view = service_view(await service_row(service_id), None, get_settings())
+    pending = await Reservation.select(
+        Reservation.id, Reservation.beneficiary, Reservation.matter, Reservation.misfit
+    ).where((Reservation.service == service_id) & (Reservation.status == "pending"))
+    marked = []
+    for row in pending:
+        found = exclusions(view.facts, await person_facts(row["beneficiary"]), row["matter"])
+        misfit = found[0] if found else None
+        if misfit == row["misfit"]:
+            continue
+        await Reservation.update({Reservation.misfit: misfit}).where(
+            (Reservation.id == row["id"]) & (Reservation.status == "pending")
+        )
+        if misfit is not None:
+            marked.append(int(row["id"]))
+    return marked
 
 
 @dataclass(frozen=True)
@@ -241,3 +269,18 @@ async def service_offers(kinds: list[str], settings: Settings | None = None) -> 
         & Service.kind.is_in(kinds)
     )
     return [service_view(row, None, settings) for row in rows]
+
+
+async def service_offer(service_id: int, settings: Settings | None = None) -> ServiceView | None:
+    """One active service of an active provider with its capacity, for matching (which
+    authorises the actor itself); None when it is not offered now."""
+    row = (
+        await Service.select(*SERVICE_COLUMNS)
+        .where(
+            (Service.id == service_id)
+            & (Service.active == True)  # noqa: E712
+            & (Service.provider.active == True)  # noqa: E712
+        )
+        .first()
+    )
+    return service_view(row, None, settings or get_settings()) if row else None

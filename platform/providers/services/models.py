@@ -127,7 +127,19 @@ class ReservationView:
     code: str | None = None
     # What the provider may know of the person, while the person's consent holds.
     profile: MinimalProfile | None = None
+    # The rule by which the service, narrowed by its provider since, no longer fits the person.
+    misfit: str | None = None
 
     @property
     def pending(self) -> bool:
         return self.status == "pending"
+
+
+@dataclass(frozen=True)
+class CapacityRise:
+    """A service's available capacity rose (history id, the service, when, available after)."""
+
+    event_id: int
+    service_id: int
+    at: datetime
+    available: int

@@ -43,6 +43,7 @@ from providers.services._common import (
     service_row,
     service_view,
 )
+from providers.services.history import record_rise
 from providers.services.models import ReservationView
 from providers.tables import Reservation, Service
 
@@ -186,9 +187,10 @@ async def _take_units(service_id: int, units: int) -> None:
         )
 
 
-async def _give_back(service_id: int, units: int) -> None:
+async def _give_back(service_id: int, units: int) -> int | None:
     """The units of a reservation that ended unused are available again, up to the maximum
-    (the provider may have lowered it meanwhile)."""
+    (the provider may have lowered it meanwhile). Returns what is available after, when that
+    rose; None when the service was full to its maximum already."""
     given = (
         await Service.update(
             {
@@ -198,16 +200,26 @@ async def _give_back(service_id: int, units: int) -> None:
             }
         )
         .where((Service.id == service_id) & WhereRaw('"available" + {} <= "maximum"', units))
-        .returning(Service.id)
+        .returning(Service.available)
     )
     if not given:
+        given = (
+            await Service.update(
+                {
+                    Service.available: Service.maximum,
+                    Service.reserved: Service.reserved - units,
+                    Service.version: Service.version + 1,
+                }
+            )
+            .where((Service.id == service_id) & WhereRaw('"available" < "maximum"'))
+            .returning(Service.available)
+        )
+    if not given:
         await Service.update(
-            {
-                Service.available: Service.maximum,
-                Service.reserved: Service.reserved - units,
-                Service.version: Service.version + 1,
-            }
+            {Service.reserved: Service.reserved - units, Service.version: Service.version + 1}
         ).where(Service.id == service_id)
+        return None
+    return int(given[0]["available"])
 
 
 async def _by_key(
@@ -282,7 +294,8 @@ async def _end(
             return None
         service_id, units = ended[0]["service"], ended[0]["units"]
         if status in RETURNS_UNITS:
-            await _give_back(service_id, units)
+            if (available := await _give_back(service_id, units)) is not None:
+                await record_rise(service_id, status, available, actor)
         else:  # accepted: the units are used, no longer only reserved
             await Service.update({Service.reserved: Service.reserved - units}).where(
                 Service.id == service_id
