@@ -154,6 +154,27 @@ async def test_a_unit_given_back_is_told_and_capacity_taken_again_before_the_run
     assert await _alerts() == []
 
 
+async def test_the_person_just_turned_down_and_one_already_served_are_not_told_of_the_service(
+    jobs: Redis, settings: Settings
+) -> None:
+    world = await make_world(available=30, maximum=30)
+    served, turned_down, other = [await make_case(world) for _ in range(3)]
+    accepted = await providers.reserve_service(
+        world.caseworker_actor, world.service_id, served, units=10
+    )
+    await providers.accept_reservation(world.staff_actor, accepted.reservation.id)
+    declined = await providers.reserve_service(
+        world.caseworker_actor, world.service_id, turned_down, units=10
+    )
+    await matching.match_freed_services(settings)  # the service's creation, told already
+    await ServiceAlert.delete(force=True)
+
+    # The units the provider gives back by turning the person down are news for the others.
+    await providers.decline_reservation(world.staff_actor, declined.reservation.id, "other")
+    assert await matching.match_freed_services(settings) == 1
+    assert [alert["beneficiary"] for alert in await _alerts()] == [other]
+
+
 async def test_one_rise_is_told_to_the_ten_most_urgent_minors_and_protected_first(
     jobs: Redis, settings: Settings
 ) -> None:

@@ -4,7 +4,8 @@ word to their caseworkers, as for freed beds (matching.services.reverse).
 Providers record every rise of a service's available capacity (a provider raising it, a
 reservation declined, released or expired); this reads that history from a cursor, so no rise is
 missed. The cases are those with a need the service meets that the service rules
-(matching.service_rules, on providers' own hard rules) let it serve now; a case without consent
+(matching.service_rules, on providers' own hard rules) let it serve now, less those holding a
+reservation of it or answered by its provider within the decline window; a case without consent
 to share with the provider is told too, with the word that consent comes first. A case is told
 at most once per rise (UNIQUE (event, beneficiary)) and not again about the same service within
 the hold window; the rises of one reader are told under its cursor's lock, so runs at the same
@@ -68,10 +69,14 @@ async def fitting_cases_for_service(
     needs = set(_needs_met_by(service.kind))
     waiting = waiting or await WaitingForServices.now()
     moment = now()
+    no_news = await providers.reserved_or_answered(
+        service_id, since=moment - timedelta(days=settings.match_decline_days)
+    )
     fitting = [
         case
         for case in waiting.cases
         if needs & set(case.needs)
+        and case.id not in no_news
         # Consent is asked below: without it the case is told, with the word to ask first.
         and evaluate_service(
             service,

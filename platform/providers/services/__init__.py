@@ -17,7 +17,11 @@ from providers.services.catalogue import (
     service_offers,
     update_service,
 )
-from providers.services.history import capacity_rises, latest_capacity_change
+from providers.services.history import (
+    capacity_rises,
+    latest_capacity_change,
+    reserved_or_answered,
+)
 from providers.services.models import Capacity, CapacityRise, ReservationView, ServiceView
 from providers.services.reservations import (
     CONSENT_SCOPE,
@@ -72,6 +76,7 @@ __all__ = [
     "reservations_for_provider",
     "reservations_of_organisation",
     "reserve_service",
+    "reserved_or_answered",
     "service_offer",
     "service_offers",
     "set_capacity",

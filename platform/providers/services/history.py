@@ -3,10 +3,12 @@ that raised it, and reverse matching reads the rises from where it last stopped 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from accounts.domain import Actor
 from providers.services._common import now
 from providers.services.models import CapacityRise
-from providers.tables import CapacityChange
+from providers.tables import CapacityChange, Reservation
 
 
 async def record_rise(
@@ -47,3 +49,20 @@ async def latest_capacity_change() -> int:
         .first()
     )
     return int(row["id"]) if row else 0
+
+
+async def reserved_or_answered(service_id: int, *, since: datetime) -> set[int]:
+    """The persons a rise of this service's capacity is no news to: those with a reservation of
+    it still waiting, and those whose reservation of it the provider accepted or declined since
+    ``since`` (a person just turned down is not offered the same service again)."""
+    rows = await Reservation.select(Reservation.beneficiary).where(
+        (Reservation.service == service_id)
+        & (
+            (Reservation.status == "pending")
+            | (
+                Reservation.status.is_in(["accepted", "declined"])
+                & (Reservation.answered_at > since)
+            )
+        )
+    )
+    return {row["beneficiary"] for row in rows}
